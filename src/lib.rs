@@ -1,0 +1,15 @@
+//! Wegly attribution (WIP crate docs)
+
+mod catalog;
+mod error;
+mod lead_source;
+mod marketing;
+mod origin;
+mod query;
+
+pub use catalog::{Catalog, Lookup, NoCatalog};
+pub use error::{ErrorCode, Rejected, ValidationError, Warning, WarningCode};
+pub use lead_source::LeadSource;
+pub use marketing::*;
+pub use origin::{AllowedDomain, InvalidDomain};
+pub use query::{QueryPairs, query_pairs};

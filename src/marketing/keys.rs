@@ -1,0 +1,267 @@
+//! Which names are tracking keys (SPEC 2.1) and which are ad-platform click ids (SPEC 2.5).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+/// An ad platform, identified by the click id it appends to landing-page URLs.
+///
+/// Displays and serializes as its lowercase name (`google`, `meta`, …).
+///
+/// ```
+/// use wegly_attribution::Platform;
+/// assert_eq!(Platform::LinkedIn.as_str(), "linkedin");
+/// assert_eq!(Platform::for_click_id("msclkid"), Some(Platform::Microsoft));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Platform {
+    /// Google Ads: `gclid`, `gbraid`, `wbraid`, `dclid`, `gclsrc`.
+    Google,
+    /// Meta (Facebook) ads: `fbclid`.
+    Meta,
+    /// Microsoft Advertising: `msclkid`.
+    Microsoft,
+    /// TikTok: `ttclid`.
+    TikTok,
+    /// LinkedIn: `li_fat_id`.
+    LinkedIn,
+    /// X (Twitter): `twclid`.
+    X,
+    /// Reddit: `rdt_cid`.
+    Reddit,
+    /// Pinterest: `epik`.
+    Pinterest,
+    /// Snapchat: `sccid`.
+    Snapchat,
+    /// Instagram: `igshid`.
+    Instagram,
+}
+
+impl Platform {
+    /// The lowercase name used in output.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Platform::Google => "google",
+            Platform::Meta => "meta",
+            Platform::Microsoft => "microsoft",
+            Platform::TikTok => "tiktok",
+            Platform::LinkedIn => "linkedin",
+            Platform::X => "x",
+            Platform::Reddit => "reddit",
+            Platform::Pinterest => "pinterest",
+            Platform::Snapchat => "snapchat",
+            Platform::Instagram => "instagram",
+        }
+    }
+
+    /// The platform of a click-id parameter name, matched ASCII-case-insensitively.
+    #[must_use]
+    pub fn for_click_id(param: &str) -> Option<Platform> {
+        url_key(param).and_then(|key| key.platform)
+    }
+}
+
+impl fmt::Display for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Platform {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Whether `key` is a tracking key of an explicit `marketing` object (SPEC 2.1).
+///
+/// JSON is case-sensitive, so this matches exactly: `url_conversion`, `gclid`, `fbclid`,
+/// `conversion_tool_name`, or `utm_` / `wegly_` followed by one or more of `[a-z0-9_]`.
+///
+/// ```
+/// use wegly_attribution::is_tracking_key;
+/// assert!(is_tracking_key("utm_marketing_tactic"));
+/// assert!(is_tracking_key("wegly_code"));
+/// assert!(!is_tracking_key("UTM_SOURCE"));
+/// assert!(!is_tracking_key("utm_"));
+/// assert!(!is_tracking_key("referrer"));
+/// ```
+#[must_use]
+pub fn is_tracking_key(key: &str) -> bool {
+    match key {
+        "url_conversion" | "gclid" | "fbclid" | "conversion_tool_name" => true,
+        _ => key
+            .strip_prefix("utm_")
+            .or_else(|| key.strip_prefix("wegly_"))
+            .is_some_and(|rest| {
+                !rest.is_empty()
+                    && rest
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            }),
+    }
+}
+
+/// A URL parameter name recognised as a tracking key, a click id, or both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UrlKey<'a> {
+    /// The canonical (lowercase) name.
+    pub(crate) key: Cow<'a, str>,
+    /// The name is a tracking key, so it may fill the `marketing` object.
+    pub(crate) tracking: bool,
+    /// The name is a click id of this platform.
+    pub(crate) platform: Option<Platform>,
+}
+
+impl UrlKey<'_> {
+    pub(crate) fn into_owned(self) -> UrlKey<'static> {
+        UrlKey {
+            key: Cow::Owned(self.key.into_owned()),
+            tracking: self.tracking,
+            platform: self.platform,
+        }
+    }
+}
+
+/// The fixed names (tracking keys and click ids), with what they are.
+const FIXED: &[(&str, bool, Option<Platform>)] = &[
+    ("url_conversion", true, None),
+    ("conversion_tool_name", true, None),
+    ("gclid", true, Some(Platform::Google)),
+    ("fbclid", true, Some(Platform::Meta)),
+    ("gbraid", false, Some(Platform::Google)),
+    ("wbraid", false, Some(Platform::Google)),
+    ("dclid", false, Some(Platform::Google)),
+    ("gclsrc", false, Some(Platform::Google)),
+    ("msclkid", false, Some(Platform::Microsoft)),
+    ("ttclid", false, Some(Platform::TikTok)),
+    ("li_fat_id", false, Some(Platform::LinkedIn)),
+    ("twclid", false, Some(Platform::X)),
+    ("rdt_cid", false, Some(Platform::Reddit)),
+    ("epik", false, Some(Platform::Pinterest)),
+    ("sccid", false, Some(Platform::Snapchat)),
+    ("igshid", false, Some(Platform::Instagram)),
+];
+
+/// Recognises a decoded URL parameter name, ASCII-case-insensitively (SPEC 2.1: in URLs
+/// `UTM_Source` is `utm_source`). Borrows unless the name has upper-case letters.
+#[inline]
+pub(crate) fn url_key(name: &str) -> Option<UrlKey<'_>> {
+    let bytes = name.as_bytes();
+    // Every recognised name is at least 4 bytes long (`epik`) and ASCII.
+    let first = bytes.first()?.to_ascii_lowercase();
+    if bytes.len() < 4 || !b"cdefgilmrstuw".contains(&first) {
+        return None;
+    }
+    for &(fixed, tracking, platform) in FIXED {
+        if fixed.len() == name.len() && fixed.eq_ignore_ascii_case(name) {
+            return Some(UrlKey {
+                key: Cow::Borrowed(fixed),
+                tracking,
+                platform,
+            });
+        }
+    }
+    let prefix = if first == b'u' { 4 } else { 6 };
+    let (head, rest) = (bytes.get(..prefix)?, bytes.get(prefix..)?);
+    let open = (head.eq_ignore_ascii_case(b"utm_") || head.eq_ignore_ascii_case(b"wegly_"))
+        && !rest.is_empty()
+        && rest
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'_');
+    if !open {
+        return None;
+    }
+    let key = if bytes.iter().any(u8::is_ascii_uppercase) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    };
+    Some(UrlKey {
+        key,
+        tracking: true,
+        platform: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explicit_keys_match_exactly() {
+        let cases: &[(&str, bool)] = &[
+            ("url_conversion", true),
+            ("gclid", true),
+            ("fbclid", true),
+            ("conversion_tool_name", true),
+            ("utm_source", true),
+            ("utm_x", true),
+            ("utm_2024_q1", true),
+            ("wegly_code", true),
+            ("wegly_", false),
+            ("utm_", false),
+            ("utm_Source", false),
+            ("Utm_source", false),
+            ("utm-source", false),
+            ("utm_sou rce", false),
+            ("utm_é", false),
+            ("msclkid", false),
+            ("gbraid", false),
+            ("", false),
+        ];
+        for (key, expected) in cases {
+            assert_eq!(is_tracking_key(key), *expected, "row {key:?}");
+        }
+    }
+
+    #[test]
+    fn url_keys_match_case_insensitively() {
+        let cases: &[(&str, Option<(&str, bool, Option<Platform>)>)] = &[
+            ("UTM_Source", Some(("utm_source", true, None))),
+            ("utm_source", Some(("utm_source", true, None))),
+            ("WEGLY_Code", Some(("wegly_code", true, None))),
+            ("GCLID", Some(("gclid", true, Some(Platform::Google)))),
+            ("FbClId", Some(("fbclid", true, Some(Platform::Meta)))),
+            ("gbraid", Some(("gbraid", false, Some(Platform::Google)))),
+            ("Li_Fat_Id", Some(("li_fat_id", false, Some(Platform::LinkedIn)))),
+            ("epik", Some(("epik", false, Some(Platform::Pinterest)))),
+            ("url_conversion", Some(("url_conversion", true, None))),
+            ("utm_", None),
+            ("utm_a-b", None),
+            ("utm", None),
+            ("campaign_id", None),
+            ("utmsource", None),
+            ("wegly-code", None),
+            ("utm_\u{212a}", None),
+        ];
+        for (name, expected) in cases {
+            let got = url_key(name).map(|k| (k.key.into_owned(), k.tracking, k.platform));
+            let expected = expected.map(|(k, t, p)| (k.to_owned(), t, p));
+            assert_eq!(got, expected, "row {name:?}");
+        }
+    }
+
+    #[test]
+    fn every_platform_has_a_click_id() {
+        let platforms = [
+            Platform::Google,
+            Platform::Meta,
+            Platform::Microsoft,
+            Platform::TikTok,
+            Platform::LinkedIn,
+            Platform::X,
+            Platform::Reddit,
+            Platform::Pinterest,
+            Platform::Snapchat,
+            Platform::Instagram,
+        ];
+        for platform in platforms {
+            assert!(FIXED.iter().any(|(_, _, p)| *p == Some(platform)), "{platform}");
+            assert_eq!(platform.as_str(), platform.as_str().to_lowercase());
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Marketing normalization (SPEC 2): tracking keys, the five rules, real-world URL repairs and
+//! the attribution view.
+
+mod attribution;
+mod extract;
+mod keys;
+mod model;
+mod normalize;
+#[cfg(test)]
+mod tests;
+
+pub use attribution::{ClickId, REDACTED, redact_click_ids};
+pub use extract::{Location, Repairs, TrackingParam, TrackingParams, tracking_params};
+pub use keys::{Platform, is_tracking_key};
+pub use model::Marketing;
+pub use normalize::{DEFAULT_MAX_VALUE_CHARS, Normalized, Normalizer};

@@ -1,0 +1,191 @@
+//! The `application/x-www-form-urlencoded` parser of the WHATWG URL standard, borrowing.
+//!
+//! [`query_pairs`] splits a string into name/value pairs exactly as browsers do
+//! (<https://url.spec.whatwg.org/#urlencoded-parsing>): `&` separates pairs, empty pairs are
+//! skipped, the first `=` splits name from value, `+` is a space, `%XX` is decoded, an invalid
+//! `%` sequence stays literal and decoded bytes that are not UTF-8 become U+FFFD. It yields
+//! exactly what `form_urlencoded::parse` yields, which a differential test checks on arbitrary
+//! input, but it only allocates for a pair that needs decoding.
+
+use std::borrow::Cow;
+
+use memchr::memchr;
+use percent_encoding::percent_decode;
+
+/// Iterates over the `application/x-www-form-urlencoded` pairs of `input`.
+///
+/// The input is the query (or body) itself, without a leading `?`. Names and values are
+/// borrowed from `input` unless they contain `+` or a valid `%XX` escape; call
+/// [`Cow::into_owned`] on them to keep them.
+///
+/// ```
+/// use wegly_attribution::query_pairs;
+///
+/// let pairs: Vec<_> = query_pairs("utm_source=google&q=a+b%21&&flag").collect();
+/// assert_eq!(pairs, [
+///     ("utm_source".into(), "google".into()),
+///     ("q".into(), "a b!".into()),
+///     ("flag".into(), "".into()),
+/// ]);
+/// ```
+#[must_use]
+pub fn query_pairs(input: &str) -> QueryPairs<'_> {
+    QueryPairs { rest: input }
+}
+
+/// The iterator returned by [`query_pairs`]: `(name, value)` pairs, decoded.
+#[derive(Debug, Clone)]
+pub struct QueryPairs<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for QueryPairs<'a> {
+    type Item = (Cow<'a, str>, Cow<'a, str>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if self.rest.is_empty() {
+                return None;
+            }
+            let (segment, rest) = split_segment(self.rest);
+            self.rest = rest;
+            if segment.is_empty() {
+                continue;
+            }
+            let (name, value) = split_name_value(segment);
+            return Some((decode(name).text, decode(value).text));
+        }
+    }
+}
+
+impl std::iter::FusedIterator for QueryPairs<'_> {}
+
+/// Splits off the first `&`-separated segment; the rest starts after the `&`.
+#[inline]
+pub(crate) fn split_segment(input: &str) -> (&str, &str) {
+    match memchr(b'&', input.as_bytes()) {
+        // OK because `&` is ASCII, so `i` and `i + 1` are character boundaries.
+        Some(i) => (
+            input.get(..i).unwrap_or_default(),
+            input.get(i + 1..).unwrap_or_default(),
+        ),
+        None => (input, ""),
+    }
+}
+
+/// Splits a segment at its first `=`; a segment without `=` has an empty value.
+#[inline]
+pub(crate) fn split_name_value(segment: &str) -> (&str, &str) {
+    match memchr(b'=', segment.as_bytes()) {
+        // OK because `=` is ASCII (see `split_segment`).
+        Some(i) => (
+            segment.get(..i).unwrap_or_default(),
+            segment.get(i + 1..).unwrap_or_default(),
+        ),
+        None => (segment, ""),
+    }
+}
+
+/// A name or value after WHATWG decoding, and whether the decoding was lossy.
+#[derive(Debug)]
+pub(crate) struct Decoded<'a> {
+    pub(crate) text: Cow<'a, str>,
+    /// The percent-decoded bytes were not UTF-8 and U+FFFD replaced some of them.
+    pub(crate) invalid_utf8: bool,
+}
+
+/// Decodes one name or value: `+` to space, then `%XX` to bytes, then UTF-8 with replacement
+/// (WHATWG URL, "urlencoded parsing", steps 3.4 to 3.6).
+pub(crate) fn decode(raw: &str) -> Decoded<'_> {
+    let bytes = raw.as_bytes();
+    let has_plus = memchr(b'+', bytes).is_some();
+    if !has_plus && memchr(b'%', bytes).is_none() {
+        return Decoded {
+            text: Cow::Borrowed(raw),
+            invalid_utf8: false,
+        };
+    }
+    let decoded: Vec<u8> = if has_plus {
+        let spaced: Vec<u8> = bytes
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        percent_decode(&spaced).collect()
+    } else {
+        match Cow::from(percent_decode(bytes)) {
+            // Only invalid escapes: nothing changed, the text stays borrowed.
+            Cow::Borrowed(_) => {
+                return Decoded {
+                    text: Cow::Borrowed(raw),
+                    invalid_utf8: false,
+                };
+            }
+            Cow::Owned(decoded) => decoded,
+        }
+    };
+    match String::from_utf8(decoded) {
+        Ok(text) => Decoded {
+            text: Cow::Owned(text),
+            invalid_utf8: false,
+        },
+        Err(err) => Decoded {
+            text: Cow::Owned(String::from_utf8_lossy(err.as_bytes()).into_owned()),
+            invalid_utf8: true,
+        },
+    }
+}
+
+/// Whether `raw` holds a `%` that does not start a `%XX` escape (WHATWG keeps it literally).
+pub(crate) fn has_invalid_escape(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    let mut from = 0;
+    while let Some(i) = bytes.get(from..).and_then(|rest| memchr(b'%', rest)) {
+        let at = from + i;
+        let hex = |k: usize| bytes.get(at + k).is_some_and(u8::is_ascii_hexdigit);
+        if !(hex(1) && hex(2)) {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn borrows_unless_decoding_is_needed() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("a=b", "b", true),
+            ("a=50%off", "50%off", true),
+            ("a=%", "%", true),
+            ("a=x+y", "x y", false),
+            ("a=%41", "A", false),
+        ];
+        for (input, value, borrowed) in cases {
+            let (_, v) = query_pairs(input).next().unwrap();
+            assert_eq!(v, *value, "row {input}");
+            assert_eq!(matches!(v, Cow::Borrowed(_)), *borrowed, "row {input}");
+        }
+    }
+
+    #[test]
+    fn flags() {
+        let cases: &[(&str, bool, bool)] = &[
+            ("plain", false, false),
+            ("50%off", true, false),
+            ("%", true, false),
+            ("%4", true, false),
+            ("%41%42", false, false),
+            ("%zz%41", true, false),
+            ("%FF", false, true),
+            ("%C3%A7", false, false),
+            ("%E0%A4%A", true, true),
+        ];
+        for (raw, invalid_escape, invalid_utf8) in cases {
+            assert_eq!(has_invalid_escape(raw), *invalid_escape, "row {raw}");
+            assert_eq!(decode(raw).invalid_utf8, *invalid_utf8, "row {raw}");
+        }
+    }
+}
