@@ -327,7 +327,7 @@ mod tests {
         let warnings = WarningCode::ALL.iter().map(|c| c.as_str());
         for code in errors.chain(warnings) {
             assert!(
-                code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
                 "{code}"
             );
             assert!(seen.insert(code), "{code} twice");

@@ -1,13 +1,17 @@
 //! Wegly attribution (WIP crate docs)
 
+mod auth;
 mod catalog;
+mod deal;
 mod error;
 mod lead_source;
 mod marketing;
 mod origin;
 mod query;
 
+pub use auth::{BearerToken, InvalidToken};
 pub use catalog::{Catalog, Lookup, NoCatalog};
+pub use deal::*;
 pub use error::{ErrorCode, Rejected, ValidationError, Warning, WarningCode};
 pub use lead_source::LeadSource;
 pub use marketing::*;
