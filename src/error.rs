@@ -229,11 +229,6 @@ impl Diagnostics {
         result
     }
 
-    /// The current path, as a JSON Pointer.
-    pub(crate) fn path(&self) -> &str {
-        &self.path
-    }
-
     #[cold]
     pub(crate) fn error(&mut self, code: ErrorCode, message: impl Into<String>) {
         self.errors.push(ValidationError {

@@ -1,9 +1,19 @@
 //! The create-deal request, the API's responses and deal references (SPEC 3, 4.1, 4.2).
 
+mod builder;
+mod document;
 mod enums;
+mod money;
 mod reference;
+mod request;
 mod response;
+mod validate;
 
+pub use builder::CreateDealBuilder;
 pub use enums::{QualityRating, Temperature, Visibility};
+pub use money::{InvalidMoney, Money};
 pub use reference::{DealRef, InvalidDealRef};
+pub use request::{
+    Contact, CreateDealRequest, CustomField, Follower, NewPerson, Note, Organization, Validated,
+};
 pub use response::*;

@@ -10,6 +10,7 @@ mod normalize;
 mod tests;
 
 pub use attribution::{ClickId, REDACTED, redact_click_ids};
+pub(crate) use extract::is_trimmed;
 pub use extract::{Location, Repairs, TrackingParam, TrackingParams, tracking_params};
 pub use keys::{Platform, is_tracking_key};
 pub use model::Marketing;
