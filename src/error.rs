@@ -149,7 +149,11 @@ pub struct ValidationError {
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() { "/" } else { &self.path };
+        let path = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
         write!(f, "{} at {}: {}", self.code, path, self.message)
     }
 }
@@ -322,7 +326,8 @@ mod tests {
         let warnings = WarningCode::ALL.iter().map(|c| c.as_str());
         for code in errors.chain(warnings) {
             assert!(
-                code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                code.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
                 "{code}"
             );
             assert!(seen.insert(code), "{code} twice");
@@ -332,7 +337,9 @@ mod tests {
     #[test]
     fn paths_escape_and_nest() {
         let mut d = Diagnostics::new();
-        d.at("a/b~c", |d| d.at(3usize, |d| d.error(ErrorCode::Empty, "x")));
+        d.at("a/b~c", |d| {
+            d.at(3usize, |d| d.error(ErrorCode::Empty, "x"))
+        });
         d.error(ErrorCode::InvalidJson, "y");
         assert_eq!(d.errors[0].path, "/a~1b~0c/3");
         assert_eq!(d.errors[1].path, "");

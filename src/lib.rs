@@ -1,4 +1,5 @@
 //! Wegly attribution (WIP crate docs)
+#![forbid(unsafe_code)]
 
 mod auth;
 mod catalog;

@@ -7,7 +7,9 @@ use uuid::Uuid;
 
 use super::enums::{QualityRating, Temperature, Visibility};
 use super::money::Money;
-use super::request::{CreateDealRequest, CustomField, Follower, NewPerson, Note, Organization, Validated};
+use super::request::{
+    CreateDealRequest, CustomField, Follower, NewPerson, Note, Organization, Validated,
+};
 use super::validate::input;
 use crate::{LeadSource, Normalizer, Rejected};
 
@@ -64,7 +66,8 @@ impl CreateDealBuilder {
         match self.members.get_mut(key) {
             Some(Value::Array(items)) => items.push(item),
             _ => {
-                self.members.insert(key.to_owned(), Value::Array(vec![item]));
+                self.members
+                    .insert(key.to_owned(), Value::Array(vec![item]));
             }
         }
         self
@@ -137,7 +140,9 @@ impl CreateDealBuilder {
         self.members.remove("organization");
         match organization {
             Organization::Existing(id) => self.set("organization_id", id),
-            Organization::Named(name) => self.set("organization", serde_json::json!({ "name": name })),
+            Organization::Named(name) => {
+                self.set("organization", serde_json::json!({ "name": name }))
+            }
         }
     }
 

@@ -160,14 +160,17 @@ fn parse_cents(text: &str) -> Result<u64, ErrorCode> {
     let all = int.bytes().chain(frac.bytes());
     let significant: Vec<u8> = all.skip_while(|&b| b == b'0').collect();
     let trailing = significant.iter().rev().take_while(|&&b| b == b'0').count();
-    let significant = significant.get(..significant.len() - trailing).unwrap_or_default();
+    let significant = significant
+        .get(..significant.len() - trailing)
+        .unwrap_or_default();
     if significant.is_empty() {
         return Ok(0);
     }
     if negative {
         return Err(ErrorCode::Negative);
     }
-    let scale = i64::try_from(frac.len()).unwrap_or(i64::MAX) - i64::try_from(trailing).unwrap_or(0)
+    let scale = i64::try_from(frac.len()).unwrap_or(i64::MAX)
+        - i64::try_from(trailing).unwrap_or(0)
         - exponent;
     if scale > 2 {
         return Err(ErrorCode::TooManyDecimals);
@@ -230,7 +233,10 @@ mod tests {
             ("10.555", Err(ErrorCode::TooManyDecimals)),
             ("0.001", Err(ErrorCode::TooManyDecimals)),
             ("1e-400", Err(ErrorCode::TooManyDecimals)),
-            ("1e-99999999999999999999999", Err(ErrorCode::TooManyDecimals)),
+            (
+                "1e-99999999999999999999999",
+                Err(ErrorCode::TooManyDecimals),
+            ),
             ("1e99999999999999999999999", Err(ErrorCode::OutOfRange)),
             ("-5", Err(ErrorCode::Negative)),
             ("-0.001", Err(ErrorCode::Negative)),
@@ -248,12 +254,25 @@ mod tests {
 
     #[test]
     fn serializes_exactly_and_round_trips() {
-        for cents in [0, 1, 10, 99, 100, 7_500_050, 129_999, Money::MAX_CENTS, 123_456_789_012_345] {
+        for cents in [
+            0,
+            1,
+            10,
+            99,
+            100,
+            7_500_050,
+            129_999,
+            Money::MAX_CENTS,
+            123_456_789_012_345,
+        ] {
             let money = Money::from_cents(cents).unwrap();
             let json = serde_json::to_string(&money).unwrap();
             assert_eq!(Money::parse(&json), Ok(money), "{cents} as {json}");
             assert_eq!(Money::parse(&money.to_string()), Ok(money));
         }
-        assert_eq!(serde_json::to_string(&Money::from_cents(150_000).unwrap()).unwrap(), "1500");
+        assert_eq!(
+            serde_json::to_string(&Money::from_cents(150_000).unwrap()).unwrap(),
+            "1500"
+        );
     }
 }

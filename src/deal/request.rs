@@ -268,10 +268,16 @@ impl Serialize for CreateDealRequest {
             map.serialize_entry("persons_id", &ids)?;
         }
         entry(&mut map, "person", self.person.as_ref())?;
-        entry(&mut map, "primary_person_id", self.primary_person_id.as_ref())?;
+        entry(
+            &mut map,
+            "primary_person_id",
+            self.primary_person_id.as_ref(),
+        )?;
         match &self.organization {
             Some(Organization::Existing(id)) => map.serialize_entry("organization_id", id)?,
-            Some(Organization::Named(name)) => map.serialize_entry("organization", &Name { name })?,
+            Some(Organization::Named(name)) => {
+                map.serialize_entry("organization", &Name { name })?
+            }
             None => {}
         }
         list(&mut map, "custom_fields", &self.custom_fields)?;

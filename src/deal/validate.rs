@@ -72,7 +72,11 @@ impl Normalizer<'_> {
     /// Validates a payload, collecting every problem.
     pub(crate) fn validate(&self, input: Input<'_>) -> Result<Validated, Rejected> {
         let mut d = Diagnostics::new();
-        let request = Walk { n: self, m: &input.members }.request(&mut d, input.value.as_deref());
+        let request = Walk {
+            n: self,
+            m: &input.members,
+        }
+        .request(&mut d, input.value.as_deref());
         match request {
             Some(request) if !d.has_errors() => Ok(Validated {
                 request,
@@ -159,8 +163,13 @@ impl Walk<'_, '_> {
         request.stage_id = uuid_member(d, m, "stage_id");
         let stage_ok = optional(m, "stage_id").is_none() || request.stage_id.is_some();
         request.responsible_id = uuid_member(d, m, "responsible_id");
-        request.quality_rating =
-            enum_member(d, m, "quality_rating", QualityRating::from_code, "1, 2, 3, 4 or 5");
+        request.quality_rating = enum_member(
+            d,
+            m,
+            "quality_rating",
+            QualityRating::from_code,
+            "1, 2, 3, 4 or 5",
+        );
         request.quality_reason = optional_string(d, m, "quality_reason");
         request.value = value.and_then(|text| d.at("value", |d| money(d, text)));
         request.expected_close_date = optional(m, "expected_close_date")
@@ -182,18 +191,18 @@ impl Walk<'_, '_> {
             });
         }
         request.persons_id = persons.unwrap_or_default();
-        request.organization = either(d, m, "organization_id", "organization").map(|source| match source {
-            Either::Id(id) => Organization::Existing(id),
-            Either::Name(name) => Organization::Named(name),
-        });
+        request.organization =
+            either(d, m, "organization_id", "organization").map(|source| match source {
+                Either::Id(id) => Organization::Existing(id),
+                Either::Name(name) => Organization::Named(name),
+            });
         request.custom_fields = list_member(d, m, "custom_fields", custom_field);
         let sent = either(d, m, "crm_lead_source_id", "lead_source").map(|source| match source {
             Either::Id(id) => LeadSource::Existing(id),
             Either::Name(name) => LeadSource::Named(name),
         });
-        let marketing = optional(m, "marketing").and_then(|v| {
-            d.at("marketing", |d| self.n.normalize_value(v, sent.as_ref(), d))
-        });
+        let marketing = optional(m, "marketing")
+            .and_then(|v| d.at("marketing", |d| self.n.normalize_value(v, sent.as_ref(), d)));
         let (marketing, tracked) = marketing.unzip();
         request.marketing = marketing.filter(|marketing| !marketing.is_empty());
         request.lead_source = sent.or(tracked.flatten());
@@ -201,7 +210,11 @@ impl Walk<'_, '_> {
         request.note = optional(m, "note").and_then(|v| d.at("note", |d| note(d, v)));
         if request.quality_reason.is_none()
             && stage_ok
-            && self.n.catalog_ref().quality_reason_required(request.stage_id) == Some(true)
+            && self
+                .n
+                .catalog_ref()
+                .quality_reason_required(request.stage_id)
+                == Some(true)
         {
             d.at("quality_reason", |d| {
                 d.error(
@@ -253,7 +266,8 @@ impl Walk<'_, '_> {
     /// `persons_id`, or `None` when it was not sent or one of its entries is invalid (then
     /// `primary_person_id` cannot be checked against it).
     fn persons(&self, d: &mut Diagnostics) -> Option<Vec<Uuid>> {
-        let items = optional(self.m, "persons_id").and_then(|v| d.at("persons_id", |d| array(d, v)))?;
+        let items =
+            optional(self.m, "persons_id").and_then(|v| d.at("persons_id", |d| array(d, v)))?;
         let mut ids = Vec::with_capacity(items.len());
         let mut all = true;
         d.at("persons_id", |d| {
@@ -333,7 +347,10 @@ fn money(d: &mut Diagnostics, text: &str) -> Option<Money> {
         _ => "",
     };
     if !found.is_empty() {
-        d.error(ErrorCode::InvalidType, format!("expected a number, found {found}"));
+        d.error(
+            ErrorCode::InvalidType,
+            format!("expected a number, found {found}"),
+        );
         return None;
     }
     match Money::parse(text) {
@@ -394,7 +411,9 @@ fn is_rfc3339(text: &str) -> bool {
     else {
         return false;
     };
-    if !shape(date, b"dddd-dd-dd") || !matches!(sep, b'T' | b't' | b' ') || !shape(time, b"dd:dd:dd")
+    if !shape(date, b"dddd-dd-dd")
+        || !matches!(sep, b'T' | b't' | b' ')
+        || !shape(time, b"dd:dd:dd")
     {
         return false;
     }
@@ -424,7 +443,12 @@ fn person(d: &mut Diagnostics, value: &Value) -> Option<NewPerson> {
     unknown_members(
         d,
         object,
-        &["name", "contacts", "avoid_duplicate", "duplicate_check_types"],
+        &[
+            "name",
+            "contacts",
+            "avoid_duplicate",
+            "duplicate_check_types",
+        ],
     );
     let name = required(d, object, "name", required_text);
     let contacts = list_member(d, object, "contacts", contact);
@@ -551,7 +575,10 @@ fn required<T>(
     d.at(key, |d| match optional(m, key) {
         Some(value) => read(d, value),
         None => {
-            d.error(ErrorCode::Required, format!("missing required member `{key}`"));
+            d.error(
+                ErrorCode::Required,
+                format!("missing required member `{key}`"),
+            );
             None
         }
     })

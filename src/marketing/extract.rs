@@ -263,9 +263,8 @@ fn locate(source: &str) -> (Range<usize>, Option<Range<usize>>) {
 
 fn has_encoded_question_mark(url: &str) -> bool {
     let bytes = url.as_bytes();
-    memchr_iter(b'%', bytes).any(|i| {
-        bytes.get(i + 1) == Some(&b'3') && matches!(bytes.get(i + 2), Some(b'f' | b'F'))
-    })
+    memchr_iter(b'%', bytes)
+        .any(|i| bytes.get(i + 1) == Some(&b'3') && matches!(bytes.get(i + 2), Some(b'f' | b'F')))
 }
 
 fn next_param<'s>(
@@ -334,7 +333,9 @@ fn recognise(mut name: &str) -> Option<(UrlKey<'_>, bool)> {
 
 fn strip_amp(name: &str) -> Option<&str> {
     let head = name.get(..4)?;
-    head.eq_ignore_ascii_case("amp;").then(|| name.get(4..)).flatten()
+    head.eq_ignore_ascii_case("amp;")
+        .then(|| name.get(4..))
+        .flatten()
 }
 
 /// Whether SPEC 2.2 rule 1 trims `c`: Unicode `White_Space` plus U+FEFF.
@@ -373,8 +374,14 @@ mod tests {
         let cases: &[(&str, &[(&str, &str, Location)])] = &[
             ("https://x.com/?utm_source=a", &[("utm_source", "a", Q)]),
             ("x.com/p?utm_source=a&x=1", &[("utm_source", "a", Q)]),
-            ("?utm_source=a#utm_medium=b", &[("utm_source", "a", Q), ("utm_medium", "b", F)]),
-            ("https://x.com/#/ok?utm_source=fb", &[("utm_source", "fb", F)]),
+            (
+                "?utm_source=a#utm_medium=b",
+                &[("utm_source", "a", Q), ("utm_medium", "b", F)],
+            ),
+            (
+                "https://x.com/#/ok?utm_source=fb",
+                &[("utm_source", "fb", F)],
+            ),
             ("https://x.com/#utm_source=fb", &[("utm_source", "fb", F)]),
             ("https://x.com/#section", &[]),
             ("https://x.com/p", &[]),
@@ -392,7 +399,10 @@ mod tests {
             ("?AMP;utm_source=a", &[("utm_source", "a", Q)]),
             ("?amp;=a&amp;x=b", &[]),
             ("?utm_source", &[]),
-            ("?msclkid=m&epik=e", &[("msclkid", "m", Q), ("epik", "e", Q)]),
+            (
+                "?msclkid=m&epik=e",
+                &[("msclkid", "m", Q), ("epik", "e", Q)],
+            ),
         ];
         for (url, expected) in cases {
             let expected: Vec<_> = expected

@@ -169,9 +169,7 @@ pub(crate) fn url_key(name: &str) -> Option<UrlKey<'_>> {
     let (head, rest) = (bytes.get(..prefix)?, bytes.get(prefix..)?);
     let open = (head.eq_ignore_ascii_case(b"utm_") || head.eq_ignore_ascii_case(b"wegly_"))
         && !rest.is_empty()
-        && rest
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        && rest.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_');
     if !open {
         return None;
     }
@@ -227,7 +225,10 @@ mod tests {
             ("GCLID", Some(("gclid", true, Some(Platform::Google)))),
             ("FbClId", Some(("fbclid", true, Some(Platform::Meta)))),
             ("gbraid", Some(("gbraid", false, Some(Platform::Google)))),
-            ("Li_Fat_Id", Some(("li_fat_id", false, Some(Platform::LinkedIn)))),
+            (
+                "Li_Fat_Id",
+                Some(("li_fat_id", false, Some(Platform::LinkedIn))),
+            ),
             ("epik", Some(("epik", false, Some(Platform::Pinterest)))),
             ("url_conversion", Some(("url_conversion", true, None))),
             ("utm_", None),
@@ -260,7 +261,10 @@ mod tests {
             Platform::Instagram,
         ];
         for platform in platforms {
-            assert!(FIXED.iter().any(|(_, _, p)| *p == Some(platform)), "{platform}");
+            assert!(
+                FIXED.iter().any(|(_, _, p)| *p == Some(platform)),
+                "{platform}"
+            );
             assert_eq!(platform.as_str(), platform.as_str().to_lowercase());
         }
     }

@@ -375,7 +375,10 @@ fn warn_repairs(param: &super::TrackingParam<'_>, d: &mut Diagnostics) {
 /// Rule 3: `utm_X` fills an absent `wegly_X`, except `utm_term` and `utm_search_term`.
 fn map_utm_to_wegly(fields: &mut BTreeMap<String, String>) {
     let twins: Vec<(String, String)> = fields
-        .range::<str, _>((std::ops::Bound::Included("utm_"), std::ops::Bound::Unbounded))
+        .range::<str, _>((
+            std::ops::Bound::Included("utm_"),
+            std::ops::Bound::Unbounded,
+        ))
         .take_while(|(key, _)| key.starts_with("utm_"))
         .filter_map(|(key, value)| {
             let suffix = key.strip_prefix("utm_")?;

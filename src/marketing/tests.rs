@@ -117,7 +117,10 @@ fn each_warning_code() {
         (
             "ignored_field",
             json!({"referrer": "x", "UTM_SOURCE": "y"}),
-            vec![("ignored_field", "/UTM_SOURCE"), ("ignored_field", "/referrer")],
+            vec![
+                ("ignored_field", "/UTM_SOURCE"),
+                ("ignored_field", "/referrer"),
+            ],
         ),
         (
             "duplicate_param",
@@ -179,9 +182,17 @@ fn repaired_values() {
         ("/p?utm_campaign=50%off", "utm_campaign", "50%off"),
         ("/p?utm_content=%FF%FEx", "utm_content", "\u{fffd}\u{fffd}x"),
         ("/p?x=1&amp;utm_medium=cpc", "utm_medium", "cpc"),
-        ("https%3A%2F%2Fx.com%2Fp%3Futm_source%3Dnews%2Bletter", "utm_source", "news letter"),
+        (
+            "https%3A%2F%2Fx.com%2Fp%3Futm_source%3Dnews%2Bletter",
+            "utm_source",
+            "news letter",
+        ),
         ("/#utm_source=fb", "utm_source", "fb"),
-        ("/p?utm_campaign=promo%C3%A7%C3%A3o+de+natal", "utm_campaign", "promoção de natal"),
+        (
+            "/p?utm_campaign=promo%C3%A7%C3%A3o+de+natal",
+            "utm_campaign",
+            "promoção de natal",
+        ),
         ("/p?utm_source=&utm_source=second", "utm_source", "second"),
     ];
     for (url, key, value) in cases {
@@ -238,9 +249,15 @@ fn wrong_types_are_errors_and_every_one_is_reported() {
 fn the_limit_is_configurable_and_counts_characters() {
     let value = "ç".repeat(10); // 20 bytes, 10 characters
     let input = json!({ "utm_source": value, "url_conversion": format!("/p?{}", "a".repeat(50)) });
-    let at_limit = Normalizer::new().max_value_chars(10).normalize(&input).unwrap();
+    let at_limit = Normalizer::new()
+        .max_value_chars(10)
+        .normalize(&input)
+        .unwrap();
     assert_eq!(at_limit.marketing.get("utm_source"), Some(value.as_str()));
-    let over = Normalizer::new().max_value_chars(9).normalize(&input).unwrap();
+    let over = Normalizer::new()
+        .max_value_chars(9)
+        .normalize(&input)
+        .unwrap();
     assert_eq!(over.marketing.get("utm_source"), None);
     assert_eq!(over.warnings[0].code, WarningCode::ValueTooLong);
     // url_conversion has no limit.
@@ -270,10 +287,14 @@ fn rule_5_tracker() {
     assert_eq!(filled.lead_source, Some(evento.clone()));
     assert!(filled.warnings.is_empty());
 
-    let same = with.normalize_with_lead_source(&known, Some(&evento)).unwrap();
+    let same = with
+        .normalize_with_lead_source(&known, Some(&evento))
+        .unwrap();
     assert_eq!((same.lead_source, same.warnings.len()), (None, 0));
 
-    let conflict = with.normalize_with_lead_source(&known, Some(&other)).unwrap();
+    let conflict = with
+        .normalize_with_lead_source(&known, Some(&other))
+        .unwrap();
     assert_eq!(conflict.lead_source, None);
     assert_eq!(conflict.warnings[0].code, WarningCode::LeadSourceConflict);
     assert_eq!(conflict.warnings[0].path, "/lead_source/name");
