@@ -123,7 +123,7 @@ impl Serialize for Money {
     /// A JSON number: an integer when there are no cents, else the shortest decimal. Both are
     /// exact: at most fifteen significant digits survive the trip through `f64`.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.cents % 100 == 0 {
+        if self.cents.is_multiple_of(100) {
             serializer.serialize_u64(self.cents / 100)
         } else {
             // OK as a float: `cents <= MAX_CENTS < 2^53`, so the division is correctly rounded

@@ -20,8 +20,8 @@ use crate::{LeadSource, Marketing, Warning};
 /// ```
 /// use wegly_attribution::CreateDealRequest;
 ///
-/// let json = br#"{"title": " Implantação CRM ", "value": 1500.5,
-///                 "marketing": {"url_conversion": "https://x.com.br/?utm_source=google"}}"#;
+/// let json = r#"{"title": " Implantação CRM ", "value": 1500.5,
+///                 "marketing": {"url_conversion": "https://x.com.br/?utm_source=google"}}"#.as_bytes();
 /// let valid = CreateDealRequest::from_json(json)?;
 /// assert_eq!(valid.request.title, "Implantação CRM");
 /// assert_eq!(

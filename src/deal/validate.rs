@@ -117,8 +117,8 @@ impl CreateDealRequest {
     /// ```
     /// use wegly_attribution::CreateDealRequest;
     ///
-    /// let json = br#"{"title": "Implementação completa CRM", "value": 75000.5,
-    ///     "marketing": {"url_conversion": "https://landing.wegly.com.br/obrigado?wegly_code=OPP123&utm_campaign=crm-enterprise&gclid=XYZ"}}"#;
+    /// let json = r#"{"title": "Implementação completa CRM", "value": 75000.5,
+    ///     "marketing": {"url_conversion": "https://landing.wegly.com.br/obrigado?wegly_code=OPP123&utm_campaign=crm-enterprise&gclid=XYZ"}}"#.as_bytes();
     /// let valid = CreateDealRequest::from_json(json)?;
     /// let marketing = valid.request.marketing.as_ref().unwrap();
     /// assert_eq!(marketing.get("wegly_campaign"), Some("crm-enterprise"));
@@ -142,7 +142,7 @@ impl CreateDealRequest {
     /// `quality_reason` the pipeline requires.
     pub fn from_json_with(
         bytes: &[u8],
-        catalog: &dyn crate::Catalog,
+        catalog: &(dyn crate::Catalog + Sync),
     ) -> Result<Validated, Rejected> {
         Normalizer::new().catalog(catalog).create_deal(bytes)
     }

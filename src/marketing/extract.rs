@@ -359,6 +359,7 @@ pub(crate) fn trim(value: Cow<'_, str>) -> Cow<'_, str> {
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)] // The test tables are tuples, read row by row.
 mod tests {
     use super::*;
 

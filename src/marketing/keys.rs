@@ -186,6 +186,7 @@ pub(crate) fn url_key(name: &str) -> Option<UrlKey<'_>> {
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)] // The test tables are tuples, read row by row.
 mod tests {
     use super::*;
 

@@ -33,7 +33,7 @@ pub const DEFAULT_MAX_VALUE_CHARS: usize = 1000;
 #[derive(Clone, Copy)]
 pub struct Normalizer<'c> {
     max_value_chars: usize,
-    catalog: &'c dyn Catalog,
+    catalog: &'c (dyn Catalog + Sync),
 }
 
 impl std::fmt::Debug for Normalizer<'_> {
@@ -70,9 +70,10 @@ impl<'c> Normalizer<'c> {
         self
     }
 
-    /// Plugs in the gateway's lookups (tags, pipelines, trackers).
+    /// Plugs in the gateway's lookups (tags, pipelines, trackers). The catalog is `Sync` so
+    /// that a `Normalizer` can be shared across threads, like every type of the crate.
     #[must_use]
-    pub fn catalog<'d>(self, catalog: &'d dyn Catalog) -> Normalizer<'d> {
+    pub fn catalog<'d>(self, catalog: &'d (dyn Catalog + Sync)) -> Normalizer<'d> {
         Normalizer {
             max_value_chars: self.max_value_chars,
             catalog,
@@ -80,7 +81,7 @@ impl<'c> Normalizer<'c> {
     }
 
     /// The catalog in use.
-    pub(crate) fn catalog_ref(&self) -> &'c dyn Catalog {
+    pub(crate) fn catalog_ref(&self) -> &'c (dyn Catalog + Sync) {
         self.catalog
     }
 

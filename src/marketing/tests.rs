@@ -1,4 +1,5 @@
 //! Rule-by-rule and warning-by-warning tests of the marketing engine.
+#![allow(clippy::type_complexity)] // The test tables are tuples, read row by row.
 
 use serde_json::{Value, json};
 

@@ -609,3 +609,17 @@ proptest! {
         let _ = CreateDealRequest::from_json(&bytes);
     }
 }
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<CreateDealRequest>();
+    check::<wegly_attribution::Validated>();
+    check::<wegly_attribution::Rejected>();
+    check::<wegly_attribution::Marketing>();
+    check::<Normalizer<'static>>();
+    check::<wegly_attribution::TrackingParams<'static>>();
+    check::<wegly_attribution::DealDetail>();
+    check::<wegly_attribution::AllowedDomain>();
+    check::<wegly_attribution::BearerToken>();
+}
