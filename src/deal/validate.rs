@@ -2,6 +2,7 @@
 //! Pointer path and a stable code.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 use jiff::Timestamp;
 use serde_json::{Map, Value};
@@ -234,6 +235,8 @@ impl Walk<'_, '_> {
         };
         let catalog = self.n.catalog_ref();
         let mut tags: Vec<String> = Vec::with_capacity(items.len());
+        // A set keeps de-duplication linear however many tags a hostile payload sends.
+        let mut seen: HashSet<&str> = HashSet::with_capacity(items.len());
         d.at("tags", |d| {
             for (i, item) in items.iter().enumerate() {
                 d.at(i, |d| {
@@ -244,7 +247,7 @@ impl Walk<'_, '_> {
                     if tag.is_empty() {
                         return d.error(ErrorCode::Empty, "a tag ID must not be empty");
                     }
-                    if tags.iter().any(|seen| seen == tag) {
+                    if !seen.insert(tag) {
                         return d.warn(
                             WarningCode::DuplicateTag,
                             format!("tag `{}` is repeated; dropped", excerpt(tag)),
@@ -287,23 +290,30 @@ impl Walk<'_, '_> {
     }
 
     fn followers(&self, d: &mut Diagnostics) -> Vec<Follower> {
-        let followers = list_member(d, self.m, "followers", follower);
-        let mut kept: Vec<Follower> = Vec::with_capacity(followers.len());
-        // Indices in warnings refer to the array as sent, so walk it again for the paths.
-        for (i, follower) in followers.into_iter().enumerate() {
-            if kept.iter().any(|seen| seen.user_id == follower.user_id) {
-                d.at("followers", |d| {
-                    d.at(i, |d| {
+        let Some(items) =
+            optional(self.m, "followers").and_then(|v| d.at("followers", |d| array(d, v)))
+        else {
+            return Vec::new();
+        };
+        let mut kept: Vec<Follower> = Vec::with_capacity(items.len());
+        let mut seen: HashSet<Uuid> = HashSet::with_capacity(items.len());
+        d.at("followers", |d| {
+            for (i, item) in items.iter().enumerate() {
+                d.at(i, |d| {
+                    let Some(follower) = follower(d, item) else {
+                        return;
+                    };
+                    if seen.insert(follower.user_id) {
+                        kept.push(follower);
+                    } else {
                         d.warn(
                             WarningCode::DuplicateFollower,
                             format!("user {} is already a follower; dropped", follower.user_id),
                         );
-                    });
+                    }
                 });
-            } else {
-                kept.push(follower);
             }
-        }
+        });
         kept
     }
 }

@@ -375,6 +375,18 @@ fn warnings_of_the_request() {
 }
 
 #[test]
+fn warning_paths_index_the_array_as_sent() {
+    let payload = with(json!({
+        "tags": [1, "x", "x"],
+        "followers": [{"user_id": "bad", "role_id": B}, {"user_id": A, "role_id": B}, {"user_id": A, "role_id": B}],
+    }));
+    let rejected =
+        CreateDealRequest::from_json(&serde_json::to_vec(&payload).unwrap()).unwrap_err();
+    let warnings: Vec<_> = rejected.warnings.iter().map(|w| w.path.as_str()).collect();
+    assert_eq!(warnings, ["/tags/2", "/followers/2"]);
+}
+
+#[test]
 fn nulls_are_not_sent_and_empty_reason_is_absent() {
     let payload =
         with(json!({"stage_id": null, "value": null, "quality_reason": "  ", "marketing": {}}));
