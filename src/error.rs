@@ -273,6 +273,10 @@ pub(crate) trait PathToken {
 impl PathToken for &str {
     /// Escapes `~` and `/` as RFC 6901 section 3 requires.
     fn push_escaped(self, path: &mut String) {
+        if !self.bytes().any(|b| b == b'~' || b == b'/') {
+            path.push_str(self);
+            return;
+        }
         for c in self.chars() {
             match c {
                 '~' => path.push_str("~0"),

@@ -8,11 +8,11 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use memchr::{memchr, memchr_iter};
+use memchr::{memchr, memchr_iter, memchr2};
 use percent_encoding::percent_decode_str;
 
 use super::keys::{Platform, UrlKey, url_key};
-use crate::query::{decode, has_invalid_escape, split_name_value, split_segment};
+use crate::query::{decode, has_invalid_escape};
 
 /// Iterates over the tracking parameters and click ids of a URL (SPEC 2.2 rule 2, 2.3, 2.5).
 ///
@@ -36,20 +36,21 @@ use crate::query::{decode, has_invalid_escape, split_name_value, split_segment};
 pub fn tracking_params(url: &str) -> TrackingParams<'_> {
     // SPEC 2.3: "no raw `?` but an encoded one" is a URL percent-encoded once more.
     let double_encoded = memchr(b'?', url.as_bytes()).is_none() && has_encoded_question_mark(url);
-    let source = if double_encoded {
-        percent_decode_str(url).decode_utf8_lossy()
+    let state = if double_encoded {
+        // Rare: decode once, then scan the decoded text eagerly so the items can own their data.
+        let decoded = percent_decode_str(url).decode_utf8_lossy().into_owned();
+        let params: Vec<TrackingParam<'static>> = Scanner::new(&decoded, true)
+            .map(TrackingParam::into_owned)
+            .collect();
+        State::Decoded {
+            source: decoded,
+            params: params.into_iter(),
+        }
     } else {
-        Cow::Borrowed(url)
+        State::Scan(Scanner::new(url, false))
     };
-    let (query, fragment) = locate(&source);
     TrackingParams {
-        cursor: Cursor {
-            pos: query.start,
-            end: query.end,
-            location: Location::Query,
-            fragment,
-        },
-        source,
+        state,
         double_encoded,
     }
 }
@@ -57,9 +58,19 @@ pub fn tracking_params(url: &str) -> TrackingParams<'_> {
 /// The iterator returned by [`tracking_params`].
 #[derive(Debug, Clone)]
 pub struct TrackingParams<'a> {
-    source: Cow<'a, str>,
-    cursor: Cursor,
+    state: State<'a>,
     double_encoded: bool,
+}
+
+#[derive(Debug, Clone)]
+enum State<'a> {
+    /// The URL itself, scanned lazily.
+    Scan(Scanner<'a>),
+    /// A double-encoded URL, decoded once and scanned up front.
+    Decoded {
+        source: String,
+        params: std::vec::IntoIter<TrackingParam<'static>>,
+    },
 }
 
 impl TrackingParams<'_> {
@@ -79,20 +90,21 @@ impl TrackingParams<'_> {
     /// The text the parameters are read from: the URL, or the URL decoded once when it was
     /// double-encoded.
     pub(crate) fn source(&self) -> &str {
-        &self.source
+        match &self.state {
+            State::Scan(scanner) => scanner.source,
+            State::Decoded { source, .. } => source,
+        }
     }
 }
 
 impl<'a> Iterator for TrackingParams<'a> {
     type Item = TrackingParam<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<TrackingParam<'a>> {
-        let double_encoded = self.double_encoded;
-        match &self.source {
-            Cow::Borrowed(source) => next_param(source, &mut self.cursor, double_encoded),
-            Cow::Owned(source) => {
-                next_param(source, &mut self.cursor, double_encoded).map(TrackingParam::into_owned)
-            }
+        match &mut self.state {
+            State::Scan(scanner) => scanner.next(),
+            State::Decoded { params, .. } => params.next(),
         }
     }
 }
@@ -233,12 +245,119 @@ impl Repairs {
     }
 }
 
+/// Scans the query, then the fragment. A segment whose first two bytes cannot start a key is
+/// skipped with one `memchr` to the next `&`: a pair that is not kept costs next to nothing.
 #[derive(Debug, Clone)]
-struct Cursor {
+struct Scanner<'a> {
+    source: &'a str,
+    /// The next segment starts here; the region being scanned ends at `end`.
     pos: usize,
     end: usize,
     location: Location,
     fragment: Option<Range<usize>>,
+    double_encoded: bool,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(source: &'a str, double_encoded: bool) -> Self {
+        let (query, fragment) = locate(source);
+        Scanner {
+            source,
+            pos: query.start,
+            end: query.end,
+            location: Location::Query,
+            fragment,
+            double_encoded,
+        }
+    }
+}
+
+impl<'a> Iterator for Scanner<'a> {
+    type Item = TrackingParam<'a>;
+
+    fn next(&mut self) -> Option<TrackingParam<'a>> {
+        let bytes = self.source.as_bytes();
+        loop {
+            if self.pos >= self.end {
+                let fragment = self.fragment.take()?;
+                self.pos = fragment.start;
+                self.end = fragment.end;
+                self.location = Location::Fragment;
+                continue;
+            }
+            let start = self.pos;
+            let rest = bytes.get(start..self.end).unwrap_or_default();
+            let end = memchr(b'&', rest).map_or(self.end, |i| start + i);
+            self.pos = end + 1;
+            if !might_start_a_key(rest) {
+                continue;
+            }
+            let segment = bytes.get(start..end).unwrap_or_default();
+            // No `=` or nothing after it: the value is empty and never used.
+            let Some(name_end) = memchr(b'=', segment)
+                .map(|i| start + i)
+                .filter(|&eq| eq + 1 < end)
+            else {
+                continue;
+            };
+            // OK because every offset sits next to an ASCII separator or at an end.
+            let (Some(raw_name), Some(raw_value)) = (
+                self.source.get(start..name_end),
+                self.source.get(name_end + 1..end),
+            ) else {
+                continue;
+            };
+            let Some((key, html_escaped)) = match_name(raw_name) else {
+                continue;
+            };
+            let (value, invalid_escape, invalid_utf8) = decode_value(raw_value);
+            if value.is_empty() {
+                continue;
+            }
+            let repairs = Repairs::default()
+                .with(Repairs::HTML_ESCAPED, html_escaped)
+                .with(Repairs::INVALID_ESCAPE, invalid_escape)
+                .with(Repairs::INVALID_UTF8, invalid_utf8)
+                .with(Repairs::DOUBLE_ENCODED, self.double_encoded);
+            return Some(TrackingParam {
+                key,
+                value,
+                location: self.location,
+                repairs,
+                raw_value: name_end + 1..end,
+            });
+        }
+    }
+}
+
+/// Whether a segment starting with these bytes may hold a tracking key, a click id or an
+/// `amp;` prefix: every such name starts with one of these pairs, any case, or with a `%`
+/// escape. False positives only cost the full check.
+#[inline]
+fn might_start_a_key(segment: &[u8]) -> bool {
+    match segment {
+        [b'%', ..] => true,
+        // `| 0x20` lower-cases ASCII letters.
+        [a, b, ..] => matches!(
+            (a | 0x20, b | 0x20),
+            (b'u', b't')
+                | (b'w', b'e')
+                | (b'g', b'c' | b'b')
+                | (b'f', b'b')
+                | (b'c', b'o')
+                | (b'w', b'b')
+                | (b'd', b'c')
+                | (b'm', b's')
+                | (b't', b't' | b'w')
+                | (b'l', b'i')
+                | (b'r', b'd')
+                | (b'e', b'p')
+                | (b's', b'c')
+                | (b'i', b'g')
+                | (b'a', b'm')
+        ),
+        _ => false,
+    }
 }
 
 /// The byte ranges of the query and of the fragment's parameters.
@@ -267,55 +386,13 @@ fn has_encoded_question_mark(url: &str) -> bool {
         .any(|i| bytes.get(i + 1) == Some(&b'3') && matches!(bytes.get(i + 2), Some(b'f' | b'F')))
 }
 
-fn next_param<'s>(
-    source: &'s str,
-    cursor: &mut Cursor,
-    double_encoded: bool,
-) -> Option<TrackingParam<'s>> {
-    loop {
-        if cursor.pos >= cursor.end {
-            let fragment = cursor.fragment.take()?;
-            cursor.pos = fragment.start;
-            cursor.end = fragment.end;
-            cursor.location = Location::Fragment;
-            continue;
-        }
-        // OK because `pos` and `end` always sit next to an ASCII `?`, `#` or `&`, or at an end.
-        let rest = source.get(cursor.pos..cursor.end)?;
-        let (segment, _) = split_segment(rest);
-        let segment_start = cursor.pos;
-        cursor.pos = (cursor.pos + segment.len() + 1).min(cursor.end);
-        let (raw_name, raw_value) = split_name_value(segment);
-        if raw_value.is_empty() {
-            continue;
-        }
-        let Some((key, html_escaped)) = match_name(raw_name) else {
-            continue;
-        };
-        let decoded = decode(raw_value);
-        let value = trim(decoded.text);
-        if value.is_empty() {
-            continue;
-        }
-        let value_start = segment_start + raw_name.len() + 1;
-        let repairs = Repairs::default()
-            .with(Repairs::HTML_ESCAPED, html_escaped)
-            .with(Repairs::INVALID_ESCAPE, has_invalid_escape(raw_value))
-            .with(Repairs::INVALID_UTF8, decoded.invalid_utf8)
-            .with(Repairs::DOUBLE_ENCODED, double_encoded);
-        return Some(TrackingParam {
-            key,
-            value,
-            location: cursor.location,
-            repairs,
-            raw_value: value_start..value_start + raw_value.len(),
-        });
-    }
-}
-
-/// Decodes a raw name, strips `amp;` prefixes (SPEC 2.3) and recognises it.
+/// Recognises a raw name: strips `amp;` prefixes (SPEC 2.3) and matches it, decoding it only
+/// when it holds a `%`. A name with `+` decodes to one with a space, which no key has.
 #[inline]
 fn match_name(raw: &str) -> Option<(UrlKey<'_>, bool)> {
+    if !raw.as_bytes().contains(&b'%') {
+        return recognise(raw);
+    }
     match decode(raw).text {
         Cow::Borrowed(name) => recognise(name),
         Cow::Owned(name) => recognise(&name).map(|(key, html)| (key.into_owned(), html)),
@@ -338,6 +415,30 @@ fn strip_amp(name: &str) -> Option<&str> {
         .flatten()
 }
 
+/// Decodes and trims a value: the text, whether it had an invalid `%`, whether it was not
+/// UTF-8. A value without `+` or `%` is only trimmed, and stays borrowed.
+#[inline]
+fn decode_value(raw: &str) -> (Cow<'_, str>, bool, bool) {
+    if memchr2(b'+', b'%', raw.as_bytes()).is_none() {
+        return (Cow::Borrowed(trim_str(raw)), false, false);
+    }
+    let decoded = decode(raw);
+    let invalid_escape = raw.contains('%') && has_invalid_escape(raw);
+    (trim(decoded.text), invalid_escape, decoded.invalid_utf8)
+}
+
+/// Trims with a fast path for the common case: printable ASCII at both ends.
+#[inline]
+fn trim_str(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let printable = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x7f);
+    if printable(bytes.first()) && printable(bytes.last()) {
+        text
+    } else {
+        text.trim_matches(is_trimmed)
+    }
+}
+
 /// Whether SPEC 2.2 rule 1 trims `c`: Unicode `White_Space` plus U+FEFF.
 pub(crate) fn is_trimmed(c: char) -> bool {
     c.is_whitespace() || c == '\u{feff}'
@@ -346,7 +447,7 @@ pub(crate) fn is_trimmed(c: char) -> bool {
 /// Trims a value, keeping it borrowed when it was.
 pub(crate) fn trim(value: Cow<'_, str>) -> Cow<'_, str> {
     match value {
-        Cow::Borrowed(text) => Cow::Borrowed(text.trim_matches(is_trimmed)),
+        Cow::Borrowed(text) => Cow::Borrowed(trim_str(text)),
         Cow::Owned(text) => {
             let trimmed = text.trim_matches(is_trimmed);
             if trimmed.len() == text.len() {

@@ -126,38 +126,25 @@ impl UrlKey<'_> {
     }
 }
 
-/// The fixed names (tracking keys and click ids), with what they are.
-const FIXED: &[(&str, bool, Option<Platform>)] = &[
-    ("url_conversion", true, None),
-    ("conversion_tool_name", true, None),
-    ("gclid", true, Some(Platform::Google)),
-    ("fbclid", true, Some(Platform::Meta)),
-    ("gbraid", false, Some(Platform::Google)),
-    ("wbraid", false, Some(Platform::Google)),
-    ("dclid", false, Some(Platform::Google)),
-    ("gclsrc", false, Some(Platform::Google)),
-    ("msclkid", false, Some(Platform::Microsoft)),
-    ("ttclid", false, Some(Platform::TikTok)),
-    ("li_fat_id", false, Some(Platform::LinkedIn)),
-    ("twclid", false, Some(Platform::X)),
-    ("rdt_cid", false, Some(Platform::Reddit)),
-    ("epik", false, Some(Platform::Pinterest)),
-    ("sccid", false, Some(Platform::Snapchat)),
-    ("igshid", false, Some(Platform::Instagram)),
-];
-
 /// Recognises a decoded URL parameter name, ASCII-case-insensitively (SPEC 2.1: in URLs
 /// `UTM_Source` is `utm_source`). Borrows unless the name has upper-case letters.
+///
+/// This runs for every pair of every URL, so it dispatches on the length first and compares
+/// only the one or few fixed names of that length.
 #[inline]
 pub(crate) fn url_key(name: &str) -> Option<UrlKey<'_>> {
-    let bytes = name.as_bytes();
-    // Every recognised name is at least 4 bytes long (`epik`) and ASCII.
-    let first = bytes.first()?.to_ascii_lowercase();
-    if bytes.len() < 4 || !b"cdefgilmrstuw".contains(&first) {
-        return None;
-    }
-    for &(fixed, tracking, platform) in FIXED {
-        if fixed.len() == name.len() && fixed.eq_ignore_ascii_case(name) {
+    let candidates: &[(&'static str, bool, Option<Platform>)] = match name.len() {
+        4 => FIXED_4,
+        5 => FIXED_5,
+        6 => FIXED_6,
+        7 => FIXED_7,
+        9 => FIXED_9,
+        14 => FIXED_14,
+        20 => FIXED_20,
+        _ => &[],
+    };
+    for &(fixed, tracking, platform) in candidates {
+        if fixed.eq_ignore_ascii_case(name) {
             return Some(UrlKey {
                 key: Cow::Borrowed(fixed),
                 tracking,
@@ -165,15 +152,30 @@ pub(crate) fn url_key(name: &str) -> Option<UrlKey<'_>> {
             });
         }
     }
-    let prefix = if first == b'u' { 4 } else { 6 };
-    let (head, rest) = (bytes.get(..prefix)?, bytes.get(prefix..)?);
-    let open = (head.eq_ignore_ascii_case(b"utm_") || head.eq_ignore_ascii_case(b"wegly_"))
-        && !rest.is_empty()
-        && rest.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_');
-    if !open {
+    open_key(name)
+}
+
+/// `utm_` or `wegly_` followed by one or more of `[a-z0-9_]`, any case.
+#[inline]
+fn open_key(name: &str) -> Option<UrlKey<'_>> {
+    let bytes = name.as_bytes();
+    let prefix = match bytes.first()? {
+        b'u' | b'U' => b"utm_".as_slice(),
+        b'w' | b'W' => b"wegly_".as_slice(),
+        _ => return None,
+    };
+    let (head, rest) = (bytes.get(..prefix.len())?, bytes.get(prefix.len()..)?);
+    let mut upper = head.iter().any(u8::is_ascii_uppercase);
+    if rest.is_empty() || !head.eq_ignore_ascii_case(prefix) {
         return None;
     }
-    let key = if bytes.iter().any(u8::is_ascii_uppercase) {
+    for &b in rest {
+        if !(b.is_ascii_alphanumeric() || b == b'_') {
+            return None;
+        }
+        upper |= b.is_ascii_uppercase();
+    }
+    let key = if upper {
         Cow::Owned(name.to_ascii_lowercase())
     } else {
         Cow::Borrowed(name)
@@ -184,6 +186,37 @@ pub(crate) fn url_key(name: &str) -> Option<UrlKey<'_>> {
         platform: None,
     })
 }
+
+type Fixed = &'static [(&'static str, bool, Option<Platform>)];
+
+const FIXED_4: Fixed = &[("epik", false, Some(Platform::Pinterest))];
+const FIXED_5: Fixed = &[
+    ("gclid", true, Some(Platform::Google)),
+    ("dclid", false, Some(Platform::Google)),
+    ("sccid", false, Some(Platform::Snapchat)),
+];
+const FIXED_6: Fixed = &[
+    ("fbclid", true, Some(Platform::Meta)),
+    ("gbraid", false, Some(Platform::Google)),
+    ("wbraid", false, Some(Platform::Google)),
+    ("gclsrc", false, Some(Platform::Google)),
+    ("ttclid", false, Some(Platform::TikTok)),
+    ("twclid", false, Some(Platform::X)),
+    ("igshid", false, Some(Platform::Instagram)),
+];
+const FIXED_7: Fixed = &[
+    ("msclkid", false, Some(Platform::Microsoft)),
+    ("rdt_cid", false, Some(Platform::Reddit)),
+];
+const FIXED_9: Fixed = &[("li_fat_id", false, Some(Platform::LinkedIn))];
+const FIXED_14: Fixed = &[("url_conversion", true, None)];
+const FIXED_20: Fixed = &[("conversion_tool_name", true, None)];
+
+/// Every fixed name, tracking key or click id.
+#[cfg(test)]
+const FIXED: [Fixed; 7] = [
+    FIXED_4, FIXED_5, FIXED_6, FIXED_7, FIXED_9, FIXED_14, FIXED_20,
+];
 
 #[cfg(test)]
 #[allow(clippy::type_complexity)] // The test tables are tuples, read row by row.
@@ -263,7 +296,10 @@ mod tests {
         ];
         for platform in platforms {
             assert!(
-                FIXED.iter().any(|(_, _, p)| *p == Some(platform)),
+                FIXED
+                    .iter()
+                    .flat_map(|t| t.iter())
+                    .any(|(_, _, p)| *p == Some(platform)),
                 "{platform}"
             );
             assert_eq!(platform.as_str(), platform.as_str().to_lowercase());
