@@ -211,32 +211,87 @@ fn first_error(errors: &[ValidationError]) -> String {
 
 /// Collects errors and warnings while a validator walks a document, tracking the JSON Pointer
 /// of the member under inspection.
+///
+/// The path is a stack of borrowed tokens, rendered into a string only when something is
+/// reported: walking a valid payload builds no path at all.
 #[derive(Debug, Default)]
-pub(crate) struct Diagnostics {
+pub(crate) struct Diagnostics<'k> {
     pub(crate) errors: Vec<ValidationError>,
     pub(crate) warnings: Vec<Warning>,
-    path: String,
+    path: Vec<Token<'k>>,
 }
 
-impl Diagnostics {
+/// A JSON Pointer reference token: an object member name or an array index.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Token<'k> {
+    Key(&'k str),
+    Index(usize),
+}
+
+impl<'k> From<&'k str> for Token<'k> {
+    fn from(key: &'k str) -> Self {
+        Token::Key(key)
+    }
+}
+
+impl From<usize> for Token<'_> {
+    fn from(index: usize) -> Self {
+        Token::Index(index)
+    }
+}
+
+impl<'k> Diagnostics<'k> {
     pub(crate) fn new() -> Self {
-        Self::default()
+        Diagnostics {
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            path: Vec::with_capacity(8),
+        }
     }
 
     /// Runs `f` with the path extended by one object member or array index.
-    pub(crate) fn at<R>(&mut self, token: impl PathToken, f: impl FnOnce(&mut Self) -> R) -> R {
-        let mark = self.path.len();
-        self.path.push('/');
-        token.push_escaped(&mut self.path);
+    #[inline]
+    pub(crate) fn at<R>(
+        &mut self,
+        token: impl Into<Token<'k>>,
+        f: impl FnOnce(&mut Self) -> R,
+    ) -> R {
+        self.path.push(token.into());
         let result = f(self);
-        self.path.truncate(mark);
+        self.path.pop();
         result
+    }
+
+    /// The current path as a JSON Pointer, `~` and `/` escaped (RFC 6901 section 3).
+    #[cold]
+    fn pointer(&self) -> String {
+        use fmt::Write;
+        let mut pointer = String::new();
+        for token in &self.path {
+            pointer.push('/');
+            match token {
+                Token::Key(key) => {
+                    for c in key.chars() {
+                        match c {
+                            '~' => pointer.push_str("~0"),
+                            '/' => pointer.push_str("~1"),
+                            c => pointer.push(c),
+                        }
+                    }
+                }
+                // Writing to a String cannot fail.
+                Token::Index(index) => {
+                    let _ = write!(pointer, "{index}");
+                }
+            }
+        }
+        pointer
     }
 
     #[cold]
     pub(crate) fn error(&mut self, code: ErrorCode, message: impl Into<String>) {
         self.errors.push(ValidationError {
-            path: self.path.clone(),
+            path: self.pointer(),
             code,
             message: message.into(),
         });
@@ -247,51 +302,21 @@ impl Diagnostics {
         self.warnings.push(Warning {
             code,
             message: message.into(),
-            path: self.path.clone(),
+            path: self.pointer(),
         });
     }
 
     /// Reports a wrong JSON type at the current path.
     #[cold]
-    pub(crate) fn invalid_type(&mut self, expected: &str, found: &serde_json::Value) {
+    pub(crate) fn invalid_type(&mut self, expected: &str, found: &str) {
         self.error(
             ErrorCode::InvalidType,
-            format!("expected {expected}, found {}", json_type(found)),
+            format!("expected {expected}, found {found}"),
         );
     }
 
     pub(crate) fn has_errors(&self) -> bool {
         !self.errors.is_empty()
-    }
-}
-
-/// A JSON Pointer reference token: an object member name or an array index.
-pub(crate) trait PathToken {
-    fn push_escaped(self, path: &mut String);
-}
-
-impl PathToken for &str {
-    /// Escapes `~` and `/` as RFC 6901 section 3 requires.
-    fn push_escaped(self, path: &mut String) {
-        if !self.bytes().any(|b| b == b'~' || b == b'/') {
-            path.push_str(self);
-            return;
-        }
-        for c in self.chars() {
-            match c {
-                '~' => path.push_str("~0"),
-                '/' => path.push_str("~1"),
-                c => path.push(c),
-            }
-        }
-    }
-}
-
-impl PathToken for usize {
-    fn push_escaped(self, path: &mut String) {
-        use fmt::Write;
-        // Writing to a String cannot fail.
-        let _ = write!(path, "{self}");
     }
 }
 

@@ -10,7 +10,6 @@ use super::money::Money;
 use super::request::{
     CreateDealRequest, CustomField, Follower, NewPerson, Note, Organization, Validated,
 };
-use super::validate::input;
 use crate::{LeadSource, Normalizer, Rejected};
 
 /// Builds a [`CreateDealRequest`] from Rust values, then validates it exactly as
@@ -194,10 +193,17 @@ impl CreateDealBuilder {
     ///
     /// As [`build`](Self::build).
     pub fn build_with(mut self, normalizer: &Normalizer<'_>) -> Result<Validated, Rejected> {
-        if !self.marketing.is_empty() {
-            self.members
-                .insert("marketing".to_owned(), Value::Object(self.marketing));
+        if let Some(value) = self.value {
+            // Exact: `Money` serializes to a number that reads back to the same cents.
+            self = self.set("value", value);
         }
-        normalizer.validate(input(self.members, self.value))
+        if !self.marketing.is_empty() {
+            let marketing = std::mem::take(&mut self.marketing);
+            self.members
+                .insert("marketing".to_owned(), Value::Object(marketing));
+        }
+        // The same bytes-to-request path as JSON input, so the rules cannot drift apart.
+        let bytes = serde_json::to_vec(&self.members).unwrap_or_default();
+        normalizer.create_deal(&bytes)
     }
 }

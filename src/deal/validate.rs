@@ -1,21 +1,19 @@
 //! Validation of create-deal payloads (SPEC 3): every problem in one pass, each with a JSON
 //! Pointer path and a stable code.
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 
 use jiff::Timestamp;
-use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use super::document::{Document, Input};
+use super::document::{Document, Input, Node, Object};
 use super::enums::{QualityRating, Temperature, Visibility};
 use super::money::Money;
 use super::request::{
     Contact, CreateDealRequest, CustomField, Follower, NewPerson, Note, Organization, Validated,
 };
 use crate::error::{Diagnostics, excerpt};
-use crate::marketing::is_trimmed;
+use crate::marketing::{Explicit, is_trimmed};
 use crate::{ErrorCode, LeadSource, Normalizer, Rejected, ValidationError, WarningCode};
 
 /// The members the create-deal page defines, in its order.
@@ -150,13 +148,13 @@ impl CreateDealRequest {
 }
 
 /// One validation pass over a payload's members.
-struct Walk<'n, 'm> {
+struct Walk<'n, 'm, 'de> {
     n: &'n Normalizer<'n>,
-    m: &'m Map<String, Value>,
+    m: &'m Object<'de>,
 }
 
-impl Walk<'_, '_> {
-    fn request(&self, d: &mut Diagnostics, value: Option<&str>) -> Option<CreateDealRequest> {
+impl<'m> Walk<'_, 'm, '_> {
+    fn request(&self, d: &mut Diagnostics<'m>, value: Option<&str>) -> Option<CreateDealRequest> {
         let m = self.m;
         let title = d.at("title", |d| title(d, m.get("title")));
         let has_title = title.is_some();
@@ -202,8 +200,13 @@ impl Walk<'_, '_> {
             Either::Id(id) => LeadSource::Existing(id),
             Either::Name(name) => LeadSource::Named(name),
         });
-        let marketing = optional(m, "marketing")
-            .and_then(|v| d.at("marketing", |d| self.n.normalize_value(v, sent.as_ref(), d)));
+        let marketing = optional(m, "marketing").and_then(|v| {
+            d.at("marketing", |d| {
+                let members = object(d, v)?;
+                let entries = members.iter().map(|(key, value)| (key, explicit(value)));
+                Some(self.n.normalize_entries(entries, sent.as_ref(), d))
+            })
+        });
         let (marketing, tracked) = marketing.unzip();
         request.marketing = marketing.filter(|marketing| !marketing.is_empty());
         request.lead_source = sent.or(tracked.flatten());
@@ -228,7 +231,7 @@ impl Walk<'_, '_> {
         has_title.then_some(request)
     }
 
-    fn tags(&self, d: &mut Diagnostics) -> Vec<String> {
+    fn tags(&self, d: &mut Diagnostics<'m>) -> Vec<String> {
         let Some(items) = optional(self.m, "tags").and_then(|v| d.at("tags", |d| array(d, v)))
         else {
             return Vec::new();
@@ -240,8 +243,8 @@ impl Walk<'_, '_> {
         d.at("tags", |d| {
             for (i, item) in items.iter().enumerate() {
                 d.at(i, |d| {
-                    let Value::String(tag) = item else {
-                        return d.invalid_type("a string", item);
+                    let Node::Str(tag) = item else {
+                        return d.invalid_type("a string", item.kind());
                     };
                     let tag = tag.trim_matches(is_trimmed);
                     if tag.is_empty() {
@@ -268,7 +271,7 @@ impl Walk<'_, '_> {
 
     /// `persons_id`, or `None` when it was not sent or one of its entries is invalid (then
     /// `primary_person_id` cannot be checked against it).
-    fn persons(&self, d: &mut Diagnostics) -> Option<Vec<Uuid>> {
+    fn persons(&self, d: &mut Diagnostics<'m>) -> Option<Vec<Uuid>> {
         let items =
             optional(self.m, "persons_id").and_then(|v| d.at("persons_id", |d| array(d, v)))?;
         let mut ids = Vec::with_capacity(items.len());
@@ -289,7 +292,7 @@ impl Walk<'_, '_> {
         all.then_some(ids)
     }
 
-    fn followers(&self, d: &mut Diagnostics) -> Vec<Follower> {
+    fn followers(&self, d: &mut Diagnostics<'m>) -> Vec<Follower> {
         let Some(items) =
             optional(self.m, "followers").and_then(|v| d.at("followers", |d| array(d, v)))
         else {
@@ -318,13 +321,13 @@ impl Walk<'_, '_> {
     }
 }
 
-fn title(d: &mut Diagnostics, value: Option<&Value>) -> Option<String> {
+fn title(d: &mut Diagnostics<'_>, value: Option<&Node<'_>>) -> Option<String> {
     match value {
-        None | Some(Value::Null) => {
+        None | Some(Node::Null) => {
             d.error(ErrorCode::Required, "missing required member `title`");
             None
         }
-        Some(Value::String(text)) => {
+        Some(Node::Str(text)) => {
             let text = text.trim_matches(is_trimmed);
             let chars = text.chars().count();
             if text.is_empty() {
@@ -341,13 +344,13 @@ fn title(d: &mut Diagnostics, value: Option<&Value>) -> Option<String> {
             }
         }
         Some(other) => {
-            d.invalid_type("a string", other);
+            d.invalid_type("a string", other.kind());
             None
         }
     }
 }
 
-fn money(d: &mut Diagnostics, text: &str) -> Option<Money> {
+fn money(d: &mut Diagnostics<'_>, text: &str) -> Option<Money> {
     let found = match text.as_bytes().first() {
         Some(b'n') => return None,
         Some(b'"') => "a string",
@@ -373,9 +376,9 @@ fn money(d: &mut Diagnostics, text: &str) -> Option<Money> {
 }
 
 /// RFC 3339 date-time; a bare `YYYY-MM-DD` is midnight UTC with warning `date_only`.
-fn date_time(d: &mut Diagnostics, value: &Value) -> Option<Timestamp> {
-    let Value::String(text) = value else {
-        d.invalid_type("a date-time string", value);
+fn date_time<'k>(d: &mut Diagnostics<'k>, value: &'k Node<'_>) -> Option<Timestamp> {
+    let Node::Str(text) = value else {
+        d.invalid_type("a date-time string", value.kind());
         return None;
     };
     let text = text.trim_matches(is_trimmed);
@@ -448,7 +451,7 @@ fn shape(bytes: &[u8], pattern: &[u8]) -> bool {
         })
 }
 
-fn person(d: &mut Diagnostics, value: &Value) -> Option<NewPerson> {
+fn person<'k>(d: &mut Diagnostics<'k>, value: &'k Node<'_>) -> Option<NewPerson> {
     let object = object(d, value)?;
     unknown_members(
         d,
@@ -473,7 +476,7 @@ fn person(d: &mut Diagnostics, value: &Value) -> Option<NewPerson> {
     })
 }
 
-fn contact(d: &mut Diagnostics, value: &Value) -> Option<Contact> {
+fn contact<'k>(d: &mut Diagnostics<'k>, value: &'k Node<'_>) -> Option<Contact> {
     let object = object(d, value)?;
     unknown_members(d, object, &["type", "value"]);
     let kind = required(d, object, "type", contact_type);
@@ -489,16 +492,16 @@ fn contact(d: &mut Diagnostics, value: &Value) -> Option<Contact> {
 }
 
 /// A contact type: an integer `>= 0` (`out_of_range` when negative or too large).
-fn contact_type(d: &mut Diagnostics, value: &Value) -> Option<u32> {
-    let Value::Number(number) = value else {
-        d.invalid_type("an integer", value);
+fn contact_type<'k>(d: &mut Diagnostics<'k>, value: &'k Node<'_>) -> Option<u32> {
+    let Node::Number(number) = value else {
+        d.invalid_type("an integer", value.kind());
         return None;
     };
     if let Some(kind) = number.as_u64().and_then(|n| u32::try_from(n).ok()) {
         return Some(kind);
     }
     if number.is_f64() {
-        d.invalid_type("an integer", value);
+        d.invalid_type("an integer", value.kind());
     } else {
         d.error(
             ErrorCode::OutOfRange,
@@ -508,15 +511,16 @@ fn contact_type(d: &mut Diagnostics, value: &Value) -> Option<u32> {
     None
 }
 
-fn custom_field(d: &mut Diagnostics, value: &Value) -> Option<CustomField> {
+fn custom_field<'k>(d: &mut Diagnostics<'k>, value: &'k Node<'_>) -> Option<CustomField> {
     let object = object(d, value)?;
     let field_id = required(d, object, "field_id", uuid)?;
-    let mut answer = object.clone();
-    answer.remove("field_id");
-    Some(CustomField::new(field_id, answer))
+    Some(CustomField::new(
+        field_id,
+        object.to_map_without("field_id"),
+    ))
 }
 
-fn follower(d: &mut Diagnostics, value: &Value) -> Option<Follower> {
+fn follower<'k>(d: &mut Diagnostics<'k>, value: &'k Node<'_>) -> Option<Follower> {
     let object = object(d, value)?;
     unknown_members(d, object, &["user_id", "role_id"]);
     let user_id = required(d, object, "user_id", uuid);
@@ -527,7 +531,7 @@ fn follower(d: &mut Diagnostics, value: &Value) -> Option<Follower> {
     })
 }
 
-fn note(d: &mut Diagnostics, value: &Value) -> Option<Note> {
+fn note<'k>(d: &mut Diagnostics<'k>, value: &'k Node<'_>) -> Option<Note> {
     let object = object(d, value)?;
     unknown_members(d, object, &["content", "is_pinned"]);
     let content = required(d, object, "content", required_text);
@@ -547,7 +551,12 @@ enum Either {
 }
 
 /// `organization_id` / `organization`, `crm_lead_source_id` / `lead_source`: at most one.
-fn either(d: &mut Diagnostics, m: &Map<String, Value>, id: &str, named: &str) -> Option<Either> {
+fn either<'k>(
+    d: &mut Diagnostics<'k>,
+    m: &'k Object<'_>,
+    id: &'k str,
+    named: &'k str,
+) -> Option<Either> {
     let by_id = uuid_member(d, m, id);
     let by_name = optional(m, named).and_then(|v| {
         d.at(named, |d| {
@@ -571,16 +580,16 @@ fn either(d: &mut Diagnostics, m: &Map<String, Value>, id: &str, named: &str) ->
 // Small readers. Each reports at the current path and returns `None` on a problem.
 
 /// A member that was sent: absent and `null` both count as not sent.
-fn optional<'m>(m: &'m Map<String, Value>, key: &str) -> Option<&'m Value> {
+fn optional<'m, 'de>(m: &'m Object<'de>, key: &str) -> Option<&'m Node<'de>> {
     m.get(key).filter(|v| !v.is_null())
 }
 
 /// A required member, read at its path; `required` when absent or `null`.
-fn required<T>(
-    d: &mut Diagnostics,
-    m: &Map<String, Value>,
-    key: &str,
-    read: impl FnOnce(&mut Diagnostics, &Value) -> Option<T>,
+fn required<'k, T>(
+    d: &mut Diagnostics<'k>,
+    m: &'k Object<'_>,
+    key: &'k str,
+    read: impl FnOnce(&mut Diagnostics<'k>, &'k Node<'_>) -> Option<T>,
 ) -> Option<T> {
     d.at(key, |d| match optional(m, key) {
         Some(value) => read(d, value),
@@ -594,11 +603,11 @@ fn required<T>(
     })
 }
 
-fn uuid_member(d: &mut Diagnostics, m: &Map<String, Value>, key: &str) -> Option<Uuid> {
+fn uuid_member<'k>(d: &mut Diagnostics<'k>, m: &'k Object<'_>, key: &'k str) -> Option<Uuid> {
     optional(m, key).and_then(|v| d.at(key, |d| uuid(d, v)))
 }
 
-fn uuid(d: &mut Diagnostics, value: &Value) -> Option<Uuid> {
+fn uuid<'k>(d: &mut Diagnostics<'k>, value: &'k Node<'_>) -> Option<Uuid> {
     let text = string(d, value)?;
     match Uuid::parse_str(text) {
         Ok(id) => Some(id),
@@ -612,17 +621,17 @@ fn uuid(d: &mut Diagnostics, value: &Value) -> Option<Uuid> {
     }
 }
 
-fn enum_member<T>(
-    d: &mut Diagnostics,
-    m: &Map<String, Value>,
-    key: &str,
+fn enum_member<'k, T>(
+    d: &mut Diagnostics<'k>,
+    m: &'k Object<'_>,
+    key: &'k str,
     from_code: fn(i64) -> Option<T>,
     options: &str,
 ) -> Option<T> {
     let value = optional(m, key)?;
     d.at(key, |d| {
-        let Value::Number(number) = value else {
-            d.invalid_type("an integer", value);
+        let Node::Number(number) = value else {
+            d.invalid_type("an integer", value.kind());
             return None;
         };
         let known = number.as_i64().and_then(from_code);
@@ -636,7 +645,7 @@ fn enum_member<T>(
     })
 }
 
-fn optional_string(d: &mut Diagnostics, m: &Map<String, Value>, key: &str) -> Option<String> {
+fn optional_string<'k>(d: &mut Diagnostics<'k>, m: &'k Object<'_>, key: &'k str) -> Option<String> {
     let value = optional(m, key)?;
     d.at(key, |d| string(d, value))
         .filter(|text| !text.is_empty())
@@ -644,18 +653,18 @@ fn optional_string(d: &mut Diagnostics, m: &Map<String, Value>, key: &str) -> Op
 }
 
 /// A trimmed string.
-fn string<'v>(d: &mut Diagnostics, value: &'v Value) -> Option<&'v str> {
+fn string<'k>(d: &mut Diagnostics<'k>, value: &'k Node<'_>) -> Option<&'k str> {
     match value {
-        Value::String(text) => Some(text.trim_matches(is_trimmed)),
+        Node::Str(text) => Some(text.trim_matches(is_trimmed)),
         other => {
-            d.invalid_type("a string", other);
+            d.invalid_type("a string", other.kind());
             None
         }
     }
 }
 
 /// A trimmed string that must not be empty (`required` when it is).
-fn required_text(d: &mut Diagnostics, value: &Value) -> Option<String> {
+fn required_text<'k>(d: &mut Diagnostics<'k>, value: &'k Node<'_>) -> Option<String> {
     let text = string(d, value)?;
     if text.is_empty() {
         d.error(ErrorCode::Required, "must not be empty");
@@ -664,31 +673,31 @@ fn required_text(d: &mut Diagnostics, value: &Value) -> Option<String> {
     Some(text.to_owned())
 }
 
-fn boolean(d: &mut Diagnostics, value: &Value) -> Option<bool> {
+fn boolean<'k>(d: &mut Diagnostics<'k>, value: &'k Node<'_>) -> Option<bool> {
     match value {
-        Value::Bool(flag) => Some(*flag),
+        Node::Bool(flag) => Some(*flag),
         other => {
-            d.invalid_type("a boolean", other);
+            d.invalid_type("a boolean", other.kind());
             None
         }
     }
 }
 
-fn object<'v>(d: &mut Diagnostics, value: &'v Value) -> Option<&'v Map<String, Value>> {
+fn object<'k, 'de>(d: &mut Diagnostics<'k>, value: &'k Node<'de>) -> Option<&'k Object<'de>> {
     match value {
-        Value::Object(object) => Some(object),
+        Node::Object(object) => Some(object),
         other => {
-            d.invalid_type("an object", other);
+            d.invalid_type("an object", other.kind());
             None
         }
     }
 }
 
-fn array<'v>(d: &mut Diagnostics, value: &'v Value) -> Option<&'v [Value]> {
+fn array<'k, 'de>(d: &mut Diagnostics<'k>, value: &'k Node<'de>) -> Option<&'k [Node<'de>]> {
     match value {
-        Value::Array(items) => Some(items),
+        Node::Array(items) => Some(items),
         other => {
-            d.invalid_type("an array", other);
+            d.invalid_type("an array", other.kind());
             None
         }
     }
@@ -696,11 +705,11 @@ fn array<'v>(d: &mut Diagnostics, value: &'v Value) -> Option<&'v [Value]> {
 
 /// An optional array member whose items are read one by one; bad items are reported and
 /// skipped.
-fn list_member<T>(
-    d: &mut Diagnostics,
-    m: &Map<String, Value>,
-    key: &str,
-    mut read: impl FnMut(&mut Diagnostics, &Value) -> Option<T>,
+fn list_member<'k, T>(
+    d: &mut Diagnostics<'k>,
+    m: &'k Object<'_>,
+    key: &'k str,
+    mut read: impl FnMut(&mut Diagnostics<'k>, &'k Node<'_>) -> Option<T>,
 ) -> Vec<T> {
     let Some(value) = optional(m, key) else {
         return Vec::new();
@@ -717,10 +726,10 @@ fn list_member<T>(
     })
 }
 
-fn unknown_members(d: &mut Diagnostics, m: &Map<String, Value>, known: &[&str]) {
-    for key in m.keys() {
-        if !known.contains(&key.as_str()) {
-            d.at(key.as_str(), |d| {
+fn unknown_members<'k>(d: &mut Diagnostics<'k>, m: &'k Object<'_>, known: &[&str]) {
+    for (key, _) in m.iter() {
+        if !known.contains(&key) {
+            d.at(key, |d| {
                 d.error(
                     ErrorCode::UnknownField,
                     format!("`{}` is not a member the API defines", excerpt(key)),
@@ -730,10 +739,11 @@ fn unknown_members(d: &mut Diagnostics, m: &Map<String, Value>, known: &[&str]) 
     }
 }
 
-/// The builder's entry point: members plus the exact text of `value`.
-pub(crate) fn input(members: Map<String, Value>, value: Option<Money>) -> Input<'static> {
-    Input {
-        members,
-        value: value.map(|money| Cow::Owned(money.to_string())),
+/// A marketing member as the engine reads it.
+fn explicit<'v>(value: &'v Node<'_>) -> Explicit<'v> {
+    match value {
+        Node::Str(text) => Explicit::Str(text),
+        Node::Null => Explicit::Null,
+        other => Explicit::Other(other.kind()),
     }
 }

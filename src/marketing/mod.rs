@@ -14,4 +14,5 @@ pub(crate) use extract::is_trimmed;
 pub use extract::{Location, Repairs, TrackingParam, TrackingParams, tracking_params};
 pub use keys::{Platform, is_tracking_key};
 pub use model::Marketing;
+pub(crate) use normalize::Explicit;
 pub use normalize::{DEFAULT_MAX_VALUE_CHARS, Normalized, Normalizer};

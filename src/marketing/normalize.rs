@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::extract::{is_trimmed, tracking_params};
 use super::keys::is_tracking_key;
 use super::model::Marketing;
-use crate::error::{Diagnostics, Rejected, Warning, WarningCode, excerpt};
+use crate::error::{Diagnostics, Rejected, Warning, WarningCode, excerpt, json_type};
 use crate::{Catalog, LeadSource, Lookup, NoCatalog};
 
 /// The default limit on a tracking value, in characters (SPEC 2.3).
@@ -163,31 +163,49 @@ impl<'c> Normalizer<'c> {
 
     /// The engine, run at the current path of `diagnostics`; `None` when `value` is not an
     /// object.
-    pub(crate) fn normalize_value(
+    pub(crate) fn normalize_value<'v>(
         &self,
-        value: &Value,
+        value: &'v Value,
         sent: Option<&LeadSource>,
-        diagnostics: &mut Diagnostics,
+        diagnostics: &mut Diagnostics<'v>,
     ) -> Option<(Marketing, Option<LeadSource>)> {
         let Value::Object(map) = value else {
-            diagnostics.invalid_type("an object", value);
+            diagnostics.invalid_type("an object", json_type(value));
             return None;
         };
+        let entries = map.iter().map(|(key, value)| {
+            let value = match value {
+                Value::String(text) => Explicit::Str(text),
+                Value::Null => Explicit::Null,
+                other => Explicit::Other(json_type(other)),
+            };
+            (key.as_str(), value)
+        });
+        Some(self.normalize_entries(entries, sent, diagnostics))
+    }
+
+    /// The engine on the members of an explicit object, at the current path of `diagnostics`.
+    pub(crate) fn normalize_entries<'v>(
+        &self,
+        entries: impl Iterator<Item = (&'v str, Explicit<'v>)>,
+        sent: Option<&LeadSource>,
+        diagnostics: &mut Diagnostics<'v>,
+    ) -> (Marketing, Option<LeadSource>) {
         let mut fields = BTreeMap::new();
-        self.read_explicit(map, &mut fields, diagnostics);
+        self.read_explicit(entries, &mut fields, diagnostics);
         let lead_source = self.apply_rules(&mut fields, sent, diagnostics);
-        Some((Marketing { fields }, lead_source))
+        (Marketing { fields }, lead_source)
     }
 
     /// Rule 1 on the explicit object: keep tracking keys, trimmed, non-empty, within the limit.
-    fn read_explicit(
+    fn read_explicit<'v>(
         &self,
-        map: &Map<String, Value>,
+        entries: impl Iterator<Item = (&'v str, Explicit<'v>)>,
         fields: &mut BTreeMap<String, String>,
-        diagnostics: &mut Diagnostics,
+        diagnostics: &mut Diagnostics<'v>,
     ) {
-        for (key, value) in map {
-            diagnostics.at(key.as_str(), |d| {
+        for (key, value) in entries {
+            diagnostics.at(key, |d| {
                 if !is_tracking_key(key) {
                     d.warn(
                         WarningCode::IgnoredField,
@@ -196,10 +214,10 @@ impl<'c> Normalizer<'c> {
                     return;
                 }
                 let text = match value {
-                    Value::String(text) => text.trim_matches(is_trimmed),
+                    Explicit::Str(text) => text.trim_matches(is_trimmed),
                     // `null` is how many form builders say "not filled in".
-                    Value::Null => return,
-                    other => return d.invalid_type("a string", other),
+                    Explicit::Null => return,
+                    Explicit::Other(found) => return d.invalid_type("a string", found),
                 };
                 if text.is_empty() {
                     return;
@@ -211,7 +229,7 @@ impl<'c> Normalizer<'c> {
                     );
                     return;
                 }
-                fields.insert(key.clone(), text.to_owned());
+                fields.insert(key.to_owned(), text.to_owned());
             });
         }
     }
@@ -391,6 +409,15 @@ fn map_utm_to_wegly(fields: &mut BTreeMap<String, String>) {
         })
         .collect();
     fields.extend(twins);
+}
+
+/// A member of an explicit `marketing` object, as the engine reads it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Explicit<'v> {
+    Str(&'v str),
+    Null,
+    /// Another JSON type, named as messages name it.
+    Other(&'static str),
 }
 
 /// The result of normalizing marketing data.
