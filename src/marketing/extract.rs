@@ -340,7 +340,7 @@ fn might_start_a_key(segment: &[u8]) -> bool {
         // `| 0x20` lower-cases ASCII letters.
         [a, b, ..] => matches!(
             (a | 0x20, b | 0x20),
-            (b'u', b't')
+            (b'u', b't' | b'r')
                 | (b'w', b'e')
                 | (b'g', b'c' | b'b')
                 | (b'f', b'b')
@@ -513,6 +513,26 @@ mod tests {
                 .collect();
             assert_eq!(found(url), expected, "row {url:?}");
         }
+    }
+
+    #[test]
+    fn the_prefilter_admits_every_name_recognised() {
+        let names = super::super::keys::FIXED
+            .iter()
+            .flat_map(|table| table.iter().map(|(name, _, _)| *name))
+            .chain(["utm_x", "wegly_x", "amp;x", "%75tm_source"]);
+        for name in names {
+            for variant in [name.to_owned(), name.to_ascii_uppercase()] {
+                assert!(might_start_a_key(variant.as_bytes()), "{variant}");
+            }
+        }
+        for rejected in ["ad_id", "campaign_id", "placement", "lang", "x", "", "+utm"] {
+            assert!(!might_start_a_key(rejected.as_bytes()), "{rejected}");
+        }
+        let url_conversion: Vec<_> = tracking_params("?url_conversion=x")
+            .map(|p| p.key().to_owned())
+            .collect();
+        assert_eq!(url_conversion, ["url_conversion"]);
     }
 
     #[test]

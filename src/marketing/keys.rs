@@ -214,7 +214,7 @@ const FIXED_20: Fixed = &[("conversion_tool_name", true, None)];
 
 /// Every fixed name, tracking key or click id.
 #[cfg(test)]
-const FIXED: [Fixed; 7] = [
+pub(crate) const FIXED: [Fixed; 7] = [
     FIXED_4, FIXED_5, FIXED_6, FIXED_7, FIXED_9, FIXED_14, FIXED_20,
 ];
 
