@@ -75,7 +75,7 @@ impl Normalizer<'_> {
             n: self,
             m: &input.members,
         }
-        .request(&mut d, input.value.as_deref());
+        .request(&mut d, input.value);
         match request {
             Some(request) if !d.has_errors() => Ok(Validated {
                 request,
