@@ -1,1 +1,146 @@
-//! (being written)
+//! The hot path allocates nothing unless a value must be decoded (STYLE "API shape").
+//!
+//! A global allocator wrapping [`System`] counts the allocations of the current thread: the
+//! tests of this binary run in parallel, so a global counter would count theirs too.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::borrow::Cow;
+use std::cell::Cell;
+
+use wegly_attribution::{query_pairs, redact_click_ids, tracking_params};
+
+struct Counting;
+
+thread_local! {
+    // `const` and without `Drop`: reading it never allocates nor registers a destructor.
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn bump() {
+    // `try_with`: the slot is gone while a thread is torn down; those allocations are not ours.
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+}
+
+// SAFETY: every method forwards to `System` with the caller's arguments unchanged; counting
+// touches only a thread-local `Cell` and never allocates.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        bump();
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which `System` shares.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        bump();
+        // SAFETY: as for `alloc`.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from `System` through this allocator, with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        bump();
+        // SAFETY: as for `dealloc`; `new_size` is checked by the caller.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+fn allocations_so_far() -> usize {
+    ALLOCATIONS.with(Cell::get)
+}
+
+/// Runs `f` and returns its result and how many allocations this thread made meanwhile.
+fn counting<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let before = allocations_so_far();
+    let out = f();
+    (out, allocations_so_far() - before)
+}
+
+/// Consumes every parameter and touches every value: (count, total value bytes).
+fn consume(url: &str) -> (usize, usize) {
+    tracking_params(url).fold((0, 0), |(count, bytes), p| {
+        (count + 1, bytes + p.value().len() + p.key().len())
+    })
+}
+
+#[test]
+fn extraction_allocates_nothing_when_nothing_is_decoded() {
+    let cases: &[(&str, &str, usize)] = &[
+        ("plain.txt", include_str!("../../benches/data/plain.txt"), 7),
+        ("seed.txt", include_str!("../../benches/data/seed.txt"), 3),
+        (
+            "hash_router.txt",
+            include_str!("../../benches/data/hash_router.txt"),
+            5,
+        ),
+        (
+            "hash router, query and fragment",
+            "https://app.loja.com.br/?utm_source=meta#/checkout/ok?utm_medium=paid&fbclid=IwAR3h",
+            3,
+        ),
+        (
+            "&amp; separators",
+            "https://x.com.br/lp?utm_source=google&amp;utm_medium=cpc&amp;amp;gclid=AbC&amp;x=1",
+            3,
+        ),
+        (
+            "open utm_ and wegly_ keys",
+            "https://x.com.br/lp?utm_marketing_tactic=prospecting&utm_creative_format=video\
+             &utm_source_platform=meta&wegly_custom_1=abc&utm_x_2=y",
+            5,
+        ),
+        (
+            "click ids of every platform",
+            "https://x.com.br/?msclkid=m&ttclid=t&li_fat_id=l&twclid=w&rdt_cid=r&epik=e&sccid=s",
+            7,
+        ),
+    ];
+    for &(name, url, expected) in cases {
+        let url = url.trim();
+        let ((count, bytes), allocations) = counting(|| consume(url));
+        assert_eq!(count, expected, "row {name}: parameters found");
+        assert!(bytes > 0, "row {name}");
+        assert_eq!(allocations, 0, "row {name}: allocations");
+    }
+}
+
+#[test]
+fn query_pairs_allocates_nothing_for_a_plain_query() {
+    let query = "utm_source=google&utm_medium=cpc&ref=home&&flag&gclid=Cj0KCQjw9vqyBh&a=b=c";
+    let ((count, bytes), allocations) = counting(|| {
+        query_pairs(query).fold((0, 0), |(count, bytes), (name, value)| {
+            (count + 1, bytes + name.len() + value.len())
+        })
+    });
+    assert_eq!(count, 6);
+    assert!(bytes > 0);
+    assert_eq!(allocations, 0);
+}
+
+#[test]
+fn redacting_a_url_without_click_ids_allocates_nothing() {
+    let url = "https://x.com.br/lp?utm_source=google&utm_medium=cpc&ref=home#/ok?utm_term=a";
+    let (redacted, allocations) = counting(|| redact_click_ids(url));
+    assert!(matches!(redacted, Cow::Borrowed(text) if text == url));
+    assert_eq!(allocations, 0);
+}
+
+/// The control: the counter does see allocations, here for a value that must be decoded.
+#[test]
+fn decoding_a_value_allocates() {
+    let url = "https://x.com.br/lp?utm_campaign=promo%C3%A7%C3%A3o&utm_source=google";
+    let ((count, _), allocations) = counting(|| consume(url));
+    assert_eq!(count, 2);
+    assert!(allocations > 0, "the counter saw no allocation");
+
+    let (owned, allocations) = counting(|| "x".repeat(10));
+    assert_eq!(owned.len(), 10);
+    assert_eq!(allocations, 1);
+}

@@ -1,1 +1,491 @@
-//! (being written)
+//! The properties of SPEC 2.4 on [`Normalizer`] and [`Marketing`], over explicit `marketing`
+//! objects and messy conversion URLs.
+//!
+//! The expectations are computed here, from the SPEC, with `form_urlencoded` as the reference
+//! urlencoded parser: nothing below calls the crate's extraction to predict its own output.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+use serde_json::{Map, Value};
+use wegly_attribution::{
+    DEFAULT_MAX_VALUE_CHARS, Marketing, Normalized, Normalizer, Warning, WarningCode,
+    is_tracking_key,
+};
+
+/// One character over the default limit.
+const LONG: usize = DEFAULT_MAX_VALUE_CHARS + 1;
+
+/// SPEC 2.2 rule 1: Unicode `White_Space` plus U+FEFF.
+fn is_trimmed(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}'
+}
+
+fn trim(s: &str) -> &str {
+    s.trim_matches(is_trimmed)
+}
+
+fn within(limit: usize, value: &str) -> bool {
+    value.chars().count() <= limit
+}
+
+/// SPEC 2.1, written out again so that the oracle does not lean on the crate.
+fn spec_tracking_key(key: &str) -> bool {
+    matches!(
+        key,
+        "url_conversion" | "gclid" | "fbclid" | "conversion_tool_name"
+    ) || ["utm_", "wegly_"].iter().any(|prefix| {
+        key.strip_prefix(prefix).is_some_and(|rest| {
+            !rest.is_empty()
+                && rest
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        })
+    })
+}
+
+/// Percent-decodes once (`%XX` only; `+` stays), invalid UTF-8 replaced: the SPEC 2.3 repair
+/// of a URL encoded twice.
+fn percent_decode_once(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let hex = |b: u8| char::from(b).to_digit(16);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let (Some(hi), Some(lo)) = (
+                bytes.get(i + 1).and_then(|&b| hex(b)),
+                bytes.get(i + 2).and_then(|&b| hex(b)),
+            )
+        {
+            out.push(u8::try_from(hi * 16 + lo).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Percent-encodes every byte but the unreserved ones: the URL "encoded once more".
+fn percent_encode_all(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The tracking pairs of a conversion URL, in order (query, then fragment), as SPEC 2.2 rule 2
+/// and 2.3 describe them: names lowercased and stripped of `amp;`, values decoded and trimmed,
+/// empty values and `url_conversion` left out.
+fn url_pairs(url: &str) -> Vec<(String, String)> {
+    let url = trim(url);
+    let decoded;
+    let url = if !url.contains('?') && url.to_ascii_lowercase().contains("%3f") {
+        decoded = percent_decode_once(url);
+        decoded.as_str()
+    } else {
+        url
+    };
+    let (head, fragment) = match url.split_once('#') {
+        Some((head, fragment)) => (head, fragment),
+        None => (url, ""),
+    };
+    let query = head.split_once('?').map_or("", |(_, query)| query);
+    // A hash router's own query: `#/route?utm_source=x`.
+    let fragment = fragment
+        .split_once('?')
+        .map_or(fragment, |(_, query)| query);
+    [query, fragment]
+        .into_iter()
+        .flat_map(|region| form_urlencoded::parse(region.as_bytes()))
+        .filter_map(|(name, value)| {
+            let mut name = name.to_ascii_lowercase();
+            while let Some(rest) = name.strip_prefix("amp;") {
+                name = rest.to_owned();
+            }
+            let value = trim(&value);
+            (name != "url_conversion" && spec_tracking_key(&name) && !value.is_empty())
+                .then(|| (name, value.to_owned()))
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generators.
+
+fn white() -> impl Strategy<Value = String> {
+    let blank = prop::sample::select(vec![
+        " ", "\t", "\n", "\r", "\u{a0}", "\u{feff}", "\u{3000}", "\u{2003}",
+    ]);
+    prop::collection::vec(blank, 0..3).prop_map(|parts| parts.concat())
+}
+
+/// The core of an explicit value: short text (over a limit of 8 often enough), empty, or over
+/// the default limit. U+200B is not white space and must survive trimming.
+fn core() -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => "[A-Za-z0-9é_. \u{200b}\u{0}-]{0,12}",
+        1 => Just(String::new()),
+        1 => "[a-zA-Z]".prop_map(|c| c.repeat(LONG)),
+    ]
+}
+
+fn explicit_value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        10 => (white(), core(), white()).prop_map(|(a, b, c)| Value::String(format!("{a}{b}{c}"))),
+        1 => Just(Value::Null),
+    ]
+}
+
+fn explicit_key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => prop::sample::select(vec![
+            "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "utm_id",
+            "utm_search_term", "wegly_source", "wegly_code", "gclid", "fbclid",
+            "conversion_tool_name",
+        ])
+        .prop_map(str::to_owned),
+        2 => "(utm|wegly)_[a-z0-9_]{1,4}",
+        2 => prop::sample::select(vec![
+            "referrer", "UTM_SOURCE", "utm_", "Gclid", "utm-source", "wegly_Code",
+        ])
+        .prop_map(str::to_owned),
+    ]
+}
+
+/// A URL parameter name: a tracking key (or not), in random case, sometimes behind `amp;` or
+/// with its first byte percent-encoded.
+fn url_name() -> impl Strategy<Value = String> {
+    let base = prop_oneof![
+        3 => prop::sample::select(vec!["utm_source", "gclid", "wegly_code"]),
+        2 => prop::sample::select(vec![
+            "utm_medium", "utm_campaign", "utm_term", "utm_search_term", "utm_xyz",
+            "wegly_source", "wegly_abc", "fbclid", "conversion_tool_name", "url_conversion",
+            "msclkid", "ref", "q",
+        ]),
+    ];
+    (
+        base,
+        prop::collection::vec(prop::bool::weighted(0.2), 8),
+        0..8u8,
+    )
+        .prop_map(|(base, upper, style)| {
+            let name: String = base
+                .chars()
+                .zip(upper.iter().cycle())
+                .map(|(c, &up)| if up { c.to_ascii_uppercase() } else { c })
+                .collect();
+            match style {
+                0 => format!("amp;{name}"),
+                1 => format!("AmP;{name}"),
+                2 => format!("%{:02X}{}", name.as_bytes()[0], &name[1..]),
+                _ => name,
+            }
+        })
+}
+
+/// A raw URL value: text, `+`, valid and invalid escapes, invalid UTF-8, encoded white space.
+fn url_value() -> impl Strategy<Value = String> {
+    let token = prop_oneof![
+        6 => "[A-Za-z0-9]{1,4}",
+        4 => prop::sample::select(vec![
+            "+", "%20", "%41", "%c3%a9", "%C2%A0", "%EF%BB%BF", "%", "%4", "%zz", "%FF",
+            "%ED%A0%80", "=", "é", "%2B", "%26", "%23", "%3F", " ", "\u{a0}", "%E2%80%8B", "-",
+            "?", "%00",
+        ])
+        .prop_map(str::to_owned),
+    ];
+    prop_oneof![
+        12 => prop::collection::vec(token, 0..5).prop_map(|tokens| tokens.concat()),
+        1 => "[a-z]".prop_map(|c| c.repeat(LONG)),
+    ]
+}
+
+fn pair() -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => (url_name(), url_value()).prop_map(|(n, v)| format!("{n}={v}")),
+        1 => url_name(),
+        1 => url_value().prop_map(|v| format!("={v}")),
+        1 => Just(String::new()),
+    ]
+}
+
+/// Pairs joined by `&`, sometimes by an HTML-escaped `&amp;` (once or twice).
+fn pairs() -> impl Strategy<Value = String> {
+    let separator = prop::sample::select(vec!["&", "&", "&", "&amp;", "&amp;amp;"]);
+    prop::collection::vec((pair(), separator), 0..7).prop_map(|items| {
+        let mut joined = String::new();
+        for (i, (pair, separator)) in items.iter().enumerate() {
+            if i > 0 {
+                joined.push_str(separator);
+            }
+            joined.push_str(pair);
+        }
+        joined
+    })
+}
+
+/// A conversion URL as landing pages send them.
+fn messy_url() -> impl Strategy<Value = String> {
+    let fragment = prop_oneof![
+        3 => Just(None),
+        1 => pairs().prop_map(|p| Some(format!("#{p}"))),
+        1 => pairs().prop_map(|p| Some(format!("#/route?{p}"))),
+        1 => Just(Some("#section".to_owned())),
+    ];
+    (
+        prop::sample::select(vec!["", "https://", "http://", "//"]),
+        prop::sample::select(vec![
+            "",
+            "landing.example.com",
+            "x.com.br",
+            "LP.Example.COM:8080",
+        ]),
+        prop::sample::select(vec!["", "/", "/lp", "/obrigado/", "/a%20b"]),
+        prop::option::weighted(0.85, pairs()),
+        fragment,
+        prop::bool::weighted(0.15),
+        (white(), white()),
+    )
+        .prop_map(
+            |(scheme, host, path, query, fragment, encode_again, (lead, trail))| {
+                let mut url = format!("{scheme}{host}{path}");
+                if let Some(query) = query {
+                    url.push('?');
+                    url.push_str(&query);
+                }
+                if let Some(fragment) = fragment {
+                    url.push_str(&fragment);
+                }
+                if encode_again {
+                    url = percent_encode_all(&url);
+                }
+                format!("{lead}{url}{trail}")
+            },
+        )
+}
+
+/// An explicit `marketing` object, usually with a `url_conversion`.
+fn explicit() -> impl Strategy<Value = Map<String, Value>> {
+    (
+        prop::collection::vec((explicit_key(), explicit_value()), 0..6),
+        prop::option::weighted(0.8, messy_url()),
+    )
+        .prop_map(|(members, url)| {
+            let mut map: Map<String, Value> = members.into_iter().collect();
+            if let Some(url) = url {
+                map.insert("url_conversion".to_owned(), Value::String(url));
+            }
+            map
+        })
+}
+
+/// The limit: small enough in half the cases that over-long values are frequent.
+fn limit() -> impl Strategy<Value = usize> {
+    prop_oneof![Just(8), Just(DEFAULT_MAX_VALUE_CHARS)]
+}
+
+fn normalize(limit: usize, marketing: &Value) -> Normalized {
+    Normalizer::new()
+        .max_value_chars(limit)
+        .normalize(marketing)
+        .unwrap_or_else(|rejected| panic!("{marketing} rejected: {rejected:?}"))
+}
+
+/// The explicit value of `key` that SPEC 2.4 says survives: a string, non-empty after
+/// trimming, within the limit (`url_conversion` has none).
+fn explicit_kept<'m>(map: &'m Map<String, Value>, key: &str, limit: usize) -> Option<&'m str> {
+    let value = trim(map.get(key)?.as_str()?);
+    (!value.is_empty() && (key == "url_conversion" || within(limit, value))).then_some(value)
+}
+
+fn warning_key(w: &Warning) -> (WarningCode, String, String) {
+    (w.code, w.path.clone(), w.message.clone())
+}
+
+fn check_hygiene(marketing: &Marketing) -> Result<(), TestCaseError> {
+    for (key, value) in marketing.iter() {
+        prop_assert!(is_tracking_key(key), "{key:?} is no tracking key");
+        prop_assert!(
+            spec_tracking_key(key),
+            "{key:?} is no tracking key (SPEC 2.1)"
+        );
+        prop_assert!(!value.is_empty(), "{key:?} is empty");
+        prop_assert_eq!(trim(value), value, "{:?} is not trimmed", key);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn normalizing_twice_changes_nothing(map in explicit(), limit in limit()) {
+        let input = Value::Object(map);
+        let first = normalize(limit, &input);
+        let again = serde_json::to_value(&first.marketing).unwrap();
+        let second = normalize(limit, &again);
+        prop_assert_eq!(&second.marketing, &first.marketing, "input {}", input);
+        let seen: Vec<_> = first.warnings.iter().map(warning_key).collect();
+        for warning in &second.warnings {
+            prop_assert!(
+                seen.contains(&warning_key(warning)),
+                "input {}: the second pass warns {:?}, the first did not (first: {:?})",
+                input, warning, first.warnings
+            );
+        }
+    }
+
+    #[test]
+    fn explicit_values_win(map in explicit(), limit in limit()) {
+        let input = Value::Object(map.clone());
+        let n = normalize(limit, &input);
+        for key in map.keys().filter(|key| spec_tracking_key(key)) {
+            if let Some(expected) = explicit_kept(&map, key, limit) {
+                prop_assert_eq!(n.marketing.get(key), Some(expected), "input {}: key {}", input, key);
+            }
+        }
+    }
+
+    #[test]
+    fn nothing_in_the_url_is_lost(map in explicit(), limit in limit()) {
+        let input = Value::Object(map.clone());
+        let n = normalize(limit, &input);
+        let Some(url) = map.get("url_conversion").and_then(Value::as_str) else {
+            return Ok(());
+        };
+        // The first occurrence within the limit wins among URL pairs.
+        let mut from_url: BTreeMap<String, String> = BTreeMap::new();
+        for (key, value) in url_pairs(url) {
+            if within(limit, &value) {
+                from_url.entry(key).or_insert(value);
+            }
+        }
+        for (key, url_value) in &from_url {
+            let expected = explicit_kept(&map, key, limit).unwrap_or(url_value);
+            prop_assert_eq!(
+                n.marketing.get(key), Some(expected),
+                "input {}: key {} (URL pairs {:?})", input, key, url_pairs(url)
+            );
+        }
+    }
+
+    #[test]
+    fn output_holds_only_trimmed_tracking_values(map in explicit(), limit in limit()) {
+        let n = normalize(limit, &Value::Object(map));
+        check_hygiene(&n.marketing)?;
+    }
+
+    #[test]
+    fn from_url_never_panics_on_anything(url in any::<String>()) {
+        let n = Marketing::from_url(&url);
+        check_hygiene(&n.marketing)?;
+    }
+
+    #[test]
+    fn from_url_never_panics_on_messy_urls(url in messy_url()) {
+        let n = Marketing::from_url(&url);
+        check_hygiene(&n.marketing)?;
+        prop_assert_eq!(n.marketing.url_conversion(), Some(trim(&url)).filter(|u| !u.is_empty()));
+    }
+}
+
+/// The oracle itself, on cases worked out by hand: a wrong oracle would make the properties
+/// above vacuous or wrong.
+#[test]
+fn the_oracle_reads_urls_as_the_spec_says() {
+    let cases: &[(&str, &[(&str, &str)])] = &[
+        (
+            "https://x.com/?UTM_Source=A&ref=1#utm_source=B",
+            &[("utm_source", "A"), ("utm_source", "B")],
+        ),
+        ("x.com/p?a=1&amp;gclid=G+1", &[("gclid", "G 1")]),
+        ("#/route?utm_x=%41%FF", &[("utm_x", "A\u{fffd}")]),
+        ("?utm_term=50%off&utm_id=%20", &[("utm_term", "50%off")]),
+        (
+            "https%3A%2F%2Fx.com%2Fp%3Futm_source%3Da%2Bb",
+            &[("utm_source", "a b")],
+        ),
+        (
+            "?url_conversion=x&msclkid=m&WEGLY_Code=c",
+            &[("wegly_code", "c")],
+        ),
+        ("utm_source=no_question_mark", &[]),
+    ];
+    for (url, expected) in cases {
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        assert_eq!(url_pairs(url), expected, "url {url:?}");
+    }
+}
+
+/// The generators reach the cases the properties are about; otherwise a property could pass
+/// for want of examples.
+#[test]
+fn the_generators_reach_the_interesting_cases() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    let mut runner = TestRunner::deterministic();
+    let strategy = explicit();
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for _ in 0..512 {
+        let map = strategy.new_tree(&mut runner).unwrap().current();
+        let url = map
+            .get("url_conversion")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let pairs = url_pairs(url);
+        let mut count =
+            |what, happened: bool| *seen.entry(what).or_default() += usize::from(happened);
+        count("url with tracking pairs", !pairs.is_empty());
+        count(
+            "differing duplicates",
+            pairs
+                .iter()
+                .enumerate()
+                .any(|(i, (k, v))| pairs[..i].iter().any(|(k2, v2)| k == k2 && v != v2)),
+        );
+        count(
+            "explicit key also in the url",
+            pairs
+                .iter()
+                .any(|(k, _)| explicit_kept(&map, k, 8).is_some()),
+        );
+        count("double-encoded", !url.contains('?') && url.contains("%3F"));
+        count("fragment", url.contains('#'));
+        count("amp;", url.to_ascii_lowercase().contains("amp;"));
+        count("invalid utf-8", url.contains("%FF"));
+        count(
+            "over 8 characters",
+            map.values()
+                .filter_map(Value::as_str)
+                .any(|v| !within(8, trim(v))),
+        );
+        count(
+            "over the default limit",
+            pairs
+                .iter()
+                .any(|(_, v)| !within(DEFAULT_MAX_VALUE_CHARS, v)),
+        );
+        count("ignored key", map.keys().any(|k| !spec_tracking_key(k)));
+        count(
+            "blank value",
+            map.values()
+                .filter_map(Value::as_str)
+                .any(|v| trim(v).is_empty()),
+        );
+    }
+    for (what, count) in &seen {
+        assert!(*count >= 5, "only {count} of 512 samples have: {what}");
+    }
+}

@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# Runs the benches and the CLI timing, and prints the markdown report of benches/REPORT.md.
+#
+# Usage, from the repository root, on a quiet machine (it takes several minutes):
+#
+#     bash benches/report.sh > benches/REPORT.md
+#
+# Progress and the raw criterion output go to stderr and target/bench-extract.log; the report
+# itself goes to stdout. REPORT_SKIP_BENCH=1 reuses the last criterion estimates.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-1}"
+target="${CARGO_TARGET_DIR:-target}"
+criterion="$target/criterion"
+
+log() { printf '%s\n' "$*" >&2; }
+
+need() { # need COMMAND PACKAGE: install PACKAGE with apt-get when COMMAND is missing.
+    if ! command -v "$1" > /dev/null 2>&1 && ! [ -x "$1" ]; then
+        log "installing $2"
+        local sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq && $sudo apt-get install -y -qq "$2" > /dev/null
+    fi
+}
+
+# --- 1. criterion ---------------------------------------------------------------------------
+
+mkdir -p "$target"
+if [ -n "${REPORT_SKIP_BENCH:-}" ]; then
+    log "REPORT_SKIP_BENCH set: reusing the estimates already in $criterion"
+else
+    log "running cargo bench --bench extract (log: $target/bench-extract.log)"
+    cargo bench --bench extract > "$target/bench-extract.log" 2>&1 || {
+        tail -n 40 "$target/bench-extract.log" >&2
+        exit 1
+    }
+fi
+
+python3 - "$criterion" <<'PY'
+import json, os, sys
+
+root = sys.argv[1]
+
+def safe(name):
+    # criterion's make_filename_safe
+    for c in '?"/\\*<>:|^':
+        name = name.replace(c, "_")
+    return name
+
+def ns(*ids):
+    # A group, a function, and for `BenchmarkId::new` a parameter: one directory each.
+    path = os.path.join(root, *map(safe, ids), "new", "estimates.json")
+    try:
+        with open(path) as f:
+            return json.load(f)["mean"]["point_estimate"]
+    except FileNotFoundError:
+        return None
+
+def mark(ok):
+    return "✓" if ok else "✗"
+
+def fmt(x, digits=1):
+    return "n/a" if x is None else f"{x:,.{digits}f}"
+
+def ratio(a, b):
+    return None if a is None or b is None or b == 0 else a / b
+
+def check(value, target, at_least):
+    if value is None:
+        return "n/a"
+    ok = value >= target if at_least else value <= target
+    return f"{value:.2f}x {mark(ok)}"
+
+urls = ["seed", "meta_ad", "google_ads", "encoded", "hash_router", "plain"]
+print("## `tracking_params` against its peers (mean ns per URL)")
+print()
+print("| URL | bytes | wegly | url | form_urlencoded | memchr_floor "
+      "| url/wegly (≥10x) | form_urlencoded/wegly (≥4x) | wegly/memchr_floor (≤3x) |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+for name in urls:
+    group = f"extract/{name}"
+    try:
+        size = len(open(f"benches/data/{name}.txt").read().strip())
+    except FileNotFoundError:
+        size = None
+    w, u, f, m = (ns(group, fn) for fn in ("wegly", "url", "form_urlencoded", "memchr_floor"))
+    print(f"| {name} | {size} | {fmt(w)} | {fmt(u)} | {fmt(f)} | {fmt(m)} "
+          f"| {check(ratio(u, w), 10, True)} | {check(ratio(f, w), 4, True)} "
+          f"| {check(ratio(w, m), 3, False)} |")
+
+print()
+print("## `CreateDealRequest::from_json` against plain serde structs (mean ns per payload)")
+print()
+print("| payload | bytes | wegly | serde_typed | wegly/serde_typed (≤1.3x) |")
+print("|---|---:|---:|---:|---:|")
+for name in ["seed", "large"]:
+    group = f"create_deal/{name}"
+    size = os.path.getsize(f"benches/data/{name}_deal.json")
+    w, s = ns(group, "wegly"), ns(group, "serde_typed")
+    print(f"| {name} | {size} | {fmt(w)} | {fmt(s)} | {check(ratio(w, s), 1.3, False)} |")
+
+print()
+print("## `tracking_params` scaling (synthetic URLs)")
+print()
+sizes = [("1KiB", 1 << 10), ("64KiB", 64 << 10), ("1MiB", 1 << 20)]
+per_byte = {}
+print("| size | mean ns | ns/byte | MB/s |")
+print("|---|---:|---:|---:|")
+for label, size in sizes:
+    t = ns("scaling", "wegly", label)
+    per_byte[label] = None if t is None else t / size
+    mbs = None if t is None else size / t * 1e3
+    print(f"| {label} | {fmt(t)} | {fmt(per_byte[label], 3)} | {fmt(mbs, 0)} |")
+print()
+r = ratio(per_byte["1MiB"], per_byte["1KiB"])
+print(f"(ns/byte at 1 MiB) / (ns/byte at 1 KiB) (≤1.2): {check(r, 1.2, False)}")
+print()
+PY
+
+# --- 2. the command-line tool -----------------------------------------------------------------
+
+log "building the CLI"
+cargo build --release --features cli >&2
+bin="$target/release/wegly-attribution"
+need jq jq
+need /usr/bin/time time
+
+sample=examples/deals.ndjson
+big="$target/bench-deals.ndjson"
+small="$target/bench-deals-10mb.ndjson"
+# jq stops at the first malformed line, so it reads the same records without those.
+big_jq="$target/bench-deals-jq.ndjson"
+
+python3 - "$sample" "$big" "$small" "$big_jq" <<'PY'
+import json, sys
+sample, big, small, big_jq = sys.argv[1:]
+data = open(sample, "rb").read()
+if not data.endswith(b"\n"):
+    data += b"\n"
+valid = []
+for line in data.splitlines(keepends=True):
+    try:
+        json.loads(line)
+        valid.append(line)
+    except ValueError:
+        pass  # blank or malformed
+valid = b"".join(valid)
+for path, chunk, size in [(big, data, 100_000_000), (small, data, 10_000_000),
+                          (big_jq, valid, 100_000_000)]:
+    with open(path, "wb") as f:
+        f.write(chunk * -(-size // len(chunk)))
+PY
+
+records() { grep -c '[^[:space:]]' "$1"; }
+
+# measure NAME FILE COMMAND...: runs COMMAND under /usr/bin/time -v; prints "seconds kbytes status".
+measure() {
+    local out="$target/time-$1.txt"
+    shift
+    local status=0
+    /usr/bin/time -v -o "$out" "$@" > /dev/null 2> "$out.stderr" || status=$?
+    python3 - "$out" "$status" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+wall = re.search(r"Elapsed \(wall clock\) time.*: (\S+)", text).group(1)
+secs = 0.0
+for part in wall.split(":"):
+    secs = secs * 60 + float(part)
+rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)
+print(secs, rss, sys.argv[2])
+PY
+}
+
+log "timing $bin normalize on $(du -h "$big" | cut -f1)"
+read -r ours_s ours_kb ours_status < <(measure ours "$bin" normalize "$big")
+read -r small_s small_kb small_status < <(measure ours-small "$bin" normalize "$small")
+log "timing jq -c ."
+read -r jq_s jq_kb jq_status < <(measure jq jq -c . "$big_jq")
+
+python3 - "$big" "$small" "$big_jq" "$(records "$big")" "$(records "$small")" \
+    "$(records "$big_jq")" "$ours_s" "$ours_kb" "$ours_status" "$small_s" "$small_kb" \
+    "$small_status" "$jq_s" "$jq_kb" "$jq_status" "$(jq --version)" <<'PY'
+import os, sys
+(big, small, big_jq, n_big, n_small, n_jq, ours_s, ours_kb, ours_st, small_s, small_kb,
+ small_st, jq_s, jq_kb, jq_st, jq_version) = sys.argv[1:]
+n_big, n_small, n_jq = int(n_big), int(n_small), int(n_jq)
+ours_s, small_s, jq_s = float(ours_s), float(small_s), float(jq_s)
+ours_kb, small_kb, jq_kb = int(ours_kb), int(small_kb), int(jq_kb)
+mb = lambda p: os.path.getsize(p) / 1e6
+print("## CLI: `wegly-attribution normalize` against `jq -c .`")
+print()
+print("| run | input | records | exit | wall s | records/s | MB/s | max RSS MiB |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+rows = [
+    ("`wegly-attribution normalize`", big, n_big, ours_st, ours_s, ours_kb),
+    ("`wegly-attribution normalize`", small, n_small, small_st, small_s, small_kb),
+    (f"`jq -c .` ({jq_version})", big_jq, n_jq, jq_st, jq_s, jq_kb),
+]
+for name, path, n, st, s, kb in rows:
+    rate = n / s if s else float("inf")
+    mbs = mb(path) / s if s else float("inf")
+    print(f"| {name} | {mb(path):.1f} MB | {n:,} | {st} | {s:.2f} | {rate:,.0f} "
+          f"| {mbs:.1f} | {kb / 1024:.1f} |")
+print()
+ours_rate = n_big / ours_s if ours_s else float("inf")
+jq_rate = n_jq / jq_s if jq_s else float("inf")
+print(f"- records/s, ours / jq: {ours_rate / jq_rate:.2f}x")
+print(f"- max RSS at {mb(big):.0f} MB / at {mb(small):.0f} MB: "
+      f"{ours_kb / small_kb:.2f}x ({'flat' if ours_kb <= 1.5 * small_kb else 'NOT flat'})")
+print("- exit status 1 is expected for ours: the sample holds invalid records.")
+print("- jq reads the same sample without its malformed line (it stops at the first one).")
+PY
