@@ -8,11 +8,11 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use memchr::{memchr, memchr_iter, memchr2};
+use memchr::{memchr, memchr_iter, memchr2, memchr3};
 use percent_encoding::percent_decode_str;
 
-use super::keys::{Platform, UrlKey, url_key};
-use crate::query::{decode, has_invalid_escape};
+use super::keys::{Platform, UrlKey, url_key, url_key_of_plain};
+use crate::query::decode;
 
 /// Iterates over the tracking parameters and click ids of a URL (SPEC 2.2 rule 2, 2.3, 2.5).
 ///
@@ -34,20 +34,22 @@ use crate::query::{decode, has_invalid_escape};
 /// ```
 #[must_use]
 pub fn tracking_params(url: &str) -> TrackingParams<'_> {
+    let layout = Layout::of(url);
     // SPEC 2.3: "no raw `?` but an encoded one" is a URL percent-encoded once more.
-    let double_encoded = memchr(b'?', url.as_bytes()).is_none() && has_encoded_question_mark(url);
+    let double_encoded = !layout.question_mark && has_encoded_question_mark(url);
     let state = if double_encoded {
         // Rare: decode once, then scan the decoded text eagerly so the items can own their data.
         let decoded = percent_decode_str(url).decode_utf8_lossy().into_owned();
-        let params: Vec<TrackingParam<'static>> = Scanner::new(&decoded, true)
-            .map(TrackingParam::into_owned)
-            .collect();
+        let params: Vec<TrackingParam<'static>> =
+            Scanner::new(&decoded, Layout::of(&decoded), true)
+                .map(TrackingParam::into_owned)
+                .collect();
         State::Decoded {
             source: decoded,
             params: params.into_iter(),
         }
     } else {
-        State::Scan(Scanner::new(url, false))
+        State::Scan(Scanner::new(url, layout, false))
     };
     TrackingParams {
         state,
@@ -259,14 +261,13 @@ struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
-    fn new(source: &'a str, double_encoded: bool) -> Self {
-        let (query, fragment) = locate(source);
+    fn new(source: &'a str, layout: Layout, double_encoded: bool) -> Self {
         Scanner {
             source,
-            pos: query.start,
-            end: query.end,
+            pos: layout.query.start,
+            end: layout.query.end,
             location: Location::Query,
-            fragment,
+            fragment: layout.fragment,
             double_encoded,
         }
     }
@@ -276,7 +277,6 @@ impl<'a> Iterator for Scanner<'a> {
     type Item = TrackingParam<'a>;
 
     fn next(&mut self) -> Option<TrackingParam<'a>> {
-        let bytes = self.source.as_bytes();
         loop {
             if self.pos >= self.end {
                 let fragment = self.fragment.take()?;
@@ -286,31 +286,66 @@ impl<'a> Iterator for Scanner<'a> {
                 continue;
             }
             let start = self.pos;
-            let rest = bytes.get(start..self.end).unwrap_or_default();
-            let end = memchr(b'&', rest).map_or(self.end, |i| start + i);
-            self.pos = end + 1;
-            if !might_start_a_key(rest) {
+            let region = self
+                .source
+                .as_bytes()
+                .get(start..self.end)
+                .unwrap_or_default();
+            if !might_start_a_key(region) {
+                self.pos = memchr(b'&', region).map_or(self.end, |i| start + i) + 1;
                 continue;
             }
-            let segment = bytes.get(start..end).unwrap_or_default();
-            // No `=` or nothing after it: the value is empty and never used.
-            let Some(name_end) = memchr(b'=', segment)
-                .map(|i| start + i)
-                .filter(|&eq| eq + 1 < end)
-            else {
+            let name = RawName::scan(region);
+            let Some(name_len) = name.value_at else {
+                // No `=`: a segment without a value, or a name no key can decode from.
+                let after = region.get(name.len..).unwrap_or_default();
+                self.pos = memchr(b'&', after).map_or(self.end, |i| start + name.len + i) + 1;
                 continue;
             };
+            // One scan finds where the value ends and whether it needs decoding at all.
+            let value_start = start + name_len + 1;
+            let value_region = region.get(name_len + 1..).unwrap_or_default();
+            let (value_len, plain) = match memchr3(b'&', b'+', b'%', value_region) {
+                None => (value_region.len(), true),
+                Some(i) if value_region.get(i) == Some(&b'&') => (i, true),
+                Some(i) => {
+                    let after = value_region.get(i..).unwrap_or_default();
+                    (
+                        memchr(b'&', after).map_or(value_region.len(), |j| i + j),
+                        false,
+                    )
+                }
+            };
+            let value_end = value_start + value_len;
+            self.pos = value_end + 1;
+            if value_len == 0 {
+                continue;
+            }
             // OK because every offset sits next to an ASCII separator or at an end.
             let (Some(raw_name), Some(raw_value)) = (
-                self.source.get(start..name_end),
-                self.source.get(name_end + 1..end),
+                self.source.get(start..value_start - 1),
+                self.source.get(value_start..value_end),
             ) else {
                 continue;
             };
-            let Some((key, html_escaped)) = match_name(raw_name) else {
+            let recognised = if name.plain {
+                url_key_of_plain(raw_name, name.upper).map(|key| (key, false))
+            } else {
+                match_name(raw_name)
+            };
+            let Some((key, html_escaped)) = recognised else {
                 continue;
             };
-            let (value, invalid_escape, invalid_utf8) = decode_value(raw_value);
+            let (value, invalid_escape, invalid_utf8) = if plain {
+                (Cow::Borrowed(trim_str(raw_value)), false, false)
+            } else {
+                let decoded = decode(raw_value);
+                (
+                    trim(decoded.text),
+                    decoded.invalid_escape,
+                    decoded.invalid_utf8,
+                )
+            };
             if value.is_empty() {
                 continue;
             }
@@ -324,19 +359,19 @@ impl<'a> Iterator for Scanner<'a> {
                 value,
                 location: self.location,
                 repairs,
-                raw_value: name_end + 1..end,
+                raw_value: value_start..value_end,
             });
         }
     }
 }
 
 /// Whether a segment starting with these bytes may hold a tracking key, a click id or an
-/// `amp;` prefix: every such name starts with one of these pairs, any case, or with a `%`
-/// escape. False positives only cost the full check.
+/// `amp;` prefix: every such name starts with one of these pairs, any case, unless one of its
+/// first two bytes starts a `%` escape. False positives only cost the full check.
 #[inline]
 fn might_start_a_key(segment: &[u8]) -> bool {
     match segment {
-        [b'%', ..] => true,
+        [b'%', ..] | [_, b'%', ..] => true,
         // `| 0x20` lower-cases ASCII letters.
         [a, b, ..] => matches!(
             (a | 0x20, b | 0x20),
@@ -360,24 +395,127 @@ fn might_start_a_key(segment: &[u8]) -> bool {
     }
 }
 
-/// The byte ranges of the query and of the fragment's parameters.
-fn locate(source: &str) -> (Range<usize>, Option<Range<usize>>) {
-    let bytes = source.as_bytes();
-    let hash = memchr(b'#', bytes);
-    let query_end = hash.unwrap_or(bytes.len());
-    let query = match bytes.get(..query_end).and_then(|head| memchr(b'?', head)) {
-        Some(q) => q + 1..query_end,
-        None => query_end..query_end,
-    };
-    let fragment = hash.map(|h| {
-        let start = h + 1;
-        // A hash router puts its own query after a `?` in the fragment: `#/route?utm_source=x`.
-        match bytes.get(start..).and_then(|frag| memchr(b'?', frag)) {
-            Some(q) => start + q + 1..bytes.len(),
-            None => start..bytes.len(),
+/// The name at the start of a segment, scanned once: where it ends and what it holds.
+struct RawName {
+    /// Where the scan stopped: at the `=` when `value_at` is set.
+    len: usize,
+    /// The name's length when it is followed by `=` and may decode to a key.
+    value_at: Option<usize>,
+    /// The name holds only `[A-Za-z0-9_]`: it is matched as it is, without decoding.
+    plain: bool,
+    /// The name holds an ASCII upper-case letter.
+    upper: bool,
+}
+
+impl RawName {
+    const KEY: u8 = 1;
+    const UPPER: u8 = 2;
+    /// `%` (an escape) or `;` (from an `amp;` prefix): the name needs the general path.
+    const SPECIAL: u8 = 4;
+
+    /// Scans the bytes a tracking key, a click id or their escaped forms may hold, and stops
+    /// at the first other one. Only a stop at `=` can give a key: every key decodes from
+    /// `[A-Za-z0-9_;%]` bytes.
+    #[inline]
+    fn scan(segment: &[u8]) -> RawName {
+        let mut flags = 0;
+        let mut len = segment.len();
+        for (i, &b) in segment.iter().enumerate() {
+            // A table lookup: a `match` on the byte costs several compares per byte here.
+            let class = NAME_BYTES.get(usize::from(b)).copied().unwrap_or(0);
+            if class == 0 {
+                len = i;
+                break;
+            }
+            flags |= class;
         }
-    });
-    (query, fragment)
+        RawName {
+            len,
+            value_at: (segment.get(len) == Some(&b'=')).then_some(len),
+            plain: flags & Self::SPECIAL == 0,
+            upper: flags & Self::UPPER != 0,
+        }
+    }
+}
+
+/// [`RawName`]'s byte classes: 0 for a byte no key name holds.
+static NAME_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < table.len() {
+        // OK because `b < table.len()`; `as u8` is exact below 256.
+        #[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+        {
+            table[b] = match b as u8 {
+                b'a'..=b'z' | b'0'..=b'9' | b'_' => RawName::KEY,
+                b'A'..=b'Z' => RawName::KEY | RawName::UPPER,
+                b'%' | b';' => RawName::SPECIAL,
+                _ => 0,
+            };
+        }
+        b += 1;
+    }
+    table
+};
+
+/// Where a URL's parameters are: the query and the fragment's parameters, as byte ranges.
+#[derive(Debug, Clone)]
+struct Layout {
+    /// Between the first `?` and the first `#` (empty when there is no `?` before any `#`).
+    query: Range<usize>,
+    /// After the `#`, or after the `?` of a hash route (`#/route?utm_source=x`).
+    fragment: Option<Range<usize>>,
+    /// Whether the URL holds a raw `?` anywhere.
+    question_mark: bool,
+}
+
+impl Layout {
+    /// Finds the parts in one pass: whichever of `?` and `#` comes first decides.
+    fn of(source: &str) -> Layout {
+        let bytes = source.as_bytes();
+        let len = bytes.len();
+        let after = |at: usize| bytes.get(at..).unwrap_or_default();
+        match memchr2(b'?', b'#', bytes) {
+            None => Layout {
+                query: len..len,
+                fragment: None,
+                question_mark: false,
+            },
+            Some(q) if bytes.get(q) == Some(&b'?') => {
+                let start = q + 1;
+                match memchr(b'#', after(start)) {
+                    Some(h) => Layout {
+                        query: start..start + h,
+                        fragment: Some(fragment_params(bytes, start + h + 1)),
+                        question_mark: true,
+                    },
+                    None => Layout {
+                        query: start..len,
+                        fragment: None,
+                        question_mark: true,
+                    },
+                }
+            }
+            Some(h) => {
+                let fragment = fragment_params(bytes, h + 1);
+                Layout {
+                    query: h..h,
+                    question_mark: fragment.start != h + 1,
+                    fragment: Some(fragment),
+                }
+            }
+        }
+    }
+}
+
+/// The parameters of the fragment starting at `start`: after its first `?` when it has one
+/// (a hash router's own query), else the whole fragment.
+fn fragment_params(bytes: &[u8], start: usize) -> Range<usize> {
+    let fragment = bytes.get(start..).unwrap_or_default();
+    match memchr(b'?', fragment) {
+        Some(q) => start + q + 1..bytes.len(),
+        None => start..bytes.len(),
+    }
 }
 
 fn has_encoded_question_mark(url: &str) -> bool {
@@ -386,15 +524,20 @@ fn has_encoded_question_mark(url: &str) -> bool {
         .any(|i| bytes.get(i + 1) == Some(&b'3') && matches!(bytes.get(i + 2), Some(b'f' | b'F')))
 }
 
-/// Recognises a raw name: strips `amp;` prefixes (SPEC 2.3) and matches it, decoding it only
-/// when it holds a `%`. A name with `+` decodes to one with a space, which no key has.
+/// Recognises a raw name: strips `amp;` prefixes (SPEC 2.3) and matches it.
+///
+/// A key never holds `%` or `+`, so a raw name that is recognised decodes to itself; one that
+/// is not is decoded (and tried again) only when it holds a `%`. A name with `+` decodes to
+/// one with a space, which no key has.
 #[inline]
 fn match_name(raw: &str) -> Option<(UrlKey<'_>, bool)> {
-    if !raw.as_bytes().contains(&b'%') {
-        return recognise(raw);
+    if let Some(found) = recognise(raw) {
+        return Some(found);
     }
+    // Only a name with a `%` can decode to a key when its raw form is none.
+    memchr(b'%', raw.as_bytes())?;
     match decode(raw).text {
-        Cow::Borrowed(name) => recognise(name),
+        Cow::Borrowed(_) => None,
         Cow::Owned(name) => recognise(&name).map(|(key, html)| (key.into_owned(), html)),
     }
 }
@@ -409,22 +552,13 @@ fn recognise(mut name: &str) -> Option<(UrlKey<'_>, bool)> {
 }
 
 fn strip_amp(name: &str) -> Option<&str> {
+    if name.as_bytes().first()? | 0x20 != b'a' {
+        return None;
+    }
     let head = name.get(..4)?;
     head.eq_ignore_ascii_case("amp;")
         .then(|| name.get(4..))
         .flatten()
-}
-
-/// Decodes and trims a value: the text, whether it had an invalid `%`, whether it was not
-/// UTF-8. A value without `+` or `%` is only trimmed, and stays borrowed.
-#[inline]
-fn decode_value(raw: &str) -> (Cow<'_, str>, bool, bool) {
-    if memchr2(b'+', b'%', raw.as_bytes()).is_none() {
-        return (Cow::Borrowed(trim_str(raw)), false, false);
-    }
-    let decoded = decode(raw);
-    let invalid_escape = raw.contains('%') && has_invalid_escape(raw);
-    (trim(decoded.text), invalid_escape, decoded.invalid_utf8)
 }
 
 /// Trims with a fast path for the common case: printable ASCII at both ends.
@@ -497,6 +631,14 @@ mod tests {
             ("?utm_source=&utm_medium=%20&utm_term=+", &[]),
             ("?utm_source=%20a%20", &[("utm_source", "a", Q)]),
             ("?%75tm_source=a", &[("utm_source", "a", Q)]),
+            (
+                "?u%74m_source=a&g%63lid=G",
+                &[("utm_source", "a", Q), ("gclid", "G", Q)],
+            ),
+            ("?amp%3Butm_source=a", &[("utm_source", "a", Q)]),
+            ("?utm+source=a&utm_source+=b", &[]),
+            ("#a?b#utm_source=x", &[]),
+            ("#utm_source=a?utm_medium=b", &[("utm_medium", "b", F)]),
             ("?amp;amp;utm_source=a", &[("utm_source", "a", Q)]),
             ("?AMP;utm_source=a", &[("utm_source", "a", Q)]),
             ("?amp;=a&amp;x=b", &[]),
@@ -520,7 +662,14 @@ mod tests {
         let names = super::super::keys::FIXED
             .iter()
             .flat_map(|table| table.iter().map(|(name, _, _)| *name))
-            .chain(["utm_x", "wegly_x", "amp;x", "%75tm_source"]);
+            .chain([
+                "utm_x",
+                "wegly_x",
+                "amp;x",
+                "%75tm_source",
+                "u%74m_source",
+                "g%63lid",
+            ]);
         for name in names {
             for variant in [name.to_owned(), name.to_ascii_uppercase()] {
                 assert!(might_start_a_key(variant.as_bytes()), "{variant}");

@@ -128,52 +128,41 @@ impl UrlKey<'_> {
 
 /// Recognises a decoded URL parameter name, ASCII-case-insensitively (SPEC 2.1: in URLs
 /// `UTM_Source` is `utm_source`). Borrows unless the name has upper-case letters.
-///
-/// This runs for every pair of every URL, so it dispatches on the length first and compares
-/// only the one or few fixed names of that length.
 #[inline]
 pub(crate) fn url_key(name: &str) -> Option<UrlKey<'_>> {
-    let candidates: &[(&'static str, bool, Option<Platform>)] = match name.len() {
-        4 => FIXED_4,
-        5 => FIXED_5,
-        6 => FIXED_6,
-        7 => FIXED_7,
-        9 => FIXED_9,
-        14 => FIXED_14,
-        20 => FIXED_20,
-        _ => &[],
-    };
-    for &(fixed, tracking, platform) in candidates {
-        if fixed.eq_ignore_ascii_case(name) {
-            return Some(UrlKey {
-                key: Cow::Borrowed(fixed),
-                tracking,
-                platform,
-            });
+    let mut upper = false;
+    for b in name.bytes() {
+        match b {
+            b'a'..=b'z' | b'0'..=b'9' | b'_' => {}
+            b'A'..=b'Z' => upper = true,
+            _ => return None,
         }
     }
-    open_key(name)
+    url_key_of_plain(name, upper)
 }
 
-/// `utm_` or `wegly_` followed by one or more of `[a-z0-9_]`, any case.
+/// [`url_key`] for a name already known to hold only `[A-Za-z0-9_]`, and whether it holds an
+/// upper-case letter: the extraction hot path scans names once and calls this.
+///
+/// The open `utm_` / `wegly_` keys, the most common, are told apart by their prefix; the fixed
+/// names are compared only with those of the same length.
 #[inline]
-fn open_key(name: &str) -> Option<UrlKey<'_>> {
-    let bytes = name.as_bytes();
-    let prefix = match bytes.first()? {
-        b'u' | b'U' => b"utm_".as_slice(),
-        b'w' | b'W' => b"wegly_".as_slice(),
-        _ => return None,
-    };
-    let (head, rest) = (bytes.get(..prefix.len())?, bytes.get(prefix.len()..)?);
-    let mut upper = head.iter().any(u8::is_ascii_uppercase);
-    if rest.is_empty() || !head.eq_ignore_ascii_case(prefix) {
-        return None;
-    }
-    for &b in rest {
-        if !(b.is_ascii_alphanumeric() || b == b'_') {
-            return None;
+pub(crate) fn url_key_of_plain(name: &str, upper: bool) -> Option<UrlKey<'_>> {
+    debug_assert!(
+        name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'),
+        "{name:?}"
+    );
+    // `| 0x20` lower-cases an ASCII letter; `_` is compared exactly.
+    let fold = |b: u8| b | 0x20;
+    let open = match name.as_bytes() {
+        [u, t, m, b'_', _, ..] => (fold(*u), fold(*t), fold(*m)) == (b'u', b't', b'm'),
+        [w, e, g, l, y, b'_', _, ..] => {
+            (fold(*w), fold(*e), fold(*g), fold(*l), fold(*y)) == (b'w', b'e', b'g', b'l', b'y')
         }
-        upper |= b.is_ascii_uppercase();
+        _ => false,
+    };
+    if !open {
+        return fixed_key(name);
     }
     let key = if upper {
         Cow::Owned(name.to_ascii_lowercase())
@@ -184,6 +173,34 @@ fn open_key(name: &str) -> Option<UrlKey<'_>> {
         key,
         tracking: true,
         platform: None,
+    })
+}
+
+/// The fixed names (click ids, `gclid`, `fbclid`, `url_conversion`, `conversion_tool_name`).
+#[inline]
+fn fixed_key(name: &str) -> Option<UrlKey<'static>> {
+    let candidates = match name.len() {
+        4 => FIXED_4,
+        5 => FIXED_5,
+        6 => FIXED_6,
+        7 => FIXED_7,
+        9 => FIXED_9,
+        14 => FIXED_14,
+        20 => FIXED_20,
+        _ => return None,
+    };
+    let mut buffer = [0u8; 20];
+    let folded = buffer.get_mut(..name.len())?;
+    for (folded, b) in folded.iter_mut().zip(name.bytes()) {
+        *folded = b.to_ascii_lowercase();
+    }
+    let &(fixed, tracking, platform) = candidates
+        .iter()
+        .find(|(fixed, ..)| fixed.as_bytes() == &*folded)?;
+    Some(UrlKey {
+        key: Cow::Borrowed(fixed),
+        tracking,
+        platform,
     })
 }
 
@@ -277,6 +294,19 @@ mod tests {
             let got = url_key(name).map(|k| (k.key.into_owned(), k.tracking, k.platform));
             let expected = expected.map(|(k, t, p)| (k.to_owned(), t, p));
             assert_eq!(got, expected, "row {name:?}");
+        }
+    }
+
+    #[test]
+    fn every_fixed_name_is_recognised_in_any_case() {
+        for &(name, tracking, platform) in FIXED.iter().flat_map(|table| table.iter()) {
+            for variant in [name.to_owned(), name.to_ascii_uppercase()] {
+                let key = url_key(&variant).unwrap_or_else(|| panic!("{variant}"));
+                assert_eq!(
+                    (&*key.key, key.tracking, key.platform),
+                    (name, tracking, platform)
+                );
+            }
         }
     }
 

@@ -174,7 +174,7 @@ fn url_name() -> impl Strategy<Value = String> {
     (
         base,
         prop::collection::vec(prop::bool::weighted(0.2), 8),
-        0..8u8,
+        0..11u8,
     )
         .prop_map(|(base, upper, style)| {
             let name: String = base
@@ -182,10 +182,23 @@ fn url_name() -> impl Strategy<Value = String> {
                 .zip(upper.iter().cycle())
                 .map(|(c, &up)| if up { c.to_ascii_uppercase() } else { c })
                 .collect();
+            // Percent-encodes the byte at `at` (the names are ASCII).
+            let escape = |at: usize| {
+                let at = at.min(name.len() - 1);
+                format!(
+                    "{}%{:02X}{}",
+                    &name[..at],
+                    name.as_bytes()[at],
+                    &name[at + 1..]
+                )
+            };
             match style {
                 0 => format!("amp;{name}"),
                 1 => format!("AmP;{name}"),
-                2 => format!("%{:02X}{}", name.as_bytes()[0], &name[1..]),
+                2 => escape(0),
+                3 => escape(1),
+                4 => escape(name.len() - 1),
+                5 => format!("amp%3B{name}"),
                 _ => name,
             }
         })
@@ -464,6 +477,12 @@ fn the_generators_reach_the_interesting_cases() {
         count("double-encoded", !url.contains('?') && url.contains("%3F"));
         count("fragment", url.contains('#'));
         count("amp;", url.to_ascii_lowercase().contains("amp;"));
+        count(
+            "escaped name",
+            ["%55", "%75", "%54", "%74", "%47", "%67", "%43", "%63"]
+                .iter()
+                .any(|escape| url.contains(escape)),
+        );
         count("invalid utf-8", url.contains("%FF"));
         count(
             "over 8 characters",
