@@ -1,0 +1,45 @@
+//! Create-deal validation (SPEC 3): no input panics, and a validated request round-trips.
+//!
+//! Serializing `Validated::request` and validating it again must succeed with an equal request.
+//! The second pass may only repeat warnings of the first about `marketing.url_conversion`: SPEC
+//! 2.4 allows a URL value that is over the length limit to be dropped again on every pass.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use wegly_attribution::{CreateDealRequest, WarningCode};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(first) = CreateDealRequest::from_json(data) else {
+        return;
+    };
+    let json = serde_json::to_vec(&first.request).expect("a validated request serializes");
+    let second = match CreateDealRequest::from_json(&json) {
+        Ok(second) => second,
+        Err(rejected) => panic!(
+            "the serialized request is rejected: {:?}\njson: {}",
+            rejected.errors,
+            String::from_utf8_lossy(&json)
+        ),
+    };
+    assert_eq!(
+        second.request,
+        first.request,
+        "the round trip changed the request\njson: {}",
+        String::from_utf8_lossy(&json)
+    );
+    for warning in &second.warnings {
+        let repeated = matches!(
+            warning.code,
+            WarningCode::ValueTooLong | WarningCode::DoubleEncodedUrl
+        ) && warning.path == "/marketing/url_conversion"
+            && first
+                .warnings
+                .iter()
+                .any(|w| w.code == warning.code && w.path == warning.path);
+        assert!(
+            repeated,
+            "the round trip warned {warning:?}\njson: {}",
+            String::from_utf8_lossy(&json)
+        );
+    }
+});
