@@ -177,11 +177,14 @@ impl AllowedDomain {
     /// Whether `host` (normalized, no trailing dot) is the domain or one of its subdomains.
     ///
     /// The comparison is on whole labels: the byte before the domain must be a `.` that ends a
-    /// non-empty label, so `evilwegly.com.br` and `.wegly.com.br` are refused.
+    /// non-empty label, so `evilwegly.com.br` and `.wegly.com.br` are refused; so is any host
+    /// with an empty label (`a..wegly.com.br`), which no DNS name has.
     fn covers(&self, host: &str) -> bool {
         match host.strip_suffix(self.0.as_str()) {
             Some("") => true,
-            Some(prefix) => prefix.len() > 1 && prefix.ends_with('.'),
+            Some(prefix) => prefix
+                .strip_suffix('.')
+                .is_some_and(|labels| labels.split('.').all(|label| !label.is_empty())),
             None => false,
         }
     }

@@ -166,6 +166,9 @@ fn permits_origin_and_referer_values() {
         ("https://wegly.com", false),
         ("https://com.br", false),
         ("https://.wegly.com.br", false),
+        ("https://..wegly.com.br", false),
+        ("https://a..wegly.com.br", false),
+        ("https://a..b.wegly.com.br", false),
         ("https://wegly.com.br..", false),
         // Userinfo is not the host.
         ("https://wegly.com.br@evil.com", false),
