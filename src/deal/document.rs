@@ -137,7 +137,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top<'de>, A::Error> {
         let mut input = Input::default();
-        let mut members = Vec::with_capacity(map.size_hint().unwrap_or(8));
+        let mut members = Vec::with_capacity(map.size_hint().unwrap_or(4));
         while let Some(Key(key)) = map.next_key()? {
             if self.top && key == "value" {
                 let raw: &'de RawValue = map.next_value()?;

@@ -156,19 +156,19 @@ fn parse_cents(text: &str) -> Result<u64, ErrorCode> {
         None => 0,
         Some(exp) => parse_exponent(exp).ok_or(ErrorCode::InvalidType)?,
     };
-    // value = significant × 10^(−scale), without leading or trailing zeros.
-    let all = int.bytes().chain(frac.bytes());
-    let significant: Vec<u8> = all.skip_while(|&b| b == b'0').collect();
-    let trailing = significant.iter().rev().take_while(|&&b| b == b'0').count();
-    let significant = significant
-        .get(..significant.len() - trailing)
-        .unwrap_or_default();
-    if significant.is_empty() {
+    // value = significant × 10^(−scale): the digits of `int` and `frac` without their
+    // leading and trailing zeros, read in place.
+    let digits = int.bytes().chain(frac.bytes());
+    let total = int.len() + frac.len();
+    let leading = digits.clone().take_while(|&b| b == b'0').count();
+    if leading == total {
         return Ok(0);
     }
     if negative {
         return Err(ErrorCode::Negative);
     }
+    let trailing = digits.clone().rev().take_while(|&b| b == b'0').count();
+    let significant = total - leading - trailing;
     let scale = i64::try_from(frac.len()).unwrap_or(i64::MAX)
         - i64::try_from(trailing).unwrap_or(0)
         - exponent;
@@ -177,12 +177,13 @@ fn parse_cents(text: &str) -> Result<u64, ErrorCode> {
     }
     // cents = significant × 10^(2 − scale); fifteen digits at most.
     let shift = usize::try_from(2 - scale).unwrap_or(usize::MAX);
-    if significant.len().saturating_add(shift) > 15 {
+    if significant.saturating_add(shift) > 15 {
         return Err(ErrorCode::OutOfRange);
     }
-    let cents = significant
-        .iter()
-        .fold(0u64, |acc, &b| acc * 10 + u64::from(b - b'0'))
+    let cents = digits
+        .skip(leading)
+        .take(significant)
+        .fold(0u64, |acc, b| acc * 10 + u64::from(b - b'0'))
         * 10u64.pow(u32::try_from(shift).unwrap_or(0));
     if cents > Money::MAX_CENTS {
         return Err(ErrorCode::OutOfRange);

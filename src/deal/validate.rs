@@ -16,30 +16,34 @@ use crate::error::{Diagnostics, excerpt};
 use crate::marketing::{Explicit, is_trimmed};
 use crate::{ErrorCode, LeadSource, Normalizer, Rejected, ValidationError, WarningCode};
 
-/// The members the create-deal page defines, in its order.
-const MEMBERS: &[&str] = &[
-    "title",
-    "stage_id",
-    "responsible_id",
-    "quality_rating",
-    "quality_reason",
-    "value",
-    "expected_close_date",
-    "visibility",
-    "temperature",
-    "tags",
-    "persons_id",
-    "person",
-    "primary_person_id",
-    "organization_id",
-    "organization",
-    "custom_fields",
-    "marketing",
-    "crm_lead_source_id",
-    "lead_source",
-    "followers",
-    "note",
-];
+/// Whether the create-deal page defines a member of that name. A `match`: the top level is
+/// checked once per member of every payload.
+fn is_request_member(key: &str) -> bool {
+    matches!(
+        key,
+        "title"
+            | "stage_id"
+            | "responsible_id"
+            | "quality_rating"
+            | "quality_reason"
+            | "value"
+            | "expected_close_date"
+            | "visibility"
+            | "temperature"
+            | "tags"
+            | "persons_id"
+            | "person"
+            | "primary_person_id"
+            | "organization_id"
+            | "organization"
+            | "custom_fields"
+            | "marketing"
+            | "crm_lead_source_id"
+            | "lead_source"
+            | "followers"
+            | "note"
+    )
+}
 
 /// The title's limit, in characters (the API page's `maxLength`).
 const TITLE_MAX_CHARS: usize = 150;
@@ -227,7 +231,7 @@ impl<'m> Walk<'_, 'm, '_> {
                 );
             });
         }
-        unknown_members(d, m, MEMBERS);
+        unknown_members(d, m, is_request_member);
         has_title.then_some(request)
     }
 
@@ -280,7 +284,7 @@ impl<'m> Walk<'_, 'm, '_> {
             for (i, item) in items.iter().enumerate() {
                 let id = d.at(i, |d| {
                     let object = object(d, item)?;
-                    unknown_members(d, object, &["id"]);
+                    unknown_members(d, object, |key| key == "id");
                     required(d, object, "id", uuid)
                 });
                 match id {
@@ -453,16 +457,12 @@ fn shape(bytes: &[u8], pattern: &[u8]) -> bool {
 
 fn person<'k>(d: &mut Diagnostics<'k>, value: &'k Node<'_>) -> Option<NewPerson> {
     let object = object(d, value)?;
-    unknown_members(
-        d,
-        object,
-        &[
-            "name",
-            "contacts",
-            "avoid_duplicate",
-            "duplicate_check_types",
-        ],
-    );
+    unknown_members(d, object, |key| {
+        matches!(
+            key,
+            "name" | "contacts" | "avoid_duplicate" | "duplicate_check_types"
+        )
+    });
     let name = required(d, object, "name", required_text);
     let contacts = list_member(d, object, "contacts", contact);
     let avoid_duplicate = optional(object, "avoid_duplicate")
@@ -478,7 +478,7 @@ fn person<'k>(d: &mut Diagnostics<'k>, value: &'k Node<'_>) -> Option<NewPerson>
 
 fn contact<'k>(d: &mut Diagnostics<'k>, value: &'k Node<'_>) -> Option<Contact> {
     let object = object(d, value)?;
-    unknown_members(d, object, &["type", "value"]);
+    unknown_members(d, object, |key| matches!(key, "type" | "value"));
     let kind = required(d, object, "type", contact_type);
     let text = required(d, object, "value", |d, v| {
         let text = string(d, v)?;
@@ -522,7 +522,7 @@ fn custom_field<'k>(d: &mut Diagnostics<'k>, value: &'k Node<'_>) -> Option<Cust
 
 fn follower<'k>(d: &mut Diagnostics<'k>, value: &'k Node<'_>) -> Option<Follower> {
     let object = object(d, value)?;
-    unknown_members(d, object, &["user_id", "role_id"]);
+    unknown_members(d, object, |key| matches!(key, "user_id" | "role_id"));
     let user_id = required(d, object, "user_id", uuid);
     let role_id = required(d, object, "role_id", uuid);
     Some(Follower {
@@ -533,7 +533,7 @@ fn follower<'k>(d: &mut Diagnostics<'k>, value: &'k Node<'_>) -> Option<Follower
 
 fn note<'k>(d: &mut Diagnostics<'k>, value: &'k Node<'_>) -> Option<Note> {
     let object = object(d, value)?;
-    unknown_members(d, object, &["content", "is_pinned"]);
+    unknown_members(d, object, |key| matches!(key, "content" | "is_pinned"));
     let content = required(d, object, "content", required_text);
     let is_pinned = optional(object, "is_pinned")
         .and_then(|v| d.at("is_pinned", |d| boolean(d, v)))
@@ -561,7 +561,7 @@ fn either<'k>(
     let by_name = optional(m, named).and_then(|v| {
         d.at(named, |d| {
             let object = object(d, v)?;
-            unknown_members(d, object, &["name"]);
+            unknown_members(d, object, |key| key == "name");
             required(d, object, "name", required_text)
         })
     });
@@ -726,9 +726,9 @@ fn list_member<'k, T>(
     })
 }
 
-fn unknown_members<'k>(d: &mut Diagnostics<'k>, m: &'k Object<'_>, known: &[&str]) {
+fn unknown_members<'k>(d: &mut Diagnostics<'k>, m: &'k Object<'_>, known: fn(&str) -> bool) {
     for (key, _) in m.iter() {
-        if !known.contains(&key) {
+        if !known(key) {
             d.at(key, |d| {
                 d.error(
                     ErrorCode::UnknownField,

@@ -404,7 +404,9 @@ fn map_utm_to_wegly(fields: &mut BTreeMap<String, String>) {
             if matches!(suffix, "term" | "search_term") {
                 return None;
             }
-            let twin = format!("wegly_{suffix}");
+            let mut twin = String::with_capacity("wegly_".len() + suffix.len());
+            twin.push_str("wegly_");
+            twin.push_str(suffix);
             (!fields.contains_key(&twin)).then(|| (twin, value.clone()))
         })
         .collect();
