@@ -251,8 +251,14 @@ where
 /// The full deal returned by `GET /integrations/external/deals/{id}` ("Detalhamento completo").
 ///
 /// Every member of the API page is here, under its API name (except the misspelt
-/// `campaing_name`, see [`MarketingLeadSource::campaign_name`]). Only `id` is required; see the
-/// [module docs](self) for the leniency rules.
+/// `campaing_name`, see [`MarketingLeadSource::campaign_name`]).
+///
+/// Parsing is lenient (SPEC 4.1), so that a new API release does not break a gateway that reads
+/// a few fields: unknown members are ignored; an enum value the library does not know is kept
+/// ([`DealStatus::Other`], [`Reported::Unknown`]); only members named `id` are required, here
+/// and in the nested types. Every other member may be missing or `null`: scalars and objects
+/// are `Option`, arrays are `Vec` and read as empty. Serializing a parsed value and parsing the
+/// result gives an equal value (missing members come back as `null`, unknown ones are dropped).
 ///
 /// ```
 /// use wegly_attribution::{DealDetail, DealStatus, Reported, Temperature};

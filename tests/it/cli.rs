@@ -73,6 +73,25 @@ fn extract_reads_stdin_with_a_dash() {
 }
 
 #[test]
+fn extract_reads_invalid_utf8_on_stdin_lossily() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wegly-attribution"))
+        .args(["extract", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input: &[u8] = b"/p?utm_source=caf\xe9&gclid=G\n/p?utm_medium=cpc";
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let lines = lines(&output);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["marketing"]["utm_source"], "caf\u{fffd}");
+    assert_eq!(lines[0]["marketing"]["gclid"], "G");
+    assert_eq!(lines[1]["marketing"]["utm_medium"], "cpc");
+}
+
+#[test]
 fn extract_needs_a_url() {
     let output = run(&["extract"], "");
     assert_eq!(output.status.code(), Some(2));

@@ -19,12 +19,17 @@ pub(crate) fn run(urls: &[String], max_value_chars: usize) -> io::Result<ExitCod
     let mut out = BufWriter::new(stdout.lock());
     for url in urls {
         if url == "-" {
-            let stdin = io::stdin();
-            for line in stdin.lock().lines() {
-                let line = line?;
-                if !line.trim().is_empty() {
-                    write_line(&mut out, &normalizer, &line)?;
+            // Lines are read as bytes: a URL copied from a log may hold invalid UTF-8, which
+            // becomes U+FFFD rather than stopping the run.
+            let mut stdin = io::stdin().lock();
+            let mut line = Vec::new();
+            while stdin.read_until(b'\n', &mut line)? > 0 {
+                let text = String::from_utf8_lossy(&line);
+                let text = text.trim_end_matches(['\n', '\r']);
+                if !text.trim().is_empty() {
+                    write_line(&mut out, &normalizer, text)?;
                 }
+                line.clear();
             }
         } else {
             write_line(&mut out, &normalizer, url)?;

@@ -43,7 +43,7 @@ pub(crate) fn run(file: Option<&str>, max_value_chars: usize) -> io::Result<Exit
     let normalizer = Normalizer::new().max_value_chars(max_value_chars);
     let started = Instant::now();
     let summary = stream(
-        BufReader::with_capacity(1 << 16, input),
+        BufReader::with_capacity(BUFFER, input),
         &normalizer,
         started,
     )?;
@@ -55,6 +55,9 @@ pub(crate) fn run(file: Option<&str>, max_value_chars: usize) -> io::Result<Exit
     })
 }
 
+/// The size of the input, output and line buffers.
+const BUFFER: usize = 1 << 16;
+
 /// One record at a time through one reused buffer: memory stays flat however long the input.
 fn stream(
     mut input: impl BufRead,
@@ -62,11 +65,11 @@ fn stream(
     started: Instant,
 ) -> io::Result<Summary> {
     let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out = BufWriter::with_capacity(BUFFER, stdout.lock());
     let progress = io::stderr().is_terminal();
     let mut last_progress = started;
     let mut summary = Summary::default();
-    let mut line = Vec::new();
+    let mut line = Vec::with_capacity(BUFFER);
     loop {
         line.clear();
         let read = input.read_until(b'\n', &mut line)?;
@@ -106,6 +109,10 @@ fn stream(
             }
         };
         out.write_all(b"\n")?;
+        // One huge record must not keep its buffer for the rest of the run.
+        if line.capacity() > BUFFER {
+            line = Vec::with_capacity(BUFFER);
+        }
         for warning in &warnings {
             *summary.warnings.entry(warning.code.as_str()).or_default() += 1;
         }
