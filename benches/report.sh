@@ -10,7 +10,6 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-1}"
 target="${CARGO_TARGET_DIR:-target}"
 criterion="$target/criterion"
 
