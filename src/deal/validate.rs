@@ -242,8 +242,7 @@ impl<'m> Walk<'_, 'm, '_> {
         };
         let catalog = self.n.catalog_ref();
         let mut tags: Vec<String> = Vec::with_capacity(items.len());
-        // A set keeps de-duplication linear however many tags a hostile payload sends.
-        let mut seen: HashSet<&str> = HashSet::with_capacity(items.len());
+        let mut seen = Seen::new(items.len());
         d.at("tags", |d| {
             for (i, item) in items.iter().enumerate() {
                 d.at(i, |d| {
@@ -254,7 +253,7 @@ impl<'m> Walk<'_, 'm, '_> {
                     if tag.is_empty() {
                         return d.error(ErrorCode::Empty, "a tag ID must not be empty");
                     }
-                    if !seen.insert(tag) {
+                    if !seen.first_time(tag, |tag| tags.iter().any(|kept| kept == tag)) {
                         return d.warn(
                             WarningCode::DuplicateTag,
                             format!("tag `{}` is repeated; dropped", excerpt(tag)),
@@ -303,14 +302,15 @@ impl<'m> Walk<'_, 'm, '_> {
             return Vec::new();
         };
         let mut kept: Vec<Follower> = Vec::with_capacity(items.len());
-        let mut seen: HashSet<Uuid> = HashSet::with_capacity(items.len());
+        let mut seen = Seen::new(items.len());
         d.at("followers", |d| {
             for (i, item) in items.iter().enumerate() {
                 d.at(i, |d| {
                     let Some(follower) = follower(d, item) else {
                         return;
                     };
-                    if seen.insert(follower.user_id) {
+                    let id = follower.user_id;
+                    if seen.first_time(id, |id| kept.iter().any(|f| f.user_id == *id)) {
                         kept.push(follower);
                     } else {
                         d.warn(
@@ -322,6 +322,34 @@ impl<'m> Walk<'_, 'm, '_> {
             }
         });
         kept
+    }
+}
+
+/// Drops repeats from a list in linear time: the few items of a usual list are compared with
+/// those kept so far, and a list longer than that goes through a hash set (a hostile payload
+/// may send 100 000 tags).
+enum Seen<T> {
+    Few,
+    Many(HashSet<T>),
+}
+
+impl<T: Eq + std::hash::Hash + Copy> Seen<T> {
+    const FEW: usize = 16;
+
+    fn new(len: usize) -> Self {
+        if len <= Self::FEW {
+            Seen::Few
+        } else {
+            Seen::Many(HashSet::with_capacity(len))
+        }
+    }
+
+    /// Whether `item` is new; `kept` says whether the few items kept so far hold it.
+    fn first_time(&mut self, item: T, kept: impl FnOnce(&T) -> bool) -> bool {
+        match self {
+            Seen::Few => !kept(&item),
+            Seen::Many(set) => set.insert(item),
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The rules of SPEC 2.2, applied in order, with the repairs of SPEC 2.3.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -241,9 +242,10 @@ impl<'c> Normalizer<'c> {
         sent: Option<&LeadSource>,
         diagnostics: &mut Diagnostics,
     ) -> Option<LeadSource> {
-        if let Some(url) = fields.get("url_conversion") {
-            let extracted = diagnostics.at("url_conversion", |d| self.extract(url, fields, d));
-            fields.extend(extracted);
+        // The URL is taken out while its values go in, and put back: no copy of it is made.
+        if let Some((key, url)) = fields.remove_entry("url_conversion") {
+            diagnostics.at("url_conversion", |d| self.extract(&url, fields, d));
+            fields.insert(key, url);
         }
         map_utm_to_wegly(fields);
         if let Some(term) = fields.get("utm_term")
@@ -255,24 +257,21 @@ impl<'c> Normalizer<'c> {
         self.tracker(fields, sent, diagnostics)
     }
 
-    /// Rule 2 with the repairs of SPEC 2.3: the values `url` fills, first occurrence first.
-    fn extract(
-        &self,
-        url: &str,
-        explicit: &BTreeMap<String, String>,
-        d: &mut Diagnostics,
-    ) -> BTreeMap<String, String> {
-        let mut filled: BTreeMap<String, String> = BTreeMap::new();
+    /// Rule 2 with the repairs of SPEC 2.3: fills `fields` (the explicit values) from `url`,
+    /// first occurrence first.
+    fn extract(&self, url: &str, fields: &mut BTreeMap<String, String>, d: &mut Diagnostics) {
+        // The keys this URL filled: any other key in `fields` was sent explicitly.
+        let mut filled: BTreeSet<Cow<'_, str>> = BTreeSet::new();
         let params = tracking_params(url);
         let double_encoded = params.double_encoded();
         let mut touched = false;
         for param in params {
             let key = param.key();
-            if !param.is_tracking_key() || key == "url_conversion" || explicit.contains_key(key) {
+            if !param.is_tracking_key() || key == "url_conversion" {
                 continue;
             }
-            if let Some(first) = filled.get(key) {
-                if first != param.value() {
+            if let Some(first) = fields.get(key) {
+                if filled.contains(key) && first != param.value() {
                     touched = true;
                     d.warn(
                         WarningCode::DuplicateParam,
@@ -294,8 +293,9 @@ impl<'c> Normalizer<'c> {
                 continue;
             }
             warn_repairs(&param, d);
-            let key = key.to_owned();
-            filled.insert(key, param.into_value().into_owned());
+            let (key, value) = param.into_key_value();
+            fields.insert(key.as_ref().to_owned(), value.into_owned());
+            filled.insert(key);
         }
         if double_encoded && touched {
             d.warn(
@@ -303,7 +303,6 @@ impl<'c> Normalizer<'c> {
                 "the URL was percent-encoded twice; parameters were read after decoding it once",
             );
         }
-        filled
     }
 
     /// Rule 5: the tracker's lead source.
