@@ -4,6 +4,7 @@
 //! The code strings are part of the public contract (SPEC 2 and 3): they are never renamed once
 //! released, and new codes may be added (the enums are `#[non_exhaustive]`).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Serialize, Serializer};
@@ -341,8 +342,6 @@ pub(crate) fn excerpt(value: &str) -> Cow<'_, str> {
         Some((end, _)) => Cow::Owned(format!("{}…", value.get(..end).unwrap_or_default())),
     }
 }
-
-use std::borrow::Cow;
 
 #[cfg(test)]
 mod tests {

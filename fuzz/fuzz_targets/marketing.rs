@@ -15,10 +15,16 @@
 use std::collections::BTreeMap;
 
 use libfuzzer_sys::fuzz_target;
+use oracle::{is_trimmed, url_pairs};
 use serde_json::{Map, Value};
 use wegly_attribution::{
     DEFAULT_MAX_VALUE_CHARS, Marketing, Normalized, Normalizer, is_tracking_key, tracking_params,
 };
+
+/// The SPEC's reading of a URL, shared with the property tests.
+#[path = "../../tests/it/oracle.rs"]
+#[allow(dead_code)] // The property tests use more of it.
+mod oracle;
 
 /// Explicit keys for mode 2: common, open-set, mapped (`utm_term`), and non-tracking ones.
 const EXPLICIT_KEYS: [&str; 8] = [
@@ -94,10 +100,6 @@ fn max_value_chars(byte: u8) -> usize {
     }
 }
 
-fn is_trimmed(c: char) -> bool {
-    c.is_whitespace() || c == '\u{feff}'
-}
-
 /// The SPEC 2.4 properties of `n`, the normalization of `explicit` with a value limit of `limit`.
 fn check(explicit: &Value, n: &Normalized, limit: usize) {
     let out: BTreeMap<&str, &str> = n.marketing.iter().collect();
@@ -136,12 +138,12 @@ fn check(explicit: &Value, n: &Normalized, limit: usize) {
     }
 
     // Nothing lost: every tracking pair of `url_conversion` with a usable value fills its key
-    // (with its own value, or an explicit or earlier one). The pairs are read here with
-    // `form_urlencoded`, not with the crate's own extraction, so that a pair the extraction
-    // misses is caught.
+    // (with its own value, or an explicit or earlier one). The pairs are read by the oracle of
+    // the property tests, with `form_urlencoded`, not with the crate's own extraction, so that
+    // a pair the extraction misses is caught.
     if let Some(url) = n.marketing.url_conversion() {
-        for (key, value) in reference_pairs(url) {
-            if key == "url_conversion" || value.chars().count() > limit {
+        for (key, value) in url_pairs(url) {
+            if value.chars().count() > limit {
                 continue;
             }
             assert!(
@@ -151,10 +153,10 @@ fn check(explicit: &Value, n: &Normalized, limit: usize) {
         }
         // The crate's extraction yields the same tracking pairs, in the same order.
         let ours: Vec<(String, String)> = tracking_params(url)
-            .filter(|p| p.is_tracking_key())
+            .filter(|p| p.is_tracking_key() && p.key() != "url_conversion")
             .map(|p| (p.key().to_owned(), p.value().to_owned()))
             .collect();
-        assert_eq!(ours, reference_pairs(url), "extraction of {url:?}");
+        assert_eq!(ours, url_pairs(url), "extraction of {url:?}");
     }
 
     // The attribution view never panics.
@@ -183,37 +185,4 @@ fn check(explicit: &Value, n: &Normalized, limit: usize) {
             n.warnings
         );
     }
-}
-
-/// The tracking pairs of a conversion URL as SPEC 2.2 rule 2 and 2.3 describe them, read with
-/// `form_urlencoded`: query then fragment (after a hash route's `?`), a URL with no raw `?`
-/// but an encoded one decoded once first, names lower-cased and stripped of `amp;`, values
-/// trimmed, empty values left out.
-fn reference_pairs(url: &str) -> Vec<(String, String)> {
-    let decoded;
-    let url = if !url.contains('?') && url.to_ascii_lowercase().contains("%3f") {
-        decoded = percent_encoding::percent_decode_str(url)
-            .decode_utf8_lossy()
-            .into_owned();
-        decoded.as_str()
-    } else {
-        url
-    };
-    let (head, fragment) = url.split_once('#').unwrap_or((url, ""));
-    let query = head.split_once('?').map_or("", |(_, query)| query);
-    let fragment = fragment
-        .split_once('?')
-        .map_or(fragment, |(_, query)| query);
-    [query, fragment]
-        .into_iter()
-        .flat_map(|region| form_urlencoded::parse(region.as_bytes()))
-        .filter_map(|(name, value)| {
-            let mut name = name.to_ascii_lowercase();
-            while name.get(..4).is_some_and(|head| head == "amp;") {
-                name.drain(..4);
-            }
-            let value = value.trim_matches(is_trimmed);
-            (is_tracking_key(&name) && !value.is_empty()).then(|| (name, value.to_owned()))
-        })
-        .collect()
 }

@@ -14,5 +14,6 @@ mod cli;
 mod deal;
 mod differential;
 mod hostile;
+mod oracle;
 mod properties;
 mod wpt;

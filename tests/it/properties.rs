@@ -1,11 +1,13 @@
 //! The properties of SPEC 2.4 on [`Normalizer`] and [`Marketing`], over explicit `marketing`
 //! objects and messy conversion URLs.
 //!
-//! The expectations are computed here, from the SPEC, with `form_urlencoded` as the reference
-//! urlencoded parser: nothing below calls the crate's extraction to predict its own output.
+//! The expectations are computed from the SPEC by [`crate::oracle`], with `form_urlencoded` as
+//! the reference urlencoded parser: nothing here calls the crate's extraction to predict its
+//! own output.
 
 use std::collections::BTreeMap;
 
+use crate::oracle::{spec_tracking_key, trim, url_pairs};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 use wegly_attribution::{
@@ -16,56 +18,8 @@ use wegly_attribution::{
 /// One character over the default limit.
 const LONG: usize = DEFAULT_MAX_VALUE_CHARS + 1;
 
-/// SPEC 2.2 rule 1: Unicode `White_Space` plus U+FEFF.
-fn is_trimmed(c: char) -> bool {
-    c.is_whitespace() || c == '\u{feff}'
-}
-
-fn trim(s: &str) -> &str {
-    s.trim_matches(is_trimmed)
-}
-
 fn within(limit: usize, value: &str) -> bool {
     value.chars().count() <= limit
-}
-
-/// SPEC 2.1, written out again so that the oracle does not lean on the crate.
-fn spec_tracking_key(key: &str) -> bool {
-    matches!(
-        key,
-        "url_conversion" | "gclid" | "fbclid" | "conversion_tool_name"
-    ) || ["utm_", "wegly_"].iter().any(|prefix| {
-        key.strip_prefix(prefix).is_some_and(|rest| {
-            !rest.is_empty()
-                && rest
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        })
-    })
-}
-
-/// Percent-decodes once (`%XX` only; `+` stays), invalid UTF-8 replaced: the SPEC 2.3 repair
-/// of a URL encoded twice.
-fn percent_decode_once(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let hex = |b: u8| char::from(b).to_digit(16);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let (Some(hi), Some(lo)) = (
-                bytes.get(i + 1).and_then(|&b| hex(b)),
-                bytes.get(i + 2).and_then(|&b| hex(b)),
-            )
-        {
-            out.push(u8::try_from(hi * 16 + lo).unwrap());
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Percent-encodes every byte but the unreserved ones: the URL "encoded once more".
@@ -77,42 +31,6 @@ fn percent_encode_all(text: &str) -> String {
             } else {
                 format!("%{b:02X}")
             }
-        })
-        .collect()
-}
-
-/// The tracking pairs of a conversion URL, in order (query, then fragment), as SPEC 2.2 rule 2
-/// and 2.3 describe them: names lowercased and stripped of `amp;`, values decoded and trimmed,
-/// empty values and `url_conversion` left out.
-fn url_pairs(url: &str) -> Vec<(String, String)> {
-    let url = trim(url);
-    let decoded;
-    let url = if !url.contains('?') && url.to_ascii_lowercase().contains("%3f") {
-        decoded = percent_decode_once(url);
-        decoded.as_str()
-    } else {
-        url
-    };
-    let (head, fragment) = match url.split_once('#') {
-        Some((head, fragment)) => (head, fragment),
-        None => (url, ""),
-    };
-    let query = head.split_once('?').map_or("", |(_, query)| query);
-    // A hash router's own query: `#/route?utm_source=x`.
-    let fragment = fragment
-        .split_once('?')
-        .map_or(fragment, |(_, query)| query);
-    [query, fragment]
-        .into_iter()
-        .flat_map(|region| form_urlencoded::parse(region.as_bytes()))
-        .filter_map(|(name, value)| {
-            let mut name = name.to_ascii_lowercase();
-            while let Some(rest) = name.strip_prefix("amp;") {
-                name = rest.to_owned();
-            }
-            let value = trim(&value);
-            (name != "url_conversion" && spec_tracking_key(&name) && !value.is_empty())
-                .then(|| (name, value.to_owned()))
         })
         .collect()
 }
