@@ -19,157 +19,20 @@
     clippy::indexing_slicing
 )]
 
-use std::borrow::Cow;
-use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
-use memchr::{memchr, memchr_iter};
-use serde::Deserialize;
-use url::Url;
-use wegly_attribution::{CreateDealRequest, is_tracking_key, tracking_params};
+use wegly_attribution::CreateDealRequest;
 
-/// The URLs of `benches/data/`, by group name.
-const URLS: &[(&str, &str)] = &[
-    ("seed", include_str!("data/seed.txt")),
-    ("meta_ad", include_str!("data/meta_ad.txt")),
-    ("google_ads", include_str!("data/google_ads.txt")),
-    ("encoded", include_str!("data/encoded.txt")),
-    ("hash_router", include_str!("data/hash_router.txt")),
-    ("plain", include_str!("data/plain.txt")),
-];
+mod common;
 
-/// The create-deal payloads of `benches/data/`, by group name.
-const DEALS: &[(&str, &[u8])] = &[
-    ("seed", include_bytes!("data/seed_deal.json")),
-    ("large", include_bytes!("data/large_deal.json")),
-];
-
-/// The click ids of SPEC 2.5, which `tracking_params` yields besides the tracking keys.
-const CLICK_IDS: &[&str] = &[
-    "gclid",
-    "gbraid",
-    "wbraid",
-    "dclid",
-    "gclsrc",
-    "fbclid",
-    "msclkid",
-    "ttclid",
-    "li_fat_id",
-    "twclid",
-    "rdt_cid",
-    "epik",
-    "sccid",
-    "igshid",
-];
-
-/// What an extraction found: how many parameters and the total length of their values.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Found {
-    count: usize,
-    value_bytes: usize,
-}
-
-impl Found {
-    fn add(&mut self, value: &str) {
-        self.count += 1;
-        self.value_bytes += value.len();
-    }
-}
-
-/// Ours: every parameter consumed, every value touched.
-fn wegly(url: &str) -> Found {
-    let mut found = Found::default();
-    for param in tracking_params(url) {
-        found.add(param.value());
-    }
-    found
-}
-
-/// The peers' filter, the same semantics as ours: `amp;` prefixes stripped, the name matched
-/// ASCII-case-insensitively against the tracking keys and click ids, the value trimmed and
-/// not empty.
-fn keep_pairs<'a>(pairs: impl Iterator<Item = (Cow<'a, str>, Cow<'a, str>)>, found: &mut Found) {
-    for (name, value) in pairs {
-        if !wanted(&name) {
-            continue;
-        }
-        let value = value.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-        if !value.is_empty() {
-            found.add(value);
-        }
-    }
-}
-
-fn wanted(mut name: &str) -> bool {
-    while name.len() >= 4 && name.is_char_boundary(4) && name[..4].eq_ignore_ascii_case("amp;") {
-        name = &name[4..];
-    }
-    let known = |name: &str| is_tracking_key(name) || CLICK_IDS.contains(&name);
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        known(&name.to_ascii_lowercase())
-    } else {
-        known(name)
-    }
-}
-
-/// The parameters of a fragment: after its `?` for a hash route, else the whole fragment.
-fn fragment_params(fragment: &str) -> &str {
-    fragment
-        .split_once('?')
-        .map_or(fragment, |(_, query)| query)
-}
-
-/// `url`: a full WHATWG parse, then its `query_pairs`, then the fragment's pairs.
-fn with_url(input: &str, base: &Url) -> Found {
-    let parsed = match Url::parse(input) {
-        Ok(parsed) => parsed,
-        // A URL without a scheme is read relative to a placeholder base.
-        Err(url::ParseError::RelativeUrlWithoutBase) => base.join(input).unwrap(),
-        Err(err) => panic!("{input}: {err}"),
-    };
-    let mut found = Found::default();
-    keep_pairs(parsed.query_pairs(), &mut found);
-    if let Some(fragment) = parsed.fragment() {
-        keep_pairs(
-            url::form_urlencoded::parse(fragment_params(fragment).as_bytes()),
-            &mut found,
-        );
-    }
-    found
-}
-
-/// `form_urlencoded`: the query and fragment found by hand, then `form_urlencoded::parse`.
-fn with_form_urlencoded(input: &str) -> Found {
-    let bytes = input.as_bytes();
-    let hash = memchr(b'#', bytes);
-    let head = &input[..hash.unwrap_or(input.len())];
-    let mut found = Found::default();
-    if let Some(q) = memchr(b'?', head.as_bytes()) {
-        keep_pairs(
-            form_urlencoded::parse(&head.as_bytes()[q + 1..]),
-            &mut found,
-        );
-    }
-    if let Some(h) = hash {
-        let fragment = fragment_params(&input[h + 1..]);
-        keep_pairs(form_urlencoded::parse(fragment.as_bytes()), &mut found);
-    }
-    found
-}
-
-/// The floor: every byte touched once (the `&` count) plus the `?` and `#` search.
-fn memchr_floor(input: &str) -> (usize, Option<usize>, Option<usize>) {
-    let bytes = input.as_bytes();
-    let amps = memchr_iter(b'&', bytes).count();
-    (amps, memchr(b'?', bytes), memchr(b'#', bytes))
-}
+use common::{DEALS, PlainDeal, URLS, base, memchr_floor, wegly, with_form_urlencoded, with_url};
 
 fn extract(c: &mut Criterion) {
-    let base = Url::parse("https://x.invalid/").unwrap();
+    let base = base();
     for &(name, url) in URLS {
         let url = url.trim();
         let expected = wegly(url);
@@ -197,89 +60,6 @@ fn extract(c: &mut Criterion) {
         });
         group.finish();
     }
-}
-
-/// The create-deal payload as plain serde structs: no validation, no normalization.
-#[derive(Deserialize)]
-#[allow(dead_code)] // Parsed to be measured, not read.
-struct PlainDeal {
-    title: String,
-    stage_id: Option<String>,
-    responsible_id: Option<String>,
-    quality_rating: Option<u8>,
-    quality_reason: Option<String>,
-    value: Option<f64>,
-    expected_close_date: Option<String>,
-    visibility: Option<u8>,
-    temperature: Option<u8>,
-    #[serde(default)]
-    tags: Vec<String>,
-    #[serde(default)]
-    persons_id: Vec<PlainId>,
-    person: Option<PlainPerson>,
-    primary_person_id: Option<String>,
-    organization_id: Option<String>,
-    organization: Option<PlainNamed>,
-    #[serde(default)]
-    custom_fields: Vec<PlainCustomField>,
-    marketing: Option<HashMap<String, String>>,
-    crm_lead_source_id: Option<String>,
-    lead_source: Option<PlainNamed>,
-    #[serde(default)]
-    followers: Vec<PlainFollower>,
-    note: Option<PlainNote>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainId {
-    id: String,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainNamed {
-    name: String,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainPerson {
-    name: String,
-    #[serde(default)]
-    contacts: Vec<PlainContact>,
-    avoid_duplicate: Option<bool>,
-    #[serde(default)]
-    duplicate_check_types: Vec<u32>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainContact {
-    #[serde(rename = "type")]
-    kind: u32,
-    value: String,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainCustomField {
-    field_id: String,
-    value: String,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainFollower {
-    user_id: String,
-    role_id: String,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainNote {
-    content: String,
-    is_pinned: Option<bool>,
 }
 
 fn create_deal(c: &mut Criterion) {
@@ -356,8 +136,8 @@ fn scaling(c: &mut Criterion) {
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(40)
+        .measurement_time(Duration::from_secs(4))
+        .sample_size(60)
 }
 
 criterion_group! {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the benches and the CLI timing, and prints the markdown report of benches/REPORT.md.
+# Runs the benches, counts the instructions of the same cases with callgrind, times the CLI
+# against jq, and prints the markdown report of benches/REPORT.md.
 #
 # Usage, from the repository root, on a quiet machine (it takes several minutes):
 #
@@ -37,6 +38,10 @@ else
     }
 fi
 
+printf 'Machine: %s cores, %s, %s; %s\n\n' "$(nproc)" \
+    "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" \
+    "$(rustc --version)" "$(date -u '+%Y-%m-%d %H:%M UTC')"
+
 python3 - "$criterion" <<'PY'
 import json, os, sys
 
@@ -53,7 +58,7 @@ def ns(*ids):
     path = os.path.join(root, *map(safe, ids), "new", "estimates.json")
     try:
         with open(path) as f:
-            return json.load(f)["mean"]["point_estimate"]
+            return json.load(f)["median"]["point_estimate"]
     except FileNotFoundError:
         return None
 
@@ -73,7 +78,7 @@ def check(value, target, at_least):
     return f"{value:.2f}x {mark(ok)}"
 
 urls = ["seed", "meta_ad", "google_ads", "encoded", "hash_router", "plain"]
-print("## `tracking_params` against its peers (mean ns per URL)")
+print("## `tracking_params` against its peers (median ns per URL)")
 print()
 print("| URL | bytes | wegly | url | form_urlencoded | memchr_floor "
       "| url/wegly (≥10x) | form_urlencoded/wegly (≥4x) | wegly/memchr_floor (≤3x) |")
@@ -90,7 +95,7 @@ for name in urls:
           f"| {check(ratio(w, m), 3, False)} |")
 
 print()
-print("## `CreateDealRequest::from_json` against plain serde structs (mean ns per payload)")
+print("## `CreateDealRequest::from_json` against plain serde structs (median ns per payload)")
 print()
 print("| payload | bytes | wegly | serde_typed | wegly/serde_typed (≤1.3x) |")
 print("|---|---:|---:|---:|---:|")
@@ -105,7 +110,7 @@ print("## `tracking_params` scaling (synthetic URLs)")
 print()
 sizes = [("1KiB", 1 << 10), ("64KiB", 64 << 10), ("1MiB", 1 << 20)]
 per_byte = {}
-print("| size | mean ns | ns/byte | MB/s |")
+print("| size | median ns | ns/byte | MB/s |")
 print("|---|---:|---:|---:|")
 for label, size in sizes:
     t = ns("scaling", "wegly", label)
@@ -118,7 +123,69 @@ print(f"(ns/byte at 1 MiB) / (ns/byte at 1 KiB) (≤1.2): {check(r, 1.2, False)}
 print()
 PY
 
-# --- 2. the command-line tool -----------------------------------------------------------------
+# --- 2. instruction counts ---------------------------------------------------------------------
+# Times on a shared machine move by tens of percent from one run to the next; instruction
+# counts do not. Each case runs under callgrind with 1 and with 1001 iterations, and the
+# difference over 1000 is the cost of one iteration.
+
+need valgrind valgrind
+log "counting instructions with callgrind"
+counts_bin="$(cargo bench --bench counts --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\))$/\1/p' | tail -n 1)"
+[ -x "$counts_bin" ] || { log "no counts bench binary"; exit 1; }
+refs() { # refs ARGS...: the instructions callgrind counts for one run of the counts bench.
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$counts_bin" "$@" 2>&1 \
+        | sed -n 's/.*refs: *//p' | tr -d ,
+}
+counts="$target/bench-counts.tsv"
+: > "$counts"
+for case in "extract seed" "extract meta_ad" "extract google_ads" "extract encoded" \
+    "extract hash_router" "extract plain"; do
+    for function in wegly url form_urlencoded memchr_floor; do
+        # shellcheck disable=SC2086 # $case is two words on purpose.
+        one="$(refs $case "$function" 1)"
+        many="$(refs $case "$function" 1001)"
+        printf '%s\t%s\t%s\n' "$case" "$function" "$(( (many - one) / 1000 ))" >> "$counts"
+    done
+done
+for payload in seed large; do
+    for function in wegly serde_typed; do
+        one="$(refs create_deal "$payload" "$function" 1)"
+        many="$(refs create_deal "$payload" "$function" 1001)"
+        printf 'create_deal %s\t%s\t%s\n' "$payload" "$function" "$(( (many - one) / 1000 ))" \
+            >> "$counts"
+    done
+done
+
+python3 - "$counts" <<'PY'
+import sys
+rows = {}
+for line in open(sys.argv[1]):
+    case, function, n = line.rstrip("\n").split("\t")
+    rows.setdefault(case, {})[function] = int(n)
+mark = lambda ok: "✓" if ok else "✗"
+print("## Instructions per call (callgrind; deterministic, unlike the times above)")
+print()
+print("| URL | wegly | url | form_urlencoded | memchr_floor | url/wegly (≥10x) "
+      "| form_urlencoded/wegly (≥4x) | wegly/memchr_floor (≤3x) |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+for case, f in rows.items():
+    if not case.startswith("extract "):
+        continue
+    w, u, fu, m = f["wegly"], f["url"], f["form_urlencoded"], f["memchr_floor"]
+    print(f"| {case.split()[1]} | {w:,} | {u:,} | {fu:,} | {m:,} | {u / w:.2f}x {mark(u / w >= 10)} "
+          f"| {fu / w:.2f}x {mark(fu / w >= 4)} | {w / m:.2f}x {mark(w / m <= 3)} |")
+print()
+print("| payload | wegly | serde_typed | wegly/serde_typed (≤1.3x) |")
+print("|---|---:|---:|---:|")
+for case, f in rows.items():
+    if not case.startswith("create_deal "):
+        continue
+    w, s = f["wegly"], f["serde_typed"]
+    print(f"| {case.split()[1]} | {w:,} | {s:,} | {w / s:.2f}x {mark(w / s <= 1.3)} |")
+print()
+PY
+
+# --- 3. the command-line tool -----------------------------------------------------------------
 
 log "building the CLI"
 cargo build --release --features cli >&2

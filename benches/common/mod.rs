@@ -1,0 +1,247 @@
+//! What the benches share: the corpus of `benches/data/`, this crate's extraction, the peers'
+//! (`url`, `form_urlencoded`, a `memchr` floor) with the same semantics, and the create-deal
+//! payload as plain serde structs.
+//!
+//! `extract.rs` times them with criterion; `counts.rs` runs one of them a given number of times
+//! so that `report.sh` can count its instructions with callgrind.
+
+// Benches assert their results, loudly; not every bench uses every item.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    dead_code
+)]
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use memchr::{memchr, memchr_iter};
+use serde::Deserialize;
+use url::Url;
+use wegly_attribution::{is_tracking_key, tracking_params};
+
+/// The URLs of `benches/data/`, by group name.
+pub(crate) const URLS: &[(&str, &str)] = &[
+    ("seed", include_str!("../data/seed.txt")),
+    ("meta_ad", include_str!("../data/meta_ad.txt")),
+    ("google_ads", include_str!("../data/google_ads.txt")),
+    ("encoded", include_str!("../data/encoded.txt")),
+    ("hash_router", include_str!("../data/hash_router.txt")),
+    ("plain", include_str!("../data/plain.txt")),
+];
+
+/// The create-deal payloads of `benches/data/`, by group name.
+pub(crate) const DEALS: &[(&str, &[u8])] = &[
+    ("seed", include_bytes!("../data/seed_deal.json")),
+    ("large", include_bytes!("../data/large_deal.json")),
+];
+
+/// The click ids of SPEC 2.5, which `tracking_params` yields besides the tracking keys.
+const CLICK_IDS: &[&str] = &[
+    "gclid",
+    "gbraid",
+    "wbraid",
+    "dclid",
+    "gclsrc",
+    "fbclid",
+    "msclkid",
+    "ttclid",
+    "li_fat_id",
+    "twclid",
+    "rdt_cid",
+    "epik",
+    "sccid",
+    "igshid",
+];
+
+/// What an extraction found: how many parameters and the total length of their values.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub(crate) count: usize,
+    pub(crate) value_bytes: usize,
+}
+
+impl Found {
+    fn add(&mut self, value: &str) {
+        self.count += 1;
+        self.value_bytes += value.len();
+    }
+}
+
+/// Ours: every parameter consumed, every value touched.
+pub(crate) fn wegly(url: &str) -> Found {
+    let mut found = Found::default();
+    for param in tracking_params(url) {
+        found.add(param.value());
+    }
+    found
+}
+
+/// The peers' filter, the same semantics as ours: `amp;` prefixes stripped, the name matched
+/// ASCII-case-insensitively against the tracking keys and click ids, the value trimmed and
+/// not empty.
+fn keep_pairs<'a>(pairs: impl Iterator<Item = (Cow<'a, str>, Cow<'a, str>)>, found: &mut Found) {
+    for (name, value) in pairs {
+        if !wanted(&name) {
+            continue;
+        }
+        let value = value.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        if !value.is_empty() {
+            found.add(value);
+        }
+    }
+}
+
+fn wanted(mut name: &str) -> bool {
+    while name.len() >= 4 && name.is_char_boundary(4) && name[..4].eq_ignore_ascii_case("amp;") {
+        name = &name[4..];
+    }
+    let known = |name: &str| is_tracking_key(name) || CLICK_IDS.contains(&name);
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        known(&name.to_ascii_lowercase())
+    } else {
+        known(name)
+    }
+}
+
+/// The parameters of a fragment: after its `?` for a hash route, else the whole fragment.
+fn fragment_params(fragment: &str) -> &str {
+    fragment
+        .split_once('?')
+        .map_or(fragment, |(_, query)| query)
+}
+
+/// `url`: a full WHATWG parse, then its `query_pairs`, then the fragment's pairs.
+pub(crate) fn with_url(input: &str, base: &Url) -> Found {
+    let parsed = match Url::parse(input) {
+        Ok(parsed) => parsed,
+        // A URL without a scheme is read relative to a placeholder base.
+        Err(url::ParseError::RelativeUrlWithoutBase) => base.join(input).unwrap(),
+        Err(err) => panic!("{input}: {err}"),
+    };
+    let mut found = Found::default();
+    keep_pairs(parsed.query_pairs(), &mut found);
+    if let Some(fragment) = parsed.fragment() {
+        keep_pairs(
+            url::form_urlencoded::parse(fragment_params(fragment).as_bytes()),
+            &mut found,
+        );
+    }
+    found
+}
+
+/// `form_urlencoded`: the query and fragment found by hand, then `form_urlencoded::parse`.
+pub(crate) fn with_form_urlencoded(input: &str) -> Found {
+    let bytes = input.as_bytes();
+    let hash = memchr(b'#', bytes);
+    let head = &input[..hash.unwrap_or(input.len())];
+    let mut found = Found::default();
+    if let Some(q) = memchr(b'?', head.as_bytes()) {
+        keep_pairs(
+            form_urlencoded::parse(&head.as_bytes()[q + 1..]),
+            &mut found,
+        );
+    }
+    if let Some(h) = hash {
+        let fragment = fragment_params(&input[h + 1..]);
+        keep_pairs(form_urlencoded::parse(fragment.as_bytes()), &mut found);
+    }
+    found
+}
+
+/// The floor: every byte touched once (the `&` count) plus the `?` and `#` search.
+pub(crate) fn memchr_floor(input: &str) -> (usize, Option<usize>, Option<usize>) {
+    let bytes = input.as_bytes();
+    let amps = memchr_iter(b'&', bytes).count();
+    (amps, memchr(b'?', bytes), memchr(b'#', bytes))
+}
+
+/// The create-deal payload as plain serde structs: no validation, no normalization.
+#[derive(Deserialize)]
+#[allow(dead_code)] // Parsed to be measured, not read.
+pub(crate) struct PlainDeal {
+    pub(crate) title: String,
+    stage_id: Option<String>,
+    responsible_id: Option<String>,
+    quality_rating: Option<u8>,
+    quality_reason: Option<String>,
+    value: Option<f64>,
+    expected_close_date: Option<String>,
+    visibility: Option<u8>,
+    temperature: Option<u8>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    persons_id: Vec<PlainId>,
+    person: Option<PlainPerson>,
+    primary_person_id: Option<String>,
+    organization_id: Option<String>,
+    organization: Option<PlainNamed>,
+    #[serde(default)]
+    custom_fields: Vec<PlainCustomField>,
+    marketing: Option<HashMap<String, String>>,
+    crm_lead_source_id: Option<String>,
+    lead_source: Option<PlainNamed>,
+    #[serde(default)]
+    followers: Vec<PlainFollower>,
+    note: Option<PlainNote>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainId {
+    id: String,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainNamed {
+    name: String,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainPerson {
+    name: String,
+    #[serde(default)]
+    contacts: Vec<PlainContact>,
+    avoid_duplicate: Option<bool>,
+    #[serde(default)]
+    duplicate_check_types: Vec<u32>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainContact {
+    #[serde(rename = "type")]
+    kind: u32,
+    value: String,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainCustomField {
+    field_id: String,
+    value: String,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainFollower {
+    user_id: String,
+    role_id: String,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct PlainNote {
+    content: String,
+    is_pinned: Option<bool>,
+}
+
+/// A base for URLs without a scheme, which `Url::parse` refuses.
+pub(crate) fn base() -> Url {
+    Url::parse("https://x.invalid/").unwrap()
+}

@@ -1,0 +1,73 @@
+//! Runs one benched function a given number of times, for `report.sh` to count its
+//! instructions with callgrind: a ratio of instruction counts does not move with the noise of a
+//! shared machine, as a ratio of times does.
+//!
+//! ```sh
+//! cargo bench --bench counts -- extract seed wegly 1000
+//! cargo bench --bench counts -- create_deal large serde_typed 1000
+//! ```
+//!
+//! `report.sh` runs each case twice, with 1 and with 1001 iterations, and divides the
+//! difference by 1000, which leaves out the program's start and the corpus set-up.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::hint::black_box;
+
+use wegly_attribution::CreateDealRequest;
+
+mod common;
+
+use common::{DEALS, PlainDeal, URLS, base, memchr_floor, wegly, with_form_urlencoded, with_url};
+
+fn main() {
+    // `cargo bench` appends `--bench`; only the first four words are ours.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|arg| !arg.starts_with("--"))
+        .collect();
+    let [group, input, function, iterations] = args.as_slice() else {
+        eprintln!("usage: counts (extract|create_deal) INPUT FUNCTION ITERATIONS");
+        std::process::exit(2);
+    };
+    let iterations: usize = iterations.parse().expect("ITERATIONS is a number");
+    match group.as_str() {
+        "extract" => {
+            let url = URLS
+                .iter()
+                .find(|(name, _)| name == input)
+                .map(|(_, url)| url.trim())
+                .unwrap_or_else(|| panic!("no URL {input}"));
+            let base = base();
+            let run: Box<dyn Fn(&str) -> usize> = match function.as_str() {
+                "wegly" => Box::new(|url| wegly(url).count),
+                "url" => Box::new(|url| with_url(url, &base).count),
+                "form_urlencoded" => Box::new(|url| with_form_urlencoded(url).count),
+                "memchr_floor" => Box::new(|url| memchr_floor(url).0),
+                other => panic!("no function {other}"),
+            };
+            let total: usize = (0..iterations).map(|_| run(black_box(url))).sum();
+            black_box(total);
+        }
+        "create_deal" => {
+            let bytes = DEALS
+                .iter()
+                .find(|(name, _)| name == input)
+                .map(|(_, bytes)| *bytes)
+                .unwrap_or_else(|| panic!("no payload {input}"));
+            for _ in 0..iterations {
+                let title_len = match function.as_str() {
+                    "wegly" => CreateDealRequest::from_json(black_box(bytes))
+                        .map(|valid| valid.request.title.len())
+                        .unwrap(),
+                    "serde_typed" => serde_json::from_slice::<PlainDeal>(black_box(bytes))
+                        .map(|plain| plain.title.len())
+                        .unwrap(),
+                    other => panic!("no function {other}"),
+                };
+                black_box(title_len);
+            }
+        }
+        other => panic!("no group {other}"),
+    }
+}
