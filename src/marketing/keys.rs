@@ -189,7 +189,7 @@ fn fixed_key(name: &str) -> Option<UrlKey<'static>> {
         20 => FIXED_20,
         _ => return None,
     };
-    let mut buffer = [0u8; 20];
+    let mut buffer = [0u8; LONGEST_FIXED];
     let folded = buffer.get_mut(..name.len())?;
     for (folded, b) in folded.iter_mut().zip(name.bytes()) {
         *folded = b.to_ascii_lowercase();
@@ -205,6 +205,9 @@ fn fixed_key(name: &str) -> Option<UrlKey<'static>> {
 }
 
 type Fixed = &'static [(&'static str, bool, Option<Platform>)];
+
+/// The longest fixed name, `conversion_tool_name`.
+const LONGEST_FIXED: usize = 20;
 
 const FIXED_4: Fixed = &[("epik", false, Some(Platform::Pinterest))];
 const FIXED_5: Fixed = &[
@@ -299,6 +302,11 @@ mod tests {
 
     #[test]
     fn every_fixed_name_is_recognised_in_any_case() {
+        let longest = FIXED
+            .iter()
+            .flat_map(|table| table.iter())
+            .map(|(n, ..)| n.len());
+        assert_eq!(longest.max(), Some(LONGEST_FIXED));
         for &(name, tracking, platform) in FIXED.iter().flat_map(|table| table.iter()) {
             for variant in [name.to_owned(), name.to_ascii_uppercase()] {
                 let key = url_key(&variant).unwrap_or_else(|| panic!("{variant}"));
