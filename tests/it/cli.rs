@@ -145,6 +145,18 @@ fn normalize_streams_records_and_sets_the_exit_status() {
 }
 
 #[test]
+fn normalize_skips_a_byte_order_mark() {
+    let output = run(
+        &["normalize"],
+        "\u{feff}{\"title\": \"A\"}\n\u{feff}{\"title\": \"B\"}\n",
+    );
+    let lines = lines(&output);
+    // Only the file's first bytes may be a byte order mark; elsewhere it is not JSON.
+    assert_eq!(lines[0]["ok"], true);
+    assert_eq!(lines[1]["errors"][0]["code"], "invalid_json");
+}
+
+#[test]
 fn normalize_exit_statuses() {
     let ok = run(&["normalize", "-"], "{\"title\": \"A\"}\n");
     assert_eq!(ok.status.code(), Some(0));

@@ -55,6 +55,9 @@ pub(crate) fn run(file: Option<&str>, max_value_chars: usize) -> io::Result<Exit
     })
 }
 
+/// U+FEFF in UTF-8.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
 /// The size of the input, output and line buffers.
 const BUFFER: usize = 1 << 16;
 
@@ -75,6 +78,11 @@ fn stream(
         let read = input.read_until(b'\n', &mut line)?;
         if read == 0 {
             break;
+        }
+        // A byte order mark, as Windows tools write at the start of a file, is not part of the
+        // first record.
+        if summary.bytes == 0 && line.starts_with(BOM) {
+            line.drain(..BOM.len());
         }
         summary.bytes += read as u64;
         if line.iter().all(u8::is_ascii_whitespace) {
