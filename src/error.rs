@@ -23,9 +23,24 @@ macro_rules! code_enum {
 
         impl $name {
             /// Every code, in declaration order.
+            ///
+            /// ```
+            #[doc = concat!("use wegly_attribution::", stringify!($name), ";")]
+            #[doc = concat!("let names: Vec<&str> = ", stringify!($name), "::ALL.iter().map(|code| code.as_str()).collect();")]
+            #[doc = concat!("assert_eq!(names, [", stringify!($($text),+), "]);")]
+            /// ```
             pub const ALL: &'static [$name] = &[$($name::$variant,)+];
 
             /// The stable snake_case name of the code, as it appears in JSON.
+            ///
+            /// ```
+            #[doc = concat!("use wegly_attribution::", stringify!($name), ";")]
+            #[doc = concat!("for code in ", stringify!($name), "::ALL {")]
+            ///     assert_eq!(serde_json::to_value(code)?, code.as_str());
+            ///     assert_eq!(code.to_string(), code.as_str());
+            /// }
+            /// # Ok::<(), serde_json::Error>(())
+            /// ```
             #[must_use]
             pub const fn as_str(self) -> &'static str {
                 match self {

@@ -33,6 +33,14 @@ pub fn query_pairs(input: &str) -> QueryPairs<'_> {
 }
 
 /// The iterator returned by [`query_pairs`]: `(name, value)` pairs, decoded.
+///
+/// ```
+/// use wegly_attribution::query_pairs;
+/// let mut pairs = query_pairs("utm_source=google&utm_term=crm+enterprise");
+/// assert_eq!(pairs.next(), Some(("utm_source".into(), "google".into())));
+/// assert_eq!(pairs.next(), Some(("utm_term".into(), "crm enterprise".into())));
+/// assert_eq!(pairs.next(), None);
+/// ```
 #[derive(Debug, Clone)]
 pub struct QueryPairs<'a> {
     rest: &'a str,

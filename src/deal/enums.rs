@@ -15,6 +15,12 @@ macro_rules! int_enum {
 
         impl $name {
             /// Every value, in code order.
+            ///
+            /// ```
+            #[doc = concat!("use wegly_attribution::", stringify!($name), ";")]
+            #[doc = concat!("let codes: Vec<u8> = ", stringify!($name), "::ALL.iter().map(|v| v.code()).collect();")]
+            #[doc = concat!("assert_eq!(codes, [", stringify!($($code),+), "]);")]
+            /// ```
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
             /// The enum for an API code, or `None` when the code is not one of the documented
@@ -35,6 +41,11 @@ macro_rules! int_enum {
             }
 
             /// The integer the API uses for this value.
+            ///
+            /// ```
+            #[doc = concat!("use wegly_attribution::", stringify!($name), ";")]
+            $(#[doc = concat!("assert_eq!(", stringify!($name), "::", stringify!($variant), ".code(), ", stringify!($code), ");")])+
+            /// ```
             #[must_use]
             pub const fn code(self) -> u8 {
                 self as u8

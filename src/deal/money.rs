@@ -32,9 +32,23 @@ pub struct Money {
 
 impl Money {
     /// The largest amount, in cents.
+    ///
+    /// ```
+    /// use wegly_attribution::Money;
+    /// assert_eq!(Money::parse("9999999999999.99")?.cents(), Money::MAX_CENTS);
+    /// assert_eq!(Money::from_cents(Money::MAX_CENTS + 1), None);
+    /// # Ok::<(), wegly_attribution::InvalidMoney>(())
+    /// ```
     pub const MAX_CENTS: u64 = 999_999_999_999_999;
 
     /// Zero.
+    ///
+    /// ```
+    /// use wegly_attribution::Money;
+    /// assert_eq!("0.00".parse::<Money>()?, Money::ZERO);
+    /// assert_eq!(Money::ZERO.to_string(), "0.00");
+    /// # Ok::<(), wegly_attribution::InvalidMoney>(())
+    /// ```
     pub const ZERO: Money = Money { cents: 0 };
 
     /// An amount in cents, or `None` above [`Money::MAX_CENTS`].
@@ -54,6 +68,12 @@ impl Money {
     }
 
     /// The amount in cents.
+    ///
+    /// ```
+    /// use wegly_attribution::Money;
+    /// assert_eq!("1299.99".parse::<Money>()?.cents(), 129_999);
+    /// # Ok::<(), wegly_attribution::InvalidMoney>(())
+    /// ```
     #[must_use]
     pub const fn cents(self) -> u64 {
         self.cents
@@ -81,6 +101,12 @@ impl Money {
 }
 
 /// Why a text is not a [`Money`] amount.
+///
+/// ```
+/// use wegly_attribution::Money;
+/// let err = "10.555".parse::<Money>().unwrap_err();
+/// assert_eq!(err.to_string(), "the amount has more than 2 decimal places");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("{}", message(self.code))]
 pub struct InvalidMoney {
@@ -89,6 +115,12 @@ pub struct InvalidMoney {
 
 impl InvalidMoney {
     /// The validation code this failure reports.
+    ///
+    /// ```
+    /// use wegly_attribution::Money;
+    /// let err = Money::parse("10.555").unwrap_err();
+    /// assert_eq!(err.code().as_str(), "too_many_decimals");
+    /// ```
     #[must_use]
     pub const fn code(self) -> ErrorCode {
         self.code

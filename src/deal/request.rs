@@ -102,6 +102,15 @@ impl CreateDealRequest {
 }
 
 /// A validated request and the warnings of its validation.
+///
+/// ```
+/// use wegly_attribution::{CreateDealRequest, WarningCode};
+/// let json = r#"{"title": "Implantação CRM", "tags": ["crm", " crm "]}"#;
+/// let valid = CreateDealRequest::from_json(json.as_bytes())?;
+/// assert_eq!(valid.request.tags, ["crm"]);
+/// assert_eq!(valid.warnings[0].code, WarningCode::DuplicateTag);
+/// # Ok::<(), wegly_attribution::Rejected>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Validated {
     /// The request, ready to send.
@@ -111,6 +120,15 @@ pub struct Validated {
 }
 
 /// The `person` member: someone to create along with the deal.
+///
+/// ```
+/// use wegly_attribution::NewPerson;
+/// let mut person = NewPerson::new("Roberto Martins");
+/// person.avoid_duplicate = Some(true);
+/// let json = serde_json::to_string(&person)?;
+/// assert_eq!(json, r#"{"name":"Roberto Martins","avoid_duplicate":true}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NewPerson {
@@ -148,6 +166,13 @@ impl NewPerson {
 }
 
 /// One contact of a [`NewPerson`]; type `0` is a phone in the API's example.
+///
+/// ```
+/// use wegly_attribution::Contact;
+/// let phone = Contact::new(0, "+55 11 99988-7766");
+/// assert_eq!(serde_json::to_string(&phone)?, r#"{"type":0,"value":"+55 11 99988-7766"}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Contact {
@@ -175,6 +200,14 @@ impl Contact {
 }
 
 /// The deal's organization: `organization_id` or `organization: {"name": …}`, never both.
+///
+/// ```
+/// use wegly_attribution::{CreateDealRequest, Organization};
+/// let json = r#"{"title": "Implantação CRM", "organization": {"name": "Construtora Horizonte"}}"#;
+/// let valid = CreateDealRequest::from_json(json.as_bytes())?;
+/// assert_eq!(valid.request.organization, Some(Organization::Named("Construtora Horizonte".into())));
+/// # Ok::<(), wegly_attribution::Rejected>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Organization {
     /// `organization_id`: an existing organization.
@@ -185,6 +218,15 @@ pub enum Organization {
 
 /// One `custom_fields` entry: a field ID and the members the API defines for its answer,
 /// passed through untouched.
+///
+/// ```
+/// use wegly_attribution::CreateDealRequest;
+/// let json = r#"{"title": "Implantação CRM",
+///     "custom_fields": [{"field_id": "7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a", "value": "Sim"}]}"#;
+/// let valid = CreateDealRequest::from_json(json.as_bytes())?;
+/// assert_eq!(valid.request.custom_fields[0].answer["value"], "Sim");
+/// # Ok::<(), wegly_attribution::Rejected>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CustomField {
@@ -222,6 +264,15 @@ impl Serialize for CustomField {
 }
 
 /// A follower added after the deal is created.
+///
+/// ```
+/// use wegly_attribution::CreateDealRequest;
+/// let json = r#"{"title": "Implantação CRM", "followers": [{"user_id": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d",
+///     "role_id": "8f9e0d1c-2b3a-4c5d-9e6f-7a8b9c0d1e2f"}]}"#;
+/// let valid = CreateDealRequest::from_json(json.as_bytes())?;
+/// assert_eq!(valid.request.followers[0].user_id.to_string(), "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d");
+/// # Ok::<(), wegly_attribution::Rejected>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Follower {
     /// The user.
@@ -231,6 +282,15 @@ pub struct Follower {
 }
 
 /// A note added to the deal.
+///
+/// ```
+/// use wegly_attribution::{CreateDealRequest, Note};
+/// let json = r#"{"title": "Implantação CRM", "note": {"content": " Cliente pediu proposta até sexta "}}"#;
+/// let valid = CreateDealRequest::from_json(json.as_bytes())?;
+/// let expected = Note { content: "Cliente pediu proposta até sexta".into(), is_pinned: false };
+/// assert_eq!(valid.request.note, Some(expected));
+/// # Ok::<(), wegly_attribution::Rejected>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Note {
     /// The text, not empty.

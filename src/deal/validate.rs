@@ -143,6 +143,22 @@ impl CreateDealRequest {
     ///
     /// As [`from_json`](Self::from_json), plus `not_found` for unknown tags and `required` for a
     /// `quality_reason` the pipeline requires.
+    ///
+    /// ```
+    /// use wegly_attribution::{Catalog, CreateDealRequest, ErrorCode};
+    ///
+    /// struct Tags;
+    ///
+    /// impl Catalog for Tags {
+    ///     fn tag_exists(&self, tag_id: &str) -> Option<bool> {
+    ///         Some(tag_id == "enterprise")
+    ///     }
+    /// }
+    ///
+    /// let rejected = CreateDealRequest::from_json_with(br#"{"title": "T", "tags": ["vip"]}"#, &Tags).unwrap_err();
+    /// assert_eq!((rejected.errors[0].path.as_str(), rejected.errors[0].code), ("/tags/0", ErrorCode::NotFound));
+    /// assert!(CreateDealRequest::from_json_with(br#"{"title": "T", "tags": ["enterprise"]}"#, &Tags).is_ok());
+    /// ```
     pub fn from_json_with(
         bytes: &[u8],
         catalog: &(dyn crate::Catalog + Sync),

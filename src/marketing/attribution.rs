@@ -12,6 +12,13 @@ use super::model::Marketing;
 /// A click id found in the marketing data, with its ad platform.
 ///
 /// Serializes as `{"param": "gclid", "platform": "google", "value": "…"}`.
+///
+/// ```
+/// use wegly_attribution::Marketing;
+/// let ids = Marketing::from_url("https://x.com.br/lp?gclid=AbC").marketing.click_ids();
+/// assert_eq!(serde_json::to_string(&ids)?, r#"[{"param":"gclid","platform":"google","value":"AbC"}]"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClickId {
     /// The parameter name (`gclid`, `msclkid`, …), lowercase.
@@ -23,6 +30,11 @@ pub struct ClickId {
 }
 
 /// What replaces a click id's value in [`redact_click_ids`].
+///
+/// ```
+/// use wegly_attribution::{REDACTED, redact_click_ids};
+/// assert_eq!(redact_click_ids("/lp?ttclid=T1"), format!("/lp?ttclid={REDACTED}"));
+/// ```
 pub const REDACTED: &str = "REDACTED";
 
 impl Marketing {

@@ -58,6 +58,13 @@ pub fn tracking_params(url: &str) -> TrackingParams<'_> {
 }
 
 /// The iterator returned by [`tracking_params`].
+///
+/// ```
+/// use wegly_attribution::tracking_params;
+/// let params = tracking_params("https://x.com.br/lp?utm_source=google&ref=home&gclid=AbC");
+/// let keys: Vec<String> = params.map(|p| p.key().to_owned()).collect();
+/// assert_eq!(keys, ["utm_source", "gclid"]);
+/// ```
 #[derive(Debug, Clone)]
 pub struct TrackingParams<'a> {
     state: State<'a>,
@@ -114,6 +121,13 @@ impl<'a> Iterator for TrackingParams<'a> {
 impl std::iter::FusedIterator for TrackingParams<'_> {}
 
 /// Where in the URL a parameter was found.
+///
+/// ```
+/// use wegly_attribution::{Location, tracking_params};
+/// let params = tracking_params("/lp?utm_source=google#/obrigado?utm_medium=cpc");
+/// let locations: Vec<Location> = params.map(|p| p.location()).collect();
+/// assert_eq!(locations, [Location::Query, Location::Fragment]);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Location {
     /// The query, between the first `?` and the first `#`.
@@ -123,6 +137,13 @@ pub enum Location {
 }
 
 /// One parameter found by [`tracking_params`].
+///
+/// ```
+/// use wegly_attribution::tracking_params;
+/// let param = tracking_params("/lp?UTM_Campaign=Black+Friday").next().ok_or("no parameter")?;
+/// assert_eq!((param.key(), param.value()), ("utm_campaign", "Black Friday"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrackingParam<'a> {
     key: UrlKey<'a>,
@@ -134,18 +155,41 @@ pub struct TrackingParam<'a> {
 
 impl<'a> TrackingParam<'a> {
     /// The canonical, lowercase name (`utm_source` for `UTM_Source`).
+    ///
+    /// ```
+    /// use wegly_attribution::tracking_params;
+    /// let param = tracking_params("/lp?WEGLY_Code=OPP123").next().ok_or("no parameter")?;
+    /// assert_eq!(param.key(), "wegly_code");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn key(&self) -> &str {
         &self.key.key
     }
 
     /// The decoded, trimmed, non-empty value; its case is kept.
+    ///
+    /// ```
+    /// use wegly_attribution::tracking_params;
+    /// let param = tracking_params("/lp?utm_term=+CRM%20Enterprise+").next().ok_or("no parameter")?;
+    /// assert_eq!(param.value(), "CRM Enterprise");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn value(&self) -> &str {
         &self.value
     }
 
     /// Takes the decoded value, borrowed from the URL when nothing needed decoding.
+    ///
+    /// ```
+    /// use std::borrow::Cow;
+    /// use wegly_attribution::tracking_params;
+    /// let mut params = tracking_params("/lp?utm_source=google&utm_term=crm+enterprise");
+    /// assert!(matches!(params.next().ok_or("no parameter")?.into_value(), Cow::Borrowed("google")));
+    /// assert!(matches!(params.next().ok_or("no parameter")?.into_value(), Cow::Owned(term) if term == "crm enterprise"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn into_value(self) -> Cow<'a, str> {
         self.value
@@ -158,24 +202,52 @@ impl<'a> TrackingParam<'a> {
 
     /// Whether the name is a tracking key, so that it may fill the `marketing` object.
     /// Click ids other than `gclid` and `fbclid` are reported but not sent (SPEC 2.5).
+    ///
+    /// ```
+    /// use wegly_attribution::tracking_params;
+    /// let sent: Vec<bool> = tracking_params("/lp?gclid=G1&msclkid=M1").map(|p| p.is_tracking_key()).collect();
+    /// assert_eq!(sent, [true, false]);
+    /// ```
     #[must_use]
     pub fn is_tracking_key(&self) -> bool {
         self.key.tracking
     }
 
     /// The ad platform when the name is a click id.
+    ///
+    /// ```
+    /// use wegly_attribution::{Platform, tracking_params};
+    /// let params = tracking_params("/lp?utm_source=tiktok&ttclid=T1");
+    /// let platforms: Vec<Option<Platform>> = params.map(|p| p.platform()).collect();
+    /// assert_eq!(platforms, [None, Some(Platform::TikTok)]);
+    /// ```
     #[must_use]
     pub fn platform(&self) -> Option<Platform> {
         self.key.platform
     }
 
     /// Where the parameter was found.
+    ///
+    /// ```
+    /// use wegly_attribution::{Location, tracking_params};
+    /// let param = tracking_params("https://x.com.br/#utm_source=instagram").next().ok_or("no parameter")?;
+    /// assert_eq!(param.location(), Location::Fragment);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn location(&self) -> Location {
         self.location
     }
 
     /// The real-world repairs that reading this parameter needed (SPEC 2.3).
+    ///
+    /// ```
+    /// use wegly_attribution::tracking_params;
+    /// let mut params = tracking_params("/lp?utm_source=google&amp;utm_medium=cpc");
+    /// assert!(params.next().ok_or("no parameter")?.repairs().is_empty());
+    /// assert!(params.next().ok_or("no parameter")?.repairs().html_escaped_separator());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn repairs(&self) -> Repairs {
         self.repairs
@@ -187,6 +259,16 @@ impl<'a> TrackingParam<'a> {
     }
 
     /// Owns the key and value, detaching the parameter from the URL.
+    ///
+    /// ```
+    /// use wegly_attribution::{TrackingParam, tracking_params};
+    /// let owned: TrackingParam<'static> = {
+    ///     let url = String::from("/lp?utm_source=google");
+    ///     tracking_params(&url).next().ok_or("no parameter")?.into_owned()
+    /// };
+    /// assert_eq!(owned.value(), "google");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn into_owned(self) -> TrackingParam<'static> {
         TrackingParam {
@@ -218,30 +300,68 @@ impl Repairs {
     const DOUBLE_ENCODED: u8 = 8;
 
     /// The name started with `amp;`, from an HTML-escaped `&amp;` separator.
+    ///
+    /// ```
+    /// use wegly_attribution::tracking_params;
+    /// let param = tracking_params("/lp?x=1&amp;utm_source=google").next().ok_or("no parameter")?;
+    /// assert!(param.repairs().html_escaped_separator());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn html_escaped_separator(self) -> bool {
         self.0 & Self::HTML_ESCAPED != 0
     }
 
     /// The value held a `%` that starts no valid escape, kept literally.
+    ///
+    /// ```
+    /// use wegly_attribution::tracking_params;
+    /// let param = tracking_params("/lp?utm_term=50%off").next().ok_or("no parameter")?;
+    /// assert_eq!(param.value(), "50%off");
+    /// assert!(param.repairs().invalid_percent_encoding());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn invalid_percent_encoding(self) -> bool {
         self.0 & Self::INVALID_ESCAPE != 0
     }
 
     /// The value decoded to bytes that are not UTF-8; U+FFFD replaced them.
+    ///
+    /// ```
+    /// use wegly_attribution::tracking_params;
+    /// // `promo%E7%E3o` is "promoção" in Latin-1, not UTF-8.
+    /// let param = tracking_params("/lp?utm_campaign=promo%E7%E3o").next().ok_or("no parameter")?;
+    /// assert_eq!(param.value(), "promo\u{FFFD}\u{FFFD}o");
+    /// assert!(param.repairs().invalid_utf8());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn invalid_utf8(self) -> bool {
         self.0 & Self::INVALID_UTF8 != 0
     }
 
     /// The whole URL was percent-encoded once more and was decoded first.
+    ///
+    /// ```
+    /// use wegly_attribution::tracking_params;
+    /// let param = tracking_params("https%3A%2F%2Fx.com.br%2Flp%3Futm_source%3Dgoogle").next().ok_or("no parameter")?;
+    /// assert!(param.repairs().double_encoded_url());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn double_encoded_url(self) -> bool {
         self.0 & Self::DOUBLE_ENCODED != 0
     }
 
     /// Whether no repair was needed.
+    ///
+    /// ```
+    /// use wegly_attribution::tracking_params;
+    /// let param = tracking_params("https://x.com.br/lp?utm_source=google").next().ok_or("no parameter")?;
+    /// assert!(param.repairs().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub const fn is_empty(self) -> bool {
         self.0 == 0

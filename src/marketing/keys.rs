@@ -41,6 +41,13 @@ pub enum Platform {
 
 impl Platform {
     /// The lowercase name used in output.
+    ///
+    /// ```
+    /// use wegly_attribution::Platform;
+    /// assert_eq!(Platform::TikTok.as_str(), "tiktok");
+    /// assert_eq!(serde_json::to_string(&Platform::TikTok)?, r#""tiktok""#);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -58,6 +65,13 @@ impl Platform {
     }
 
     /// The platform of a click-id parameter name, matched ASCII-case-insensitively.
+    ///
+    /// ```
+    /// use wegly_attribution::Platform;
+    /// assert_eq!(Platform::for_click_id("GCLID"), Some(Platform::Google));
+    /// assert_eq!(Platform::for_click_id("li_fat_id"), Some(Platform::LinkedIn));
+    /// assert_eq!(Platform::for_click_id("utm_source"), None);
+    /// ```
     #[must_use]
     pub fn for_click_id(param: &str) -> Option<Platform> {
         url_key(param).and_then(|key| key.platform)

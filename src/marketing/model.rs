@@ -29,12 +29,25 @@ pub struct Marketing {
 
 impl Marketing {
     /// The value of a tracking key, if present.
+    ///
+    /// ```
+    /// use wegly_attribution::Marketing;
+    /// let n = Marketing::from_url("https://x.com.br/lp?utm_source=google");
+    /// assert_eq!(n.marketing.get("wegly_source"), Some("google"));
+    /// assert_eq!(n.marketing.get("utm_medium"), None);
+    /// ```
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&str> {
         self.fields.get(key).map(String::as_str)
     }
 
     /// The URL where the lead converted, trimmed.
+    ///
+    /// ```
+    /// use wegly_attribution::Marketing;
+    /// let n = Marketing::from_url("  https://x.com.br/obrigado?gclid=AbC\n");
+    /// assert_eq!(n.marketing.url_conversion(), Some("https://x.com.br/obrigado?gclid=AbC"));
+    /// ```
     #[must_use]
     pub fn url_conversion(&self) -> Option<&str> {
         self.get("url_conversion")
@@ -53,12 +66,24 @@ impl Marketing {
     }
 
     /// The number of keys.
+    ///
+    /// ```
+    /// use wegly_attribution::Marketing;
+    /// // `url_conversion`, `utm_source` and its `wegly_source` twin.
+    /// assert_eq!(Marketing::from_url("https://x.com.br/lp?utm_source=google").marketing.len(), 3);
+    /// ```
     #[must_use]
     pub fn len(&self) -> usize {
         self.fields.len()
     }
 
     /// Whether no tracking value is present.
+    ///
+    /// ```
+    /// use wegly_attribution::Marketing;
+    /// assert!(Marketing::from_url("   ").marketing.is_empty());
+    /// assert!(!Marketing::from_url("https://x.com.br/lp").marketing.is_empty());
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.fields.is_empty()

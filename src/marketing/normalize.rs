@@ -12,6 +12,14 @@ use crate::error::{Diagnostics, Rejected, Warning, WarningCode, excerpt, json_ty
 use crate::{Catalog, LeadSource, Lookup, NoCatalog};
 
 /// The default limit on a tracking value, in characters (SPEC 2.3).
+///
+/// ```
+/// use wegly_attribution::{DEFAULT_MAX_VALUE_CHARS, Marketing, WarningCode};
+/// let at_limit = "a".repeat(DEFAULT_MAX_VALUE_CHARS);
+/// assert!(Marketing::from_url(&format!("/lp?utm_content={at_limit}")).warnings.is_empty());
+/// let over = Marketing::from_url(&format!("/lp?utm_content={at_limit}a"));
+/// assert_eq!(over.warnings[0].code, WarningCode::ValueTooLong);
+/// ```
 pub const DEFAULT_MAX_VALUE_CHARS: usize = 1000;
 
 /// Normalizes marketing data and validates create-deal payloads, with options and a catalog.
@@ -53,6 +61,14 @@ impl Default for Normalizer<'static> {
 
 impl Normalizer<'static> {
     /// A normalizer with the default limit and no catalog.
+    ///
+    /// ```
+    /// use wegly_attribution::{Marketing, Normalizer};
+    /// let url = "https://x.com.br/lp?utm_source=google";
+    /// let n = Normalizer::new().normalize_url(url);
+    /// assert_eq!(n.marketing.get("wegly_source"), Some("google"));
+    /// assert_eq!(n, Marketing::from_url(url));
+    /// ```
     #[must_use]
     pub const fn new() -> Self {
         Normalizer {
@@ -65,6 +81,13 @@ impl Normalizer<'static> {
 impl<'c> Normalizer<'c> {
     /// Sets the longest tracking value used, in characters (Unicode scalar values). Longer
     /// values are dropped with warning `value_too_long`. `url_conversion` has no limit.
+    ///
+    /// ```
+    /// use wegly_attribution::Normalizer;
+    /// let n = Normalizer::new().max_value_chars(8).normalize_url("/lp?utm_campaign=promoção&utm_term=black+friday");
+    /// assert_eq!(n.marketing.get("utm_campaign"), Some("promoção")); // 8 characters, 10 bytes
+    /// assert_eq!(n.marketing.get("utm_term"), None); // 12 characters
+    /// ```
     #[must_use]
     pub const fn max_value_chars(mut self, max: usize) -> Self {
         self.max_value_chars = max;
@@ -73,6 +96,24 @@ impl<'c> Normalizer<'c> {
 
     /// Plugs in the gateway's lookups (tags, pipelines, trackers). The catalog is `Sync` so
     /// that a `Normalizer` can be shared across threads, like every type of the crate.
+    ///
+    /// ```
+    /// use wegly_attribution::{Catalog, LeadSource, Lookup, Normalizer};
+    ///
+    /// struct Trackers;
+    ///
+    /// impl Catalog for Trackers {
+    ///     fn tracker_lead_source(&self, wegly_code: &str) -> Lookup<LeadSource> {
+    ///         match wegly_code {
+    ///             "OPP123" => Lookup::Found(LeadSource::Named("Evento".into())),
+    ///             _ => Lookup::NotFound,
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// let n = Normalizer::new().catalog(&Trackers).normalize_url("/lp?wegly_code=OPP123");
+    /// assert_eq!(n.lead_source, Some(LeadSource::Named("Evento".into())));
+    /// ```
     #[must_use]
     pub fn catalog<'d>(self, catalog: &'d (dyn Catalog + Sync)) -> Normalizer<'d> {
         Normalizer {
@@ -118,6 +159,28 @@ impl<'c> Normalizer<'c> {
     /// # Errors
     ///
     /// As [`normalize`](Self::normalize).
+    ///
+    /// ```
+    /// use wegly_attribution::{Catalog, LeadSource, Lookup, Normalizer, WarningCode};
+    ///
+    /// struct Trackers;
+    ///
+    /// impl Catalog for Trackers {
+    ///     fn tracker_lead_source(&self, wegly_code: &str) -> Lookup<LeadSource> {
+    ///         match wegly_code {
+    ///             "OPP123" => Lookup::Found(LeadSource::Named("Evento".into())),
+    ///             _ => Lookup::NotFound,
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// let sent = LeadSource::Named("Indicação".into());
+    /// let marketing = serde_json::json!({"wegly_code": "OPP123"});
+    /// let n = Normalizer::new().catalog(&Trackers).normalize_with_lead_source(&marketing, Some(&sent))?;
+    /// assert_eq!(n.lead_source, None); // the sent one is kept
+    /// assert_eq!((n.warnings[0].code, n.warnings[0].path.as_str()), (WarningCode::LeadSourceConflict, "/lead_source/name"));
+    /// # Ok::<(), wegly_attribution::Rejected>(())
+    /// ```
     pub fn normalize_with_lead_source(
         &self,
         marketing: &Value,
@@ -422,6 +485,14 @@ pub(crate) enum Explicit<'v> {
 }
 
 /// The result of normalizing marketing data.
+///
+/// ```
+/// use wegly_attribution::{Marketing, WarningCode};
+/// let n = Marketing::from_url("https://x.com.br/lp#utm_source=instagram");
+/// assert_eq!(n.marketing.get("utm_source"), Some("instagram"));
+/// assert_eq!(n.warnings[0].code, WarningCode::ParamInFragment);
+/// assert_eq!(n.lead_source, None);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Normalized {
     /// The normalized object.
