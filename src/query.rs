@@ -110,14 +110,25 @@ pub(crate) struct Decoded<'a> {
 /// with `+` replaced first and a second pass to notice invalid escapes; on the extraction hot
 /// path both matter. The differential tests against `form_urlencoded` pin the result.
 pub(crate) fn decode(raw: &str) -> Decoded<'_> {
-    let bytes = raw.as_bytes();
-    let Some(first) = memchr2(b'+', b'%', bytes) else {
-        return Decoded {
+    match memchr2(b'+', b'%', raw.as_bytes()) {
+        Some(first) => decode_from(raw, first),
+        None => Decoded {
             text: Cow::Borrowed(raw),
             invalid_escape: false,
             invalid_utf8: false,
-        };
-    };
+        },
+    }
+}
+
+/// [`decode`] for a caller that already knows where the first `+` or `%` of `raw` is (the
+/// extraction finds it while looking for the value's end): the bytes before it are copied as
+/// they are.
+pub(crate) fn decode_from(raw: &str, first: usize) -> Decoded<'_> {
+    let bytes = raw.as_bytes();
+    debug_assert!(
+        !bytes.iter().take(first).any(|&b| b == b'+' || b == b'%'),
+        "{raw:?} at {first}"
+    );
     let (plain, rest) = bytes.split_at_checked(first).unwrap_or_default();
     let mut out = Vec::with_capacity(bytes.len());
     out.extend_from_slice(plain);

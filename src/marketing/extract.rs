@@ -12,7 +12,7 @@ use memchr::{memchr, memchr_iter, memchr2, memchr3};
 use percent_encoding::percent_decode_str;
 
 use super::keys::{Platform, UrlKey, url_key, url_key_of_plain};
-use crate::query::decode;
+use crate::query::{decode, decode_from};
 
 /// Iterates over the tracking parameters and click ids of a URL (SPEC 2.2 rule 2, 2.3, 2.5).
 ///
@@ -421,23 +421,25 @@ impl<'a> Iterator for Scanner<'a> {
                 continue;
             }
             let name = RawName::scan(region);
-            let Some(name_len) = name.value_at else {
+            if !name.then_value {
                 // No `=`: a segment without a value, or a name no key can decode from.
                 let after = region.get(name.len..).unwrap_or_default();
                 self.pos = memchr(b'&', after).map_or(self.end, |i| start + name.len + i) + 1;
                 continue;
-            };
+            }
+            let name_len = name.len;
             // One scan finds where the value ends and whether it needs decoding at all.
             let value_start = start + name_len + 1;
             let value_region = region.get(name_len + 1..).unwrap_or_default();
-            let (value_len, plain) = match memchr3(b'&', b'+', b'%', value_region) {
-                None => (value_region.len(), true),
-                Some(i) if value_region.get(i) == Some(&b'&') => (i, true),
+            // `escape` is where the first `+` or `%` of the value is, when it has one.
+            let (value_len, escape) = match memchr3(b'&', b'+', b'%', value_region) {
+                None => (value_region.len(), None),
+                Some(i) if value_region.get(i) == Some(&b'&') => (i, None),
                 Some(i) => {
                     let after = value_region.get(i..).unwrap_or_default();
                     (
                         memchr(b'&', after).map_or(value_region.len(), |j| i + j),
-                        false,
+                        Some(i),
                     )
                 }
             };
@@ -461,15 +463,15 @@ impl<'a> Iterator for Scanner<'a> {
             let Some((key, html_escaped)) = recognised else {
                 continue;
             };
-            let (value, invalid_escape, invalid_utf8) = if plain {
-                (Cow::Borrowed(trim_str(raw_value)), false, false)
-            } else {
-                let decoded = decode(raw_value);
+            let (value, invalid_escape, invalid_utf8) = if let Some(first) = escape {
+                let decoded = decode_from(raw_value, first);
                 (
                     trim(decoded.text),
                     decoded.invalid_escape,
                     decoded.invalid_utf8,
                 )
+            } else {
+                (Cow::Borrowed(trim_str(raw_value)), false, false)
             };
             if value.is_empty() {
                 continue;
@@ -522,10 +524,10 @@ fn might_start_a_key(segment: &[u8]) -> bool {
 
 /// The name at the start of a segment, scanned once: where it ends and what it holds.
 struct RawName {
-    /// Where the scan stopped: at the `=` when `value_at` is set.
+    /// Where the scan stopped: the name's length when `then_value` is set.
     len: usize,
-    /// The name's length when it is followed by `=` and may decode to a key.
-    value_at: Option<usize>,
+    /// The scan stopped at `=`: the name is followed by a value and may decode to a key.
+    then_value: bool,
     /// The name holds only `[A-Za-z0-9_]`: it is matched as it is, without decoding.
     plain: bool,
     /// The name holds an ASCII upper-case letter.
@@ -556,7 +558,7 @@ impl RawName {
         }
         RawName {
             len,
-            value_at: (segment.get(len) == Some(&b'=')).then_some(len),
+            then_value: segment.get(len) == Some(&b'='),
             plain: flags & Self::SPECIAL == 0,
             upper: flags & Self::UPPER != 0,
         }
