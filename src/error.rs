@@ -26,8 +26,9 @@ macro_rules! code_enum {
             ///
             /// ```
             #[doc = concat!("use wegly_attribution::", stringify!($name), ";")]
-            #[doc = concat!("let names: Vec<&str> = ", stringify!($name), "::ALL.iter().map(|code| code.as_str()).collect();")]
-            #[doc = concat!("assert_eq!(names, [", stringify!($($text),+), "]);")]
+            /// use std::collections::HashSet;
+            #[doc = concat!("let names: HashSet<&str> = ", stringify!($name), "::ALL.iter().map(|code| code.as_str()).collect();")]
+            #[doc = concat!("assert_eq!(names.len(), ", stringify!($name), "::ALL.len(), \"every code has its own name\");")]
             /// ```
             pub const ALL: &'static [$name] = &[$($name::$variant,)+];
 

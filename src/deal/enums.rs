@@ -18,8 +18,9 @@ macro_rules! int_enum {
             ///
             /// ```
             #[doc = concat!("use wegly_attribution::", stringify!($name), ";")]
-            #[doc = concat!("let codes: Vec<u8> = ", stringify!($name), "::ALL.iter().map(|v| v.code()).collect();")]
-            #[doc = concat!("assert_eq!(codes, [", stringify!($($code),+), "]);")]
+            #[doc = concat!("for value in ", stringify!($name), "::ALL {")]
+            #[doc = concat!("    assert_eq!(", stringify!($name), "::from_code(i64::from(value.code())), Some(*value));")]
+            /// }
             /// ```
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
@@ -44,7 +45,11 @@ macro_rules! int_enum {
             ///
             /// ```
             #[doc = concat!("use wegly_attribution::", stringify!($name), ";")]
-            $(#[doc = concat!("assert_eq!(", stringify!($name), "::", stringify!($variant), ".code(), ", stringify!($code), ");")])+
+            #[doc = concat!("for value in ", stringify!($name), "::ALL {")]
+            ///     // The JSON the API reads is the code.
+            ///     assert_eq!(serde_json::to_string(value)?, value.code().to_string());
+            /// }
+            /// # Ok::<(), serde_json::Error>(())
             /// ```
             #[must_use]
             pub const fn code(self) -> u8 {
