@@ -456,6 +456,27 @@ fn catalog_hooks() {
     assert_eq!(conflict.warnings[0].code, WarningCode::LeadSourceConflict);
     assert_eq!(conflict.warnings[0].path, "/lead_source/name");
 
+    // SPEC 2.2 rule 5: a sent crm_lead_source_id is kept too; the tracker only warns.
+    let same = check(with(
+        json!({"crm_lead_source_id": B, "marketing": {"wegly_code": "OPP123"}}),
+    ))
+    .unwrap();
+    assert_eq!(
+        same.request.lead_source,
+        Some(LeadSource::Existing(B.parse().unwrap()))
+    );
+    assert!(same.warnings.is_empty(), "{:?}", same.warnings);
+    let other = check(with(
+        json!({"crm_lead_source_id": A, "marketing": {"wegly_code": "OPP123"}}),
+    ))
+    .unwrap();
+    assert_eq!(
+        other.request.lead_source,
+        Some(LeadSource::Existing(A.parse().unwrap()))
+    );
+    assert_eq!(other.warnings[0].code, WarningCode::LeadSourceConflict);
+    assert_eq!(other.warnings[0].path, "/crm_lead_source_id");
+
     let unknown = check(with(json!({"marketing": {"wegly_code": "NOPE"}}))).unwrap();
     assert_eq!(unknown.warnings[0].code, WarningCode::UnknownTracker);
     assert_eq!(unknown.warnings[0].path, "/marketing/wegly_code");
