@@ -58,7 +58,7 @@ fn main() {
             for _ in 0..iterations {
                 let title_len = match function.as_str() {
                     "wegly" => CreateDealRequest::from_json(black_box(bytes))
-                        .map(|valid| valid.request.title.len())
+                        .map(|valid| valid.request.title().len())
                         .unwrap(),
                     "serde_typed" => serde_json::from_slice::<PlainDeal>(black_box(bytes))
                         .map(|plain| plain.title.len())

@@ -120,7 +120,7 @@ mod query;
 pub use auth::{BearerToken, InvalidToken};
 pub use catalog::{Catalog, Lookup, NoCatalog};
 pub use deal::*;
-pub use error::{ErrorCode, Rejected, ValidationError, Warning, WarningCode};
+pub use error::{DEFAULT_MAX_REPORTS, ErrorCode, Rejected, ValidationError, Warning, WarningCode};
 pub use lead_source::LeadSource;
 pub use marketing::{
     ClickId, DEFAULT_MAX_VALUE_CHARS, Location, Marketing, Normalized, Normalizer, Platform,
@@ -129,6 +129,9 @@ pub use marketing::{
 };
 pub use origin::{AllowedDomain, InvalidDomain};
 pub use query::{QueryPairs, query_pairs};
+
+pub use jiff;
+pub use uuid;
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]
