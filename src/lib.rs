@@ -123,9 +123,9 @@ pub use deal::*;
 pub use error::{ErrorCode, Rejected, ValidationError, Warning, WarningCode};
 pub use lead_source::LeadSource;
 pub use marketing::{
-    ClickId, DEFAULT_MAX_VALUE_CHARS, Location, Marketing, Normalized, Normalizer, Platform,
-    REDACTED, Repairs, TrackingParam, TrackingParams, is_tracking_key, redact_click_ids,
-    tracking_params,
+    Channel, ChannelAttribution, ChannelRules, ClickId, DEFAULT_MAX_VALUE_CHARS, Location,
+    Marketing, Normalized, Normalizer, Platform, REDACTED, Repairs, TrackingParam, TrackingParams,
+    is_tracking_key, redact_click_ids, tracking_params,
 };
 pub use origin::{AllowedDomain, InvalidDomain};
 pub use query::{QueryPairs, query_pairs};
