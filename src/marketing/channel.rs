@@ -2,13 +2,14 @@
 //! channel group rules, with click ids standing in for missing UTMs.
 
 use std::borrow::Cow;
+use std::iter;
 
 use serde::Serialize;
 
 use super::extract::{is_trimmed, tracking_params};
 use super::model::Marketing;
 use crate::error::code_enum;
-use patterns::{in_list, is_paid_medium, matches_shop_pattern};
+use patterns::{Source, contains, is_paid_medium, matches_shop_pattern};
 
 mod patterns;
 #[cfg(test)]
@@ -143,6 +144,9 @@ pub struct ChannelRules {
     video: Vec<String>,
     shopping: Vec<String>,
 }
+
+/// The rules of [`Marketing::channel`], built once.
+static DEFAULT_RULES: ChannelRules = ChannelRules::new();
 
 /// SPEC 2.6's default *search* sources.
 const SEARCH: &[&str] = &[
@@ -315,11 +319,27 @@ impl ChannelRules {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
+        self.attribute_lazily(source, medium, campaign, || click_params)
+    }
+
+    /// [`attribute`](Self::attribute), asking for the click ids only when it needs them: the
+    /// glue to [`Marketing`] then builds no iterator in the common case.
+    fn attribute_lazily<'a, I, S>(
+        &self,
+        source: Option<&'a str>,
+        medium: Option<&'a str>,
+        campaign: Option<&str>,
+        click_params: impl FnOnce() -> I,
+    ) -> ChannelAttribution<'a>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
         let mut source = source.and_then(lowercase);
         let mut medium = medium.and_then(lowercase);
         if source.is_none()
             && medium.is_none()
-            && let Some((_, inferred_source, inferred_medium)) = infer(click_params)
+            && let Some((_, inferred_source, inferred_medium)) = infer(click_params())
         {
             source = Some(Cow::Borrowed(inferred_source));
             medium = Some(Cow::Borrowed(inferred_medium));
@@ -343,12 +363,13 @@ impl ChannelRules {
         campaign: Option<&str>,
     ) -> Channel {
         let medium_is = |names: &[&str]| medium.is_some_and(|m| names.contains(&m));
+        let listed = source.map(Source::new);
         let source_in = |defaults: &[&str], added: &[String]| {
-            source.is_some_and(|s| in_list(s, defaults, added))
+            listed.is_some_and(|s| s.in_list(defaults, added))
         };
         let shopping =
             || campaign.is_some_and(matches_shop_pattern) || source_in(SHOPPING, &self.shopping);
-        if campaign.is_some_and(|c| c.contains("cross-network")) {
+        if campaign.is_some_and(|c| contains(c, "cross-network")) {
             return Channel::CrossNetwork;
         }
         let display = || medium_is(&["display", "banner", "expandable", "interstitial", "cpm"]);
@@ -384,7 +405,7 @@ impl ChannelRules {
             Channel::OrganicShopping
         } else if source_in(SOCIAL, &self.social) || medium_is(SOCIAL_MEDIA) {
             Channel::OrganicSocial
-        } else if source_in(VIDEO, &self.video) || medium.is_some_and(|m| m.contains("video")) {
+        } else if source_in(VIDEO, &self.video) || medium.is_some_and(|m| contains(m, "video")) {
             Channel::OrganicVideo
         } else if source_in(SEARCH, &self.search) || medium_is(&["organic"]) {
             Channel::OrganicSearch
@@ -399,7 +420,7 @@ impl ChannelRules {
         } else if either_is(&["sms"]) {
             Channel::Sms
         } else if medium.is_some_and(|m| {
-            m.ends_with("push") || m.contains("mobile") || m.contains("notification")
+            m.ends_with("push") || contains(m, "mobile") || contains(m, "notification")
         }) || source == Some("firebase")
         {
             Channel::MobilePush
@@ -422,10 +443,22 @@ fn add(list: &mut Vec<String>, entry: &str) {
 /// A value as SPEC 2.6 compares it: trimmed (as rule 1 trims) and ASCII-lowercased, borrowed
 /// when that changes nothing; `None` when empty.
 fn lowercase(value: &str) -> Option<Cow<'_, str>> {
-    let value = value.trim_matches(is_trimmed);
+    // Values from a `Marketing` are trimmed already: skip the trim when both ends are ASCII
+    // and visible.
+    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    let bytes = value.as_bytes();
+    let value = if visible(bytes.first()) && visible(bytes.last()) {
+        value
+    } else {
+        value.trim_matches(is_trimmed)
+    };
     if value.is_empty() {
         None
-    } else if value.bytes().any(|b| b.is_ascii_uppercase()) {
+    } else if value
+        .bytes()
+        // No early exit: the compiler vectorizes the whole pass, cheaper for short values.
+        .fold(false, |upper, b| upper | b.is_ascii_uppercase())
+    {
         Some(Cow::Owned(value.to_ascii_lowercase()))
     } else {
         Some(Cow::Borrowed(value))
@@ -475,7 +508,7 @@ impl Marketing {
     /// ```
     #[must_use]
     pub fn channel(&self) -> ChannelAttribution<'_> {
-        self.channel_with(&ChannelRules::new())
+        self.channel_with(&DEFAULT_RULES)
     }
 
     /// Like [`channel`](Self::channel), with the caller's source lists.
@@ -489,30 +522,54 @@ impl Marketing {
     /// ```
     #[must_use]
     pub fn channel_with(&self, rules: &ChannelRules) -> ChannelAttribution<'_> {
-        let either = |wegly: &str, utm: &str| self.get(wegly).or_else(|| self.get(utm));
-        rules.attribute(
-            either("wegly_source", "utm_source"),
-            either("wegly_medium", "utm_medium"),
-            either("wegly_campaign", "utm_campaign"),
-            self.channel_click_params(),
-        )
+        let (source, medium, campaign) = self.channel_fields();
+        rules.attribute_lazily(source, medium, campaign, || self.channel_click_params())
+    }
+
+    /// `wegly_source` (else `utm_source`), `wegly_medium` (else `utm_medium`) and
+    /// `wegly_campaign` (else `utm_campaign`), in one walk back from the last key: the `wegly_`
+    /// keys sort last and the `utm_` keys right before them, so no key is searched for. After
+    /// rule 3 a `utm_X` is only read when its `wegly_X` is absent, which normalization makes
+    /// rare; the walk stops at the first key that is neither.
+    fn channel_fields(&self) -> (Option<&str>, Option<&str>, Option<&str>) {
+        let [mut source, mut medium, mut campaign] = [None::<&str>; 3];
+        for (key, value) in self.fields.iter().rev() {
+            let name = if let Some(name) = key.strip_prefix("wegly_") {
+                name
+            } else if let Some(name) = key.strip_prefix("utm_") {
+                if source.is_some() && medium.is_some() && campaign.is_some() {
+                    break;
+                }
+                name
+            } else {
+                break;
+            };
+            let slot = match name {
+                "source" => &mut source,
+                "medium" => &mut medium,
+                "campaign" => &mut campaign,
+                _ => continue,
+            };
+            // Walking back, a `wegly_` key comes before its `utm_` twin: keep the first seen.
+            slot.get_or_insert(value.as_str());
+        }
+        (source, medium, campaign)
     }
 
     /// The click-id parameter names, for [`ChannelRules::attribute`]: the same ids as
     /// [`click_ids`](Self::click_ids) (`gclid` and `fbclid` from the normalized fields, the
-    /// others from `url_conversion`), lazily and without allocating. `gclid` comes first, so
-    /// a URL is only scanned when it is absent and neither a source nor a medium was sent.
+    /// others from `url_conversion`), lazily and without allocating. Nothing is looked up
+    /// before the first item is asked for, and `gclid` comes first, so the URL is only
+    /// scanned when neither a source nor a medium was sent and `gclid` is absent.
     fn channel_click_params(&self) -> impl Iterator<Item = Cow<'_, str>> + '_ {
-        let field = |name: &'static str| self.get(name).map(|_| Cow::Borrowed(name));
-        let in_url = self
-            .url_conversion()
-            .into_iter()
+        let field = |name: &'static str| {
+            iter::once_with(move || self.get(name).map(|_| Cow::Borrowed(name))).flatten()
+        };
+        let in_url = iter::once_with(|| self.url_conversion())
+            .flatten()
             .flat_map(tracking_params)
             .filter(|param| param.platform().is_some() && !param.is_tracking_key())
             .map(|param| param.into_key_value().0);
-        field("gclid")
-            .into_iter()
-            .chain(in_url)
-            .chain(field("fbclid"))
+        field("gclid").chain(in_url).chain(field("fbclid"))
     }
 }

@@ -1,7 +1,7 @@
 //! SPEC 2.6 rule by rule: each row shows its rule holding, and where an earlier rule could
 //! also hold, which one wins.
 
-use super::patterns::{host_name, in_list, is_paid_medium, matches_shop_pattern};
+use super::patterns::{Source, contains, host_name, is_paid_medium, matches_shop_pattern};
 use super::{Channel, ChannelRules, SEARCH, SOCIAL};
 use crate::Marketing;
 
@@ -408,6 +408,27 @@ fn shop_pattern() {
 }
 
 #[test]
+fn substrings() {
+    let cases = [
+        ("cross-network", "cross-network", true),
+        ("x-cross-network-y", "cross-network", true),
+        ("cross-networ", "cross-network", false),
+        ("ccross-network", "cross-network", true),
+        ("ccp", "cp", true),
+        ("c", "cp", false),
+        ("", "cp", false),
+        ("mobilé", "mobile", false),
+    ];
+    for (haystack, needle, expected) in cases {
+        assert_eq!(
+            contains(haystack, needle),
+            expected,
+            "{needle:?} in {haystack:?}"
+        );
+    }
+}
+
+#[test]
 fn host_labels() {
     let cases = [
         // (source, search, social)
@@ -440,8 +461,9 @@ fn host_labels() {
         ("instagram ads", false, false),
     ];
     for (source, search, social) in cases {
-        assert_eq!(in_list(source, SEARCH, &[]), search, "{source:?} in search");
-        assert_eq!(in_list(source, SOCIAL, &[]), social, "{source:?} in social");
+        let source = Source::new(source);
+        assert_eq!(source.in_list(SEARCH, &[]), search, "{source:?} in search");
+        assert_eq!(source.in_list(SOCIAL, &[]), social, "{source:?} in social");
     }
     assert_eq!(host_name("google.com.:8080"), Some("google.com"));
     assert_eq!(host_name("google:80"), None);
