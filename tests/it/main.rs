@@ -10,6 +10,7 @@
 )]
 
 mod alloc;
+mod channel;
 mod cli;
 mod deal;
 mod differential;
