@@ -6,7 +6,7 @@ use std::iter;
 
 use serde::Serialize;
 
-use super::extract::{is_trimmed, tracking_params};
+use super::extract::is_trimmed;
 use super::model::Marketing;
 use crate::error::code_enum;
 use patterns::{Source, contains, is_paid_medium, matches_shop_pattern};
@@ -533,7 +533,7 @@ impl Marketing {
     /// rare; the walk stops at the first key that is neither.
     fn channel_fields(&self) -> (Option<&str>, Option<&str>, Option<&str>) {
         let [mut source, mut medium, mut campaign] = [None::<&str>; 3];
-        for (key, value) in self.fields.iter().rev() {
+        for (key, value) in self.iter().rev() {
             let name = if let Some(name) = key.strip_prefix("wegly_") {
                 name
             } else if let Some(name) = key.strip_prefix("utm_") {
@@ -551,7 +551,7 @@ impl Marketing {
                 _ => continue,
             };
             // Walking back, a `wegly_` key comes before its `utm_` twin: keep the first seen.
-            slot.get_or_insert(value.as_str());
+            slot.get_or_insert(value);
         }
         (source, medium, campaign)
     }
@@ -565,11 +565,12 @@ impl Marketing {
         let field = |name: &'static str| {
             iter::once_with(move || self.get(name).map(|_| Cow::Borrowed(name))).flatten()
         };
-        let in_url = iter::once_with(|| self.url_conversion())
-            .flatten()
-            .flat_map(tracking_params)
-            .filter(|param| param.platform().is_some() && !param.is_tracking_key())
-            .map(|param| param.into_key_value().0);
+        // The click ids other than `gclid` and `fbclid` were noted while the URL was read.
+        let in_url = self
+            .clicks
+            .iter()
+            .filter(|click| click.value.is_some())
+            .map(|click| Cow::Borrowed(click.param));
         field("gclid").chain(in_url).chain(field("fbclid"))
     }
 }

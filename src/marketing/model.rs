@@ -253,7 +253,7 @@ impl Marketing {
     /// let keys: Vec<&str> = n.marketing.iter().map(|(k, _)| k).collect();
     /// assert_eq!(keys, ["gclid", "url_conversion"]);
     /// ```
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &str)> + ExactSizeIterator + '_ {
         self.entries
             .iter()
             .map(|entry| (self.key_text(entry.key), self.text(entry.value)))
