@@ -118,7 +118,7 @@ mod origin;
 mod query;
 
 pub use auth::{BearerToken, InvalidToken};
-pub use catalog::{Catalog, Lookup, NoCatalog};
+pub use catalog::{Catalog, CatalogError, Lookup, MemoryCatalog, NoCatalog};
 pub use deal::*;
 pub use error::{ErrorCode, Rejected, ValidationError, Warning, WarningCode};
 pub use lead_source::LeadSource;
