@@ -1,0 +1,96 @@
+//! A batch of records validated into its output lines and its tally.
+
+use serde::Serialize;
+use wegly_attribution::{
+    CreateDealRequest, ErrorCode, Normalizer, Rejected, ValidationError, Warning,
+};
+
+use crate::batch::{Batch, Record};
+use crate::summary::Tally;
+
+/// The output of a batch: its result lines, and what they hold.
+#[derive(Debug)]
+pub(crate) struct Done {
+    pub(crate) lines: Vec<u8>,
+    pub(crate) tally: Tally,
+}
+
+#[derive(Serialize)]
+struct Accepted<'a> {
+    record: u64,
+    line: u64,
+    ok: bool,
+    request: &'a CreateDealRequest,
+    warnings: &'a [Warning],
+}
+
+#[derive(Serialize)]
+struct Refused<'a> {
+    record: u64,
+    line: u64,
+    ok: bool,
+    errors: &'a [ValidationError],
+    warnings: &'a [Warning],
+}
+
+/// Validates every record of `batch`, in order: one JSON line each.
+///
+/// # Errors
+///
+/// Only if a result cannot be serialized, which the crate's types never cause.
+pub(crate) fn batch(batch: &Batch, normalizer: &Normalizer<'_>) -> serde_json::Result<Done> {
+    // Output is about the size of the input, a little more with the normalized marketing.
+    let mut lines = Vec::with_capacity(batch.byte_len() * 3 / 2);
+    let mut tally = Tally::new(batch.input_bytes);
+    for (record, bytes) in batch.records() {
+        match normalizer.create_deal(bytes) {
+            Ok(valid) => {
+                tally.accepted(&valid.warnings);
+                let line = Accepted {
+                    record: record.number,
+                    line: record.line,
+                    ok: true,
+                    request: &valid.request,
+                    warnings: &valid.warnings,
+                };
+                serde_json::to_writer(&mut lines, &line)?;
+            }
+            Err(mut rejected) => {
+                name_the_line(&mut rejected, record);
+                tally.rejected(&rejected.errors, &rejected.warnings);
+                let line = Refused {
+                    record: record.number,
+                    line: record.line,
+                    ok: false,
+                    errors: &rejected.errors,
+                    warnings: &rejected.warnings,
+                };
+                serde_json::to_writer(&mut lines, &line)?;
+            }
+        }
+        lines.push(b'\n');
+    }
+    Ok(Done { lines, tally })
+}
+
+/// The library parses each record alone, so an `invalid_json` message reads "line 1 column
+/// C": it is rewritten to name the input line, and the column in that line (in bytes).
+fn name_the_line(rejected: &mut Rejected, record: &Record) {
+    for error in &mut rejected.errors {
+        if error.code != ErrorCode::InvalidJson {
+            continue;
+        }
+        let at = error
+            .message
+            .rsplit_once(" at line 1 column ")
+            .and_then(|(text, column)| Some((text, column.parse::<usize>().ok()?)));
+        error.message = match at {
+            Some((text, column)) => format!(
+                "{text} at line {} column {}",
+                record.line,
+                column + record.skipped
+            ),
+            None => format!("{} (line {})", error.message, record.line),
+        };
+    }
+}
