@@ -655,4 +655,6 @@ fn public_types_are_send_and_sync() {
     check::<wegly_attribution::DealDetail>();
     check::<wegly_attribution::AllowedDomain>();
     check::<wegly_attribution::BearerToken>();
+    check::<wegly_attribution::MemoryCatalog>();
+    check::<wegly_attribution::CatalogError>();
 }

@@ -35,12 +35,20 @@ pub(crate) struct Record {
 }
 
 impl Batch {
-    fn new() -> Self {
+    /// An empty batch in `bytes`, a buffer given back by an earlier batch (see [`recycle`]).
+    fn new(mut bytes: Vec<u8>) -> Self {
+        bytes.clear();
+        bytes.reserve(BATCH_BYTES + BATCH_BYTES / 4);
         Batch {
-            bytes: Vec::with_capacity(BATCH_BYTES + BATCH_BYTES / 4),
+            bytes,
             records: Vec::new(),
             input_bytes: 0,
         }
+    }
+
+    /// The batch's buffer, for another batch or a batch's output.
+    pub(crate) fn into_bytes(self) -> Vec<u8> {
+        recycle(self.bytes)
     }
 
     fn is_full(&self) -> bool {
@@ -79,8 +87,8 @@ impl Records {
 
     /// The next batch; `None` at the end of the input. A batch ends when it is full, or when
     /// the input has nothing more at hand (a slow writer's records go out as they come).
-    pub(crate) fn next_batch(&mut self) -> Result<Option<Batch>, Failure> {
-        let mut batch = Batch::new();
+    pub(crate) fn next_batch(&mut self, buffer: Vec<u8>) -> Result<Option<Batch>, Failure> {
+        let mut batch = Batch::new(buffer);
         loop {
             let start = batch.bytes.len();
             let read = self.input.read_line(&mut batch.bytes)?;
@@ -123,6 +131,17 @@ impl Records {
             end: start + line.len(),
         });
     }
+}
+
+/// A buffer emptied for reuse. Buffers go round between the reader, the workers and the
+/// writer instead of being freed and allocated again for every batch; one that a huge record
+/// made large is dropped, not kept for the rest of the run.
+pub(crate) fn recycle(mut buffer: Vec<u8>) -> Vec<u8> {
+    if buffer.capacity() > 4 * BATCH_BYTES {
+        return Vec::new();
+    }
+    buffer.clear();
+    buffer
 }
 
 /// Blank is JSON white space alone (RFC 8259: space, tab, CR, LF): a form feed or a

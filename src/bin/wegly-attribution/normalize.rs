@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use wegly_attribution::Normalizer;
 
-use crate::batch::{Batch, Records};
+use crate::batch::{Batch, Records, recycle};
 use crate::failure::Failure;
 use crate::input::Input;
 use crate::summary::{Format, Tally};
@@ -54,8 +54,11 @@ fn sequential(
     normalizer: &Normalizer<'_>,
     output: &mut Output,
 ) -> Result<(), Failure> {
-    while let Some(batch) = records.next_batch()? {
-        output.write(validated(&batch, normalizer)?)?;
+    let (mut input, mut lines) = (Vec::new(), Vec::new());
+    while let Some(batch) = records.next_batch(input)? {
+        let done = validated(&batch, normalizer, lines)?;
+        input = batch.into_bytes();
+        lines = output.write(done)?;
     }
     Ok(())
 }
@@ -68,10 +71,11 @@ fn parallel(
     output: &mut Output,
 ) -> Result<(), Failure> {
     let slots = jobs.saturating_mul(4);
-    let (slot_back, slot) = sync_channel::<()>(slots);
+    // A slot is a buffer: the writer gives back the one it wrote, the reader reads into it.
+    let (slot_back, slot) = sync_channel::<Vec<u8>>(slots);
     for _ in 0..slots {
         // The channel holds `slots` items: none of these sends waits.
-        let _ = slot_back.try_send(());
+        let _ = slot_back.try_send(Vec::new());
     }
     let (work_tx, work_rx) = sync_channel::<(u64, Batch)>(slots);
     let (done_tx, done_rx) = sync_channel::<(u64, Result<Done, Failure>)>(slots);
@@ -88,9 +92,9 @@ fn parallel(
     for (sequence, done) in done_rx {
         waiting.insert(sequence, done);
         while let Some(done) = waiting.next() {
-            output.write(done?)?;
+            let buffer = output.write(done?)?;
             // A slot is only ever given back after it was taken: this send does not wait.
-            let _ = slot_back.try_send(());
+            let _ = slot_back.try_send(buffer);
         }
     }
     reader
@@ -107,14 +111,14 @@ fn parallel(
 /// has gone.
 fn read(
     mut records: Records,
-    slot: &Receiver<()>,
+    slot: &Receiver<Vec<u8>>,
     work: &SyncSender<(u64, Batch)>,
 ) -> Result<(), Failure> {
     for sequence in 0.. {
-        if slot.recv().is_err() {
+        let Ok(buffer) = slot.recv() else {
             break;
-        }
-        let Some(batch) = records.next_batch()? else {
+        };
+        let Some(batch) = records.next_batch(buffer)? else {
             break;
         };
         if work.send((sequence, batch)).is_err() {
@@ -124,12 +128,14 @@ fn read(
     Ok(())
 }
 
-/// A worker thread: validates batches until there are no more.
+/// A worker thread: validates batches until there are no more. A batch's buffer holds the
+/// next batch's output.
 fn validate(
     work: &Mutex<Receiver<(u64, Batch)>>,
     done: &SyncSender<(u64, Result<Done, Failure>)>,
     normalizer: &Normalizer<'_>,
 ) {
+    let mut lines = Vec::new();
     loop {
         // The lock is held while waiting: one worker waits on the channel, the others on it.
         let next = match work.lock() {
@@ -139,17 +145,16 @@ fn validate(
         let Ok((sequence, batch)) = next else {
             return;
         };
-        if done
-            .send((sequence, validated(&batch, normalizer)))
-            .is_err()
-        {
+        let result = validated(&batch, normalizer, lines);
+        lines = batch.into_bytes();
+        if done.send((sequence, result)).is_err() {
             return;
         }
     }
 }
 
-fn validated(batch: &Batch, normalizer: &Normalizer<'_>) -> Result<Done, Failure> {
-    validate::batch(batch, normalizer)
+fn validated(batch: &Batch, normalizer: &Normalizer<'_>, lines: Vec<u8>) -> Result<Done, Failure> {
+    validate::batch(batch, normalizer, lines)
         .map_err(|error| Failure::Thread(format!("cannot write a result: {error}")))
 }
 
@@ -218,9 +223,10 @@ impl Output {
         }
     }
 
-    /// Writes a batch's lines. Stdout is line-buffered and a batch ends with a line end, so
-    /// each batch goes out whole, in one write, as soon as it is ready.
-    fn write(&mut self, done: Done) -> Result<(), Failure> {
+    /// Writes a batch's lines and gives their buffer back. Stdout is line-buffered and a batch
+    /// ends with a line end, so each batch goes out whole, in one write, as soon as it is
+    /// ready.
+    fn write(&mut self, done: Done) -> Result<Vec<u8>, Failure> {
         self.out.write_all(&done.lines).map_err(Failure::Write)?;
         self.tally.add(done.tally);
         if let Some(progress) = &mut self.progress
@@ -230,7 +236,7 @@ impl Output {
             let (records, mib) = (self.tally.records(), self.tally.input_bytes() >> 20);
             eprint!("\r{records} records, {mib} MiB…");
         }
-        Ok(())
+        Ok(recycle(done.lines))
     }
 
     fn finish(mut self) -> Result<Tally, Failure> {

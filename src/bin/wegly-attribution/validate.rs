@@ -33,14 +33,19 @@ struct Refused<'a> {
     warnings: &'a [Warning],
 }
 
-/// Validates every record of `batch`, in order: one JSON line each.
+/// Validates every record of `batch`, in order: one JSON line each, written in `lines`, an
+/// empty buffer.
 ///
 /// # Errors
 ///
 /// Only if a result cannot be serialized, which the crate's types never cause.
-pub(crate) fn batch(batch: &Batch, normalizer: &Normalizer<'_>) -> serde_json::Result<Done> {
+pub(crate) fn batch(
+    batch: &Batch,
+    normalizer: &Normalizer<'_>,
+    mut lines: Vec<u8>,
+) -> serde_json::Result<Done> {
     // Output is about the size of the input, a little more with the normalized marketing.
-    let mut lines = Vec::with_capacity(batch.byte_len() * 3 / 2);
+    lines.reserve(batch.byte_len() * 3 / 2);
     let mut tally = Tally::new(batch.input_bytes);
     for (record, bytes) in batch.records() {
         match normalizer.create_deal(bytes) {
