@@ -100,12 +100,13 @@
 //! - [`DealRef`]: a deal's UUID or numeric code, and its request path.
 //! - [`BearerToken`]: the integration key, never printed; [`AllowedDomain`]: the key's
 //!   `allowed_domain` check on `Origin` / `Referer`.
-//! - [`Catalog`]: the gateway's lookups (tags, pipelines, trackers), all optional.
+//! - [`Catalog`]: the gateway's lookups (tags, pipelines, trackers), all optional;
+//!   [`MemoryCatalog`] holds them in memory, read from JSON (the CLI's `--catalog` file).
 //!
 //! # Feature flags
 //!
-//! - `cli` (off by default): the `wegly-attribution` command-line tool (`extract`,
-//!   `normalize`), and its `clap` dependency. The library itself never depends on it.
+//! - `cli` (off by default): the `wegly-attribution` command-line tool (`normalize`,
+//!   `extract`), and its `clap` dependency. The library itself never depends on it.
 #![forbid(unsafe_code)]
 
 mod auth;
