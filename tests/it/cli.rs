@@ -230,7 +230,7 @@ fn many_records(n: usize) -> String {
         match i % 7 {
             0 => input.push_str(&format!("{{\"title\": \"deal {i}\", \"value\": {i}.5}}\n")),
             1 => input.push_str("{\"title\": \"\"}\n"),
-            2 => input.push_str("\n"),
+            2 => input.push('\n'),
             3 => input.push_str("{\"title\": \"broken\",\n"),
             4 => input.push_str(&format!(
                 "{{\"title\": \"T{i}\", \"marketing\": {{\"url_conversion\": \"/lp?utm_source={}#utm_medium=m\"}}}}\n",
