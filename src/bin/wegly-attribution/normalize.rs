@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, StdoutLock, Write};
+use std::panic::{self, AssertUnwindSafe};
 use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
@@ -88,18 +89,27 @@ fn parallel(
     }
     // The results end when every worker has gone, which they do once the reader has.
     drop(done_tx);
+    write_in_order(&done_rx, &slot_back, output)?;
+    reader
+        .join()
+        .map_err(|_| Failure::Thread("the reader thread stopped".to_owned()))?
+}
+
+/// Writes the results as they come back, each after the one before it, and frees their slots.
+fn write_in_order(
+    done: &Receiver<(u64, Result<Done, Failure>)>,
+    slot_back: &SyncSender<Vec<u8>>,
+    output: &mut Output,
+) -> Result<(), Failure> {
     let mut waiting = InOrder::new();
-    for (sequence, done) in done_rx {
-        waiting.insert(sequence, done);
-        while let Some(done) = waiting.next() {
-            let buffer = output.write(done?)?;
+    for (sequence, result) in done {
+        waiting.insert(sequence, result);
+        while let Some(result) = waiting.next() {
+            let buffer = output.write(result?)?;
             // A slot is only ever given back after it was taken: this send does not wait.
             let _ = slot_back.try_send(buffer);
         }
     }
-    reader
-        .join()
-        .map_err(|_| Failure::Thread("the reader thread stopped".to_owned()))??;
     if waiting.is_empty() {
         Ok(())
     } else {
@@ -145,7 +155,10 @@ fn validate(
         let Ok((sequence, batch)) = next else {
             return;
         };
-        let result = validated(&batch, normalizer, lines);
+        // A panic would lose the batch and leave the writer waiting for it: it becomes a
+        // failure instead (the crate promises none, but a hung process is worse than a report).
+        let result = panic::catch_unwind(AssertUnwindSafe(|| validated(&batch, normalizer, lines)))
+            .unwrap_or_else(|_| Err(Failure::Thread("a worker thread panicked".to_owned())));
         lines = batch.into_bytes();
         if done.send((sequence, result)).is_err() {
             return;
