@@ -13,8 +13,8 @@ pub(crate) enum Failure {
     Read { name: String, error: io::Error },
     /// Writing stdout failed, a closed pipe included.
     Write(io::Error),
-    /// A worker thread could not start or stopped without an answer.
-    Thread(String),
+    /// A thread could not start or stopped without an answer, or a result could not be written.
+    Internal(String),
 }
 
 impl Failure {
@@ -31,7 +31,7 @@ impl Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failure::Usage(message) | Failure::Thread(message) => f.write_str(message),
+            Failure::Usage(message) | Failure::Internal(message) => f.write_str(message),
             Failure::Read { name, error } => write!(f, "{name}: {error}"),
             Failure::Write(error) => write!(f, "stdout: {error}"),
         }

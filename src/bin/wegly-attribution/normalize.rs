@@ -92,7 +92,7 @@ fn parallel(
     write_in_order(&done_rx, &slot_back, output)?;
     reader
         .join()
-        .map_err(|_| Failure::Thread("the reader thread stopped".to_owned()))?
+        .map_err(|_| Failure::Internal("the reader thread stopped".to_owned()))?
 }
 
 /// Writes the results as they come back, each after the one before it, and frees their slots.
@@ -113,7 +113,7 @@ fn write_in_order(
     if waiting.is_empty() {
         Ok(())
     } else {
-        Err(Failure::Thread("a worker thread stopped".to_owned()))
+        Err(Failure::Internal("a worker thread stopped".to_owned()))
     }
 }
 
@@ -158,7 +158,7 @@ fn validate(
         // A panic would lose the batch and leave the writer waiting for it: it becomes a
         // failure instead (the crate promises none, but a hung process is worse than a report).
         let result = panic::catch_unwind(AssertUnwindSafe(|| validated(&batch, normalizer, lines)))
-            .unwrap_or_else(|_| Err(Failure::Thread("a worker thread panicked".to_owned())));
+            .unwrap_or_else(|_| Err(Failure::Internal("a worker thread panicked".to_owned())));
         lines = batch.into_bytes();
         if done.send((sequence, result)).is_err() {
             return;
@@ -168,7 +168,7 @@ fn validate(
 
 fn validated(batch: &Batch, normalizer: &Normalizer<'_>, lines: Vec<u8>) -> Result<Done, Failure> {
     validate::batch(batch, normalizer, lines)
-        .map_err(|error| Failure::Thread(format!("cannot write a result: {error}")))
+        .map_err(|error| Failure::Internal(format!("cannot write a result: {error}")))
 }
 
 fn spawn<T: Send + 'static>(
@@ -178,7 +178,7 @@ fn spawn<T: Send + 'static>(
     thread::Builder::new()
         .name(name.to_owned())
         .spawn(work)
-        .map_err(|error| Failure::Thread(format!("cannot start a thread: {error}")))
+        .map_err(|error| Failure::Internal(format!("cannot start a thread: {error}")))
 }
 
 /// Results that came back before an earlier one, held until it comes.
