@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 use uuid::Uuid;
-use wegly_attribution::{ClickId, LeadSource, Marketing, Normalizer, Warning};
+use wegly_attribution::{ClickId, LeadSource, Marketing, Warning};
 
+use crate::Engine;
 use crate::failure::Failure;
 use crate::input::Input;
 
@@ -31,7 +32,7 @@ enum Source<'a> {
 /// Explains `urls` (one URL per line of stdin for `-`, or when there are none).
 pub(crate) fn run(
     urls: &[String],
-    normalizer: &Normalizer<'_>,
+    normalizer: &Engine,
     with_catalog: bool,
 ) -> Result<ExitCode, Failure> {
     let stdin = [String::from("-")];
@@ -52,12 +53,12 @@ pub(crate) fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-struct Explain<'n, 'c> {
-    normalizer: &'n Normalizer<'c>,
+struct Explain<'n> {
+    normalizer: &'n Engine,
     with_catalog: bool,
 }
 
-impl Explain<'_, '_> {
+impl Explain<'_> {
     /// One URL per line; blank lines are skipped. Lines are read as bytes: a URL copied from
     /// a log may hold invalid UTF-8, which becomes U+FFFD rather than stopping the run.
     fn stdin(&self, out: &mut impl Write) -> Result<(), Failure> {

@@ -30,6 +30,9 @@ Marketing rules, in order:
 Messy URLs (no scheme, hash routes, &amp;, double encoding, bad escapes, values too long)
 are repaired or dropped with a warning: a lead is never rejected for its tracking data.";
 
+/// The normalizer both commands share, across threads: the one place its type is named.
+type Engine = Normalizer<'static>;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "wegly-attribution",
@@ -153,7 +156,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
 
 /// The normalizer of both commands, with the `--catalog` file: the one place the catalog is
 /// plugged in.
-fn normalizer(common: &Common) -> Result<Normalizer<'static>, Failure> {
+fn normalizer(common: &Common) -> Result<Engine, Failure> {
     let normalizer = Normalizer::new().max_value_chars(common.max_value_chars);
     let Some(path) = &common.catalog else {
         return Ok(normalizer);

@@ -15,8 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use wegly_attribution::Normalizer;
-
+use crate::Engine;
 use crate::batch::{Batch, Records, recycle};
 use crate::failure::Failure;
 use crate::input::Input;
@@ -31,7 +30,7 @@ pub(crate) struct Options {
     pub(crate) summary: Format,
 }
 
-pub(crate) fn run(options: &Options, normalizer: Normalizer<'static>) -> Result<ExitCode, Failure> {
+pub(crate) fn run(options: &Options, normalizer: Engine) -> Result<ExitCode, Failure> {
     let records = Records::new(Input::open(options.file.as_deref())?);
     let started = Instant::now();
     let mut output = Output::new(started);
@@ -52,7 +51,7 @@ pub(crate) fn run(options: &Options, normalizer: Normalizer<'static>) -> Result<
 /// One thread reads, validates and writes, batch after batch.
 fn sequential(
     mut records: Records,
-    normalizer: &Normalizer<'_>,
+    normalizer: &Engine,
     output: &mut Output,
 ) -> Result<(), Failure> {
     let (mut input, mut lines) = (Vec::new(), Vec::new());
@@ -67,7 +66,7 @@ fn sequential(
 /// A reader thread, `jobs` workers, and this thread writing the batches in input order.
 fn parallel(
     records: Records,
-    normalizer: Arc<Normalizer<'static>>,
+    normalizer: Arc<Engine>,
     jobs: usize,
     output: &mut Output,
 ) -> Result<(), Failure> {
@@ -143,7 +142,7 @@ fn read(
 fn validate(
     work: &Mutex<Receiver<(u64, Batch)>>,
     done: &SyncSender<(u64, Result<Done, Failure>)>,
-    normalizer: &Normalizer<'_>,
+    normalizer: &Engine,
 ) {
     let mut lines = Vec::new();
     loop {
@@ -166,7 +165,7 @@ fn validate(
     }
 }
 
-fn validated(batch: &Batch, normalizer: &Normalizer<'_>, lines: Vec<u8>) -> Result<Done, Failure> {
+fn validated(batch: &Batch, normalizer: &Engine, lines: Vec<u8>) -> Result<Done, Failure> {
     validate::batch(batch, normalizer, lines)
         .map_err(|error| Failure::Internal(format!("cannot write a result: {error}")))
 }

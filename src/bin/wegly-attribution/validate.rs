@@ -1,10 +1,9 @@
 //! A batch of records validated into its output lines and its tally.
 
 use serde::Serialize;
-use wegly_attribution::{
-    CreateDealRequest, ErrorCode, Normalizer, Rejected, ValidationError, Warning,
-};
+use wegly_attribution::{CreateDealRequest, ErrorCode, Rejected, ValidationError, Warning};
 
+use crate::Engine;
 use crate::batch::{Batch, Record};
 use crate::summary::Tally;
 
@@ -41,7 +40,7 @@ struct Refused<'a> {
 /// Only if a result cannot be serialized, which the crate's types never cause.
 pub(crate) fn batch(
     batch: &Batch,
-    normalizer: &Normalizer<'_>,
+    normalizer: &Engine,
     mut lines: Vec<u8>,
 ) -> serde_json::Result<Done> {
     // Output is about the size of the input, a little more with the normalized marketing.
