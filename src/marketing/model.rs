@@ -136,6 +136,21 @@ pub(super) fn common(key: &str) -> Option<u8> {
 }
 
 impl Marketing {
+    /// The empty object, as a constant (for a `static` default).
+    ///
+    /// ```
+    /// use wegly_attribution::{Channel, Marketing};
+    /// static NONE: Marketing = Marketing::EMPTY;
+    /// assert!(NONE.is_empty());
+    /// assert_eq!(NONE.channel().channel, Channel::Direct);
+    /// ```
+    pub const EMPTY: Marketing = Marketing {
+        text: String::new(),
+        entries: Vec::new(),
+        clicks: Vec::new(),
+        redact: Redact::Nothing,
+    };
+
     /// An empty object whose arena can take `capacity` bytes without growing.
     pub(super) fn with_capacity(capacity: usize) -> Self {
         Marketing {

@@ -650,4 +650,6 @@ const _: () = {
     check::<wegly_attribution::DealDetail>();
     check::<wegly_attribution::AllowedDomain>();
     check::<wegly_attribution::BearerToken>();
+    check::<wegly_attribution::MemoryCatalog>();
+    check::<wegly_attribution::CatalogError>();
 };
