@@ -159,6 +159,29 @@ impl Marketing {
         }
     }
 
+    /// Reserves, exactly, the room the explicit `members` and their `wegly_` twins need, so
+    /// that a large object does not grow its arrays by doubling (SPEC 3.1 bounds memory).
+    pub(super) fn reserve_for<'m>(
+        &mut self,
+        members: impl Iterator<Item = (&'m str, super::normalize::Explicit<'m>)>,
+    ) {
+        let (mut entries, mut text) = (0, 0);
+        for (key, value) in members {
+            let super::normalize::Explicit::Str(value) = value else {
+                continue;
+            };
+            entries += 1;
+            text += value.len() + if common(key).is_none() { key.len() } else { 0 };
+            if key.starts_with("utm_") {
+                entries += 1;
+                text += key.len() + 2;
+            }
+        }
+        // Room for what the URL adds, which is usually little.
+        self.entries.reserve_exact(entries + 8);
+        self.text.reserve_exact(text + 64);
+    }
+
     /// The text of a span; empty for a span that does not fit (which the arena never makes).
     fn text(&self, span: Span) -> &str {
         self.text
