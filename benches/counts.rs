@@ -4,6 +4,7 @@
 //!
 //! ```sh
 //! cargo bench --bench counts -- extract seed wegly 1000
+//! cargo bench --bench counts -- extract seed from_url 1000
 //! cargo bench --bench counts -- create_deal large serde_typed 1000
 //! cargo bench --bench counts -- channel meta_ad wegly 1000
 //! ```
@@ -45,6 +46,11 @@ fn main() {
             let base = base();
             let run: Box<dyn Fn(&str) -> usize> = match function.as_str() {
                 "wegly" => Box::new(|url| wegly(url).count),
+                // The call users make: the normalized object and its warnings.
+                "from_url" => Box::new(|url| {
+                    let n = Marketing::from_url(url);
+                    n.marketing.len() + n.warnings.len()
+                }),
                 "url" => Box::new(|url| with_url(url, &base).count),
                 "form_urlencoded" => Box::new(|url| with_form_urlencoded(url).count),
                 "memchr_floor" => Box::new(|url| memchr_floor(url).0),

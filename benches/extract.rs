@@ -5,6 +5,7 @@
 //! - `extract/<url>`: [`tracking_params`] over each URL of `benches/data/*.txt`, against `url`
 //!   (full parse + `query_pairs`), `form_urlencoded` (query found by hand) and `memchr_floor`
 //!   (one pass over the bytes: the least any extractor can do).
+//!   `from_url` is [`Marketing::from_url`] on the same URL: the call users make.
 //! - `create_deal/<payload>`: [`CreateDealRequest::from_json`] against `serde_json` into plain
 //!   structs (no validation, no normalization).
 //! - `scaling`: [`tracking_params`] over synthetic URLs of 1 KiB, 64 KiB and 1 MiB.
@@ -25,7 +26,7 @@ use std::time::Duration;
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
-use wegly_attribution::CreateDealRequest;
+use wegly_attribution::{CreateDealRequest, Marketing};
 
 mod common;
 
@@ -48,6 +49,11 @@ fn extract(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(url.len() as u64));
         group.bench_function("wegly", |b| {
             b.iter(|| assert_eq!(wegly(black_box(url)), expected));
+        });
+        // The call users make, beside the iterator it is built on.
+        let normalized = Marketing::from_url(url);
+        group.bench_function("from_url", |b| {
+            b.iter(|| assert_eq!(Marketing::from_url(black_box(url)), normalized));
         });
         group.bench_function("url", |b| {
             b.iter(|| assert_eq!(with_url(black_box(url), &base), by_url));

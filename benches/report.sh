@@ -140,7 +140,7 @@ counts="$target/bench-counts.tsv"
 : > "$counts"
 for case in "extract seed" "extract meta_ad" "extract google_ads" "extract encoded" \
     "extract hash_router" "extract plain"; do
-    for function in wegly url form_urlencoded memchr_floor; do
+    for function in wegly from_url url form_urlencoded memchr_floor; do
         # shellcheck disable=SC2086 # $case is two words on purpose.
         one="$(refs $case "$function" 1)"
         many="$(refs $case "$function" 1001)"
@@ -153,7 +153,7 @@ for url in seed meta_ad google_ads encoded hash_router plain; do
     many="$(refs channel "$url" wegly 1001)"
     printf 'channel %s\twegly\t%s\n' "$url" "$(( (many - one) / 1000 ))" >> "$counts"
 done
-for payload in seed large; do
+for payload in seed large long_url; do
     for function in wegly serde_typed; do
         one="$(refs create_deal "$payload" "$function" 1)"
         many="$(refs create_deal "$payload" "$function" 1001)"
@@ -180,6 +180,17 @@ for case, f in rows.items():
     w, u, fu, m = f["wegly"], f["url"], f["form_urlencoded"], f["memchr_floor"]
     print(f"| {case.split()[1]} | {w:,} | {u:,} | {fu:,} | {m:,} | {u / w:.2f}x {mark(u / w >= 10)} "
           f"| {fu / w:.2f}x {mark(fu / w >= 4)} | {w / m:.2f}x {mark(w / m <= 3)} |")
+print()
+print("`Marketing::from_url` (the normalized object, its warnings and click ids) against the")
+print("iterator it is built on, and against `url`'s parse alone:")
+print()
+print("| URL | from_url | tracking_params | from_url/tracking_params (≤2x) | url/from_url |")
+print("|---|---:|---:|---:|---:|")
+for case, f in rows.items():
+    if not case.startswith("extract "):
+        continue
+    n, w, u = f["from_url"], f["wegly"], f["url"]
+    print(f"| {case.split()[1]} | {n:,} | {w:,} | {n / w:.2f}x {mark(n <= 2 * w)} | {u / n:.2f}x |")
 print()
 print("| payload | wegly | serde_typed | wegly/serde_typed (≤1.3x) |")
 print("|---|---:|---:|---:|")

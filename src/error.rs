@@ -285,6 +285,9 @@ pub(crate) struct Diagnostics {
     /// extended and cut back in place as the reader walks, so keys of any lifetime can be on it
     /// and no step allocates once the string has grown.
     path: String,
+    /// A last token not written into `path`: [`at_leaf`](Self::at_leaf) costs nothing until
+    /// something is reported.
+    leaf: Option<&'static str>,
     clock: u32,
 }
 
@@ -360,6 +363,7 @@ impl Diagnostics {
             errors: Reports::new(max_errors),
             warnings: Reports::new(max_warnings),
             path: String::new(),
+            leaf: None,
             clock: 0,
         }
     }
@@ -375,6 +379,17 @@ impl Diagnostics {
         self.push(token.into());
         let result = f(self);
         self.path.truncate(mark);
+        result
+    }
+
+    /// Runs `f` with the path extended by a fixed member name, written only if `f` reports
+    /// something. `f` must not extend the path further.
+    #[inline]
+    pub(crate) fn at_leaf<R>(&mut self, name: &'static str, f: impl FnOnce(&mut Self) -> R) -> R {
+        debug_assert!(!name.contains(['~', '/']), "{name}");
+        let outer = self.leaf.replace(name);
+        let result = f(self);
+        self.leaf = outer;
         result
     }
 
@@ -398,7 +413,7 @@ impl Diagnostics {
     }
 
     fn push(&mut self, token: Token<'_>) {
-        use fmt::Write;
+        debug_assert!(self.leaf.is_none(), "no path below a leaf");
         self.path.push('/');
         match token {
             Token::Key(key) if memchr::memchr2(b'~', b'/', key.as_bytes()).is_none() => {
@@ -413,10 +428,7 @@ impl Diagnostics {
                     }
                 }
             }
-            // Writing to a String cannot fail.
-            Token::Index(index) => {
-                let _ = write!(self.path, "{index}");
-            }
+            Token::Index(index) => push_decimal(&mut self.path, index),
         }
     }
 
@@ -436,7 +448,10 @@ impl Diagnostics {
 
     #[cold]
     fn pointer(&self) -> String {
-        self.path.clone()
+        match self.leaf {
+            None => self.path.clone(),
+            Some(leaf) => format!("{}/{leaf}", self.path),
+        }
     }
 
     /// Reports an error at the current path; `message` is rendered only if it is kept.
@@ -523,6 +538,29 @@ impl Diagnostics {
         }
         (errors, warnings)
     }
+}
+
+/// Writes `n` in decimal: every array item is on the path while it is read, and `fmt` is slow
+/// for that.
+fn push_decimal(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        if let Some(digit) = digits.get_mut(start) {
+            // `n % 10` is a digit: the cast cannot truncate.
+            #[allow(clippy::cast_possible_truncation)]
+            {
+                *digit = b'0' + (n % 10) as u8;
+            }
+        }
+        n /= 10;
+        if n == 0 || start == 0 {
+            break;
+        }
+    }
+    // ASCII digits are UTF-8.
+    out.push_str(std::str::from_utf8(digits.get(start..).unwrap_or_default()).unwrap_or_default());
 }
 
 /// Renders a message, cut to [`MAX_MESSAGE_BYTES`] at a character boundary.
@@ -655,6 +693,7 @@ mod tests {
                 dropped: d.warnings.dropped.clone(),
             },
             path: String::new(),
+            leaf: None,
             clock: 0,
         }
         .finish(|_| 0);

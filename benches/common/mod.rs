@@ -36,6 +36,8 @@ pub(crate) const URLS: &[(&str, &str)] = &[
 pub(crate) const DEALS: &[(&str, &[u8])] = &[
     ("seed", include_bytes!("../data/seed_deal.json")),
     ("large", include_bytes!("../data/large_deal.json")),
+    // The seed payload with a 160-byte `url_conversion` and three explicit marketing fields.
+    ("long_url", include_bytes!("../data/long_url_deal.json")),
 ];
 
 /// The click ids of SPEC 2.5, which `tracking_params` yields besides the tracking keys.

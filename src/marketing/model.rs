@@ -92,22 +92,27 @@ pub(super) enum Redact {
     Rescan,
 }
 
-/// The keys stored without text.
-const COMMON: [&str; 30] = [
+/// The keys stored without text, in ascending order: two common keys compare by index.
+const COMMON: [&str; 31] = [
     "conversion_tool_name",
     "fbclid",
     "gclid",
     "url_conversion",
+    "utm_ad",
+    "utm_adgroup",
     "utm_campaign",
     "utm_content",
     "utm_creative_format",
     "utm_id",
     "utm_marketing_tactic",
     "utm_medium",
+    "utm_placement",
     "utm_search_term",
     "utm_source",
     "utm_source_platform",
     "utm_term",
+    "wegly_ad",
+    "wegly_adgroup",
     "wegly_campaign",
     "wegly_code",
     "wegly_content",
@@ -115,24 +120,83 @@ const COMMON: [&str; 30] = [
     "wegly_id",
     "wegly_marketing_tactic",
     "wegly_medium",
+    "wegly_placement",
     "wegly_search_term",
     "wegly_source",
     "wegly_source_platform",
     "wegly_term",
-    "utm_adgroup",
-    "utm_ad",
-    "wegly_adgroup",
-    "wegly_ad",
-    "utm_placement",
 ];
 
-/// The index of a common key (a linear search: the table is short and `==` on `str` compares
-/// lengths first).
+/// The index of a common key. A `match` (which the compiler turns into a switch on the length
+/// first): this runs for every key of every URL.
 pub(super) fn common(key: &str) -> Option<u8> {
-    COMMON
-        .iter()
-        .position(|common| *common == key)
-        .and_then(|i| u8::try_from(i).ok())
+    Some(match key {
+        "conversion_tool_name" => 0,
+        "fbclid" => 1,
+        "gclid" => 2,
+        "url_conversion" => 3,
+        "utm_ad" => 4,
+        "utm_adgroup" => 5,
+        "utm_campaign" => 6,
+        "utm_content" => 7,
+        "utm_creative_format" => 8,
+        "utm_id" => 9,
+        "utm_marketing_tactic" => 10,
+        "utm_medium" => 11,
+        "utm_placement" => 12,
+        "utm_search_term" => 13,
+        "utm_source" => 14,
+        "utm_source_platform" => 15,
+        "utm_term" => 16,
+        "wegly_ad" => 17,
+        "wegly_adgroup" => 18,
+        "wegly_campaign" => 19,
+        "wegly_code" => 20,
+        "wegly_content" => 21,
+        "wegly_creative_format" => 22,
+        "wegly_id" => 23,
+        "wegly_marketing_tactic" => 24,
+        "wegly_medium" => 25,
+        "wegly_placement" => 26,
+        "wegly_search_term" => 27,
+        "wegly_source" => 28,
+        "wegly_source_platform" => 29,
+        "wegly_term" => 30,
+        _ => return None,
+    })
+}
+
+/// The index of the common key `prefix` + `suffix`, without building it.
+fn common_concat(prefix: &str, suffix: &str) -> Option<u8> {
+    let i = COMMON
+        .binary_search_by(|common| cmp_concat(common, prefix, suffix))
+        .ok()?;
+    u8::try_from(i).ok()
+}
+
+/// Two keys compared byte by byte. Keys are short and differ early (`utm_` against
+/// `wegly_`): a loop beats a call to `memcmp`.
+fn cmp_bytes(a: &str, b: &str) -> std::cmp::Ordering {
+    for (x, y) in a.bytes().zip(b.bytes()) {
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// `text` compared with `prefix` + `suffix`.
+fn cmp_concat(text: &str, prefix: &str, suffix: &str) -> std::cmp::Ordering {
+    let split = prefix.len().min(text.len());
+    let (head, tail) = text.as_bytes().split_at(split);
+    head.cmp(prefix.as_bytes().get(..split).unwrap_or_default())
+        .then_with(|| {
+            if split < prefix.len() {
+                std::cmp::Ordering::Less
+            } else {
+                tail.cmp(suffix.as_bytes())
+            }
+        })
 }
 
 impl Marketing {
@@ -155,6 +219,8 @@ impl Marketing {
     pub(super) fn with_capacity(capacity: usize) -> Self {
         Marketing {
             text: String::with_capacity(capacity),
+            // A usual conversion URL gives a handful of keys and their twins.
+            entries: Vec::with_capacity(12),
             ..Marketing::default()
         }
     }
@@ -187,6 +253,14 @@ impl Marketing {
         self.text
             .get(span.start as usize..span.end as usize)
             .unwrap_or_default()
+    }
+
+    /// The text of a common key.
+    pub(super) fn common_text(key: Key) -> Option<&'static str> {
+        match key {
+            Key::Common(index) => COMMON.get(usize::from(index)).copied(),
+            Key::Text(_) => None,
+        }
     }
 
     pub(super) fn key_text(&self, key: Key) -> &str {
@@ -237,8 +311,82 @@ impl Marketing {
     /// Sorts the entries by key.
     pub(super) fn sort(&mut self) {
         let text = &self.text;
-        self.entries
-            .sort_unstable_by(|a, b| key_text(text, a.key).cmp(key_text(text, b.key)));
+        self.entries.sort_unstable_by(|a, b| match (a.key, b.key) {
+            // COMMON is sorted: its indices are in key order.
+            (Key::Common(x), Key::Common(y)) => x.cmp(&y),
+            (x, y) => cmp_bytes(key_text(text, x), key_text(text, y)),
+        });
+    }
+
+    /// Whether `prefix` + `suffix` is a key among the entries `0..end`, of which `0..sorted`
+    /// are sorted (the others, few, are compared one by one).
+    pub(super) fn contains_concat(
+        &self,
+        sorted: usize,
+        end: usize,
+        prefix: &str,
+        suffix: &str,
+    ) -> bool {
+        let cmp = |entry: &Entry| cmp_concat(self.key_text(entry.key), prefix, suffix);
+        let equal = |entry: &Entry| {
+            let key = self.key_text(entry.key);
+            key.len() == prefix.len() + suffix.len()
+                && key.strip_prefix(prefix).is_some_and(|rest| rest == suffix)
+        };
+        let head = self.entries.get(..sorted).unwrap_or_default();
+        let tail = self.entries.get(sorted..end).unwrap_or_default();
+        let in_head = if head.len() <= 16 {
+            head.iter().any(equal)
+        } else {
+            head.binary_search_by(cmp).is_ok()
+        };
+        in_head || tail.iter().any(equal)
+    }
+
+    /// The key `prefix` + `suffix` (text of the arena, or `'static`): a common one, else
+    /// written into the arena.
+    pub(super) fn key_concat(&mut self, prefix: &str, suffix: Result<Span, &str>) -> Option<Key> {
+        let suffix_text = match suffix {
+            Ok(span) => self.text(span),
+            Err(text) => text,
+        };
+        if let Some(index) = common_concat(prefix, suffix_text) {
+            return Some(Key::Common(index));
+        }
+        // The suffix may be in the arena itself: copy it through a small buffer first.
+        let mut buffer = [0u8; 64];
+        let owned: String;
+        let copied: &str = match buffer.get_mut(..suffix_text.len()) {
+            Some(small) => {
+                small.copy_from_slice(suffix_text.as_bytes());
+                std::str::from_utf8(small).ok()?
+            }
+            None => {
+                owned = suffix_text.to_owned();
+                &owned
+            }
+        };
+        let start = self.push_text(prefix)?;
+        self.push_text(copied)?;
+        let end = u32::try_from(self.text.len()).ok()?;
+        Some(Key::Text(Span {
+            start: start.start,
+            end,
+        }))
+    }
+
+    /// The span of an arena key's text after `skip` bytes.
+    pub(super) fn key_suffix(key: Key, skip: usize) -> Option<Span> {
+        match key {
+            Key::Common(_) => None,
+            Key::Text(span) => {
+                let start = span.start.checked_add(u32::try_from(skip).ok()?)?;
+                (start <= span.end).then_some(Span {
+                    start,
+                    end: span.end,
+                })
+            }
+        }
     }
 
     /// Whether two sorted entries share a key (never, for the normalizer's output).
@@ -248,11 +396,17 @@ impl Marketing {
             .any(|w| matches!(w, [a, b] if self.key_text(a.key) == self.key_text(b.key)))
     }
 
-    /// The index of `key` among the sorted entries `0..sorted`.
+    /// The index of `key` among the sorted entries `0..sorted`: compared one by one while
+    /// they are few (an unequal length answers at once), by binary search past that.
     pub(super) fn find_sorted(&self, sorted: usize, key: &str) -> Option<usize> {
-        self.entries
-            .get(..sorted)?
-            .binary_search_by(|entry| self.key_text(entry.key).cmp(key))
+        let entries = self.entries.get(..sorted)?;
+        if entries.len() <= 16 {
+            return entries
+                .iter()
+                .position(|entry| self.key_text(entry.key) == key);
+        }
+        entries
+            .binary_search_by(|entry| cmp_bytes(self.key_text(entry.key), key))
             .ok()
     }
 

@@ -380,11 +380,19 @@ impl Normalizer {
         sent: Option<&LeadSource>,
         d: &mut Diagnostics,
     ) -> Option<LeadSource> {
+        // The explicit entries are sorted; those a URL adds come after them, and are sorted
+        // with them once, at the end, unless they are many.
+        let mut sorted = marketing.len();
         if let Some((url, at)) = url {
-            d.at("url_conversion", |d| self.extract(marketing, url, at, d));
+            d.at_leaf("url_conversion", |d| self.extract(marketing, url, at, d));
+            if marketing.len() - sorted > FEW {
+                marketing.sort();
+                sorted = marketing.len();
+            }
         }
-        map_utm_to_wegly(marketing);
-        map_term_to_search_term(marketing);
+        map_term_to_search_term(marketing, sorted);
+        map_utm_to_wegly(marketing, sorted);
+        marketing.sort();
         tracker(catalog, marketing, sent, d)
     }
 
@@ -451,7 +459,6 @@ impl Normalizer {
                 "the URL was percent-encoded twice; parameters were read after decoding it once",
             );
         }
-        marketing.sort();
     }
 
     fn too_long(&self, value: &str) -> bool {
@@ -626,61 +633,72 @@ fn warn_repairs(param: &super::TrackingParam<'_>, d: &mut Diagnostics) {
     }
 }
 
-/// Rule 3: `utm_X` fills an absent `wegly_X`, except `utm_term` and `utm_search_term`.
-fn map_utm_to_wegly(marketing: &mut Marketing) {
-    let mut twin = String::new();
-    let mut missing: Vec<usize> = Vec::new();
-    for (i, entry) in marketing.entries().iter().enumerate() {
-        let Some(suffix) = marketing.key_text(entry.key).strip_prefix("utm_") else {
-            continue;
-        };
-        if matches!(suffix, "term" | "search_term") {
-            continue;
-        }
-        twin_of(&mut twin, suffix);
-        if marketing.get(&twin).is_none() {
-            missing.push(i);
-        }
-    }
-    if missing.is_empty() {
-        return;
-    }
-    for i in missing {
+/// Up to this many unsorted entries are searched one by one.
+const FEW: usize = 16;
+
+/// Rule 3: `utm_X` fills an absent `wegly_X`, except `utm_term` and `utm_search_term`. The
+/// entries `0..sorted` are sorted, the few after them are not. Twins are added at the end, and
+/// only the entries before them are searched: a twin never has a twin.
+fn map_utm_to_wegly(marketing: &mut Marketing, sorted: usize) {
+    let end = marketing.len();
+    for i in 0..end {
         let Some(&entry) = marketing.entries().get(i) else {
+            break;
+        };
+        let key = marketing.key_text(entry.key);
+        let Some(suffix) = key.strip_prefix("utm_") else {
             continue;
         };
-        let suffix = marketing
-            .key_text(entry.key)
-            .strip_prefix("utm_")
-            .unwrap_or_default();
-        twin_of(&mut twin, suffix);
-        if let Some(key) = marketing.key_for(&twin) {
-            marketing.push(key, entry.value);
+        if matches!(suffix, "term" | "search_term")
+            || marketing.contains_concat(sorted, end, "wegly_", suffix)
+        {
+            continue;
+        }
+        // A common key's text is `'static`; an arena key's suffix is a span of the arena.
+        let suffix = match Marketing::key_suffix(entry.key, "utm_".len()) {
+            Some(span) => Ok(span),
+            None => Err(common_suffix(entry.key)),
+        };
+        if let Some(twin) = marketing.key_concat("wegly_", suffix) {
+            marketing.push(twin, entry.value);
         }
     }
-    marketing.sort();
 }
 
-fn twin_of(twin: &mut String, suffix: &str) {
-    twin.clear();
-    twin.push_str("wegly_");
-    twin.push_str(suffix);
+/// The text after `utm_` of a common key.
+fn common_suffix(key: Key) -> &'static str {
+    Marketing::common_text(key)
+        .and_then(|text| text.strip_prefix("utm_"))
+        .unwrap_or_default()
 }
 
 /// Rule 4: `utm_term` fills an absent `utm_search_term`.
-fn map_term_to_search_term(marketing: &mut Marketing) {
-    let Some(index) = marketing.find_sorted(marketing.len(), "utm_term") else {
+fn map_term_to_search_term(marketing: &mut Marketing, sorted: usize) {
+    let end = marketing.len();
+    let term = marketing
+        .entries()
+        .get(..sorted)
+        .and_then(|head| {
+            head.binary_search_by(|e| marketing.key_text(e.key).cmp("utm_term"))
+                .ok()
+        })
+        .or_else(|| {
+            (sorted..end).find(|&i| {
+                marketing
+                    .entries()
+                    .get(i)
+                    .is_some_and(|e| marketing.key_text(e.key) == "utm_term")
+            })
+        })
+        .and_then(|i| marketing.entries().get(i).copied());
+    let Some(term) = term else {
         return;
     };
-    if marketing.get("utm_search_term").is_some() {
+    if marketing.contains_concat(sorted, end, "utm_search_term", "") {
         return;
     }
-    let Some(&term) = marketing.entries().get(index) else {
-        return;
-    };
     if let Some(key) = marketing.key_for("utm_search_term") {
         marketing.push(key, term.value);
-        marketing.sort();
     }
 }
 
