@@ -13,6 +13,7 @@ pub use builder::CreateDealBuilder;
 pub use enums::{QualityRating, Temperature, Visibility};
 pub use money::{InvalidMoney, Money};
 pub use reference::{DealRef, InvalidDealRef};
+pub(crate) use reference::DEALS_PATH;
 pub use request::{
     Contact, CreateDealRequest, CustomField, Follower, NewPerson, Note, Organization, Validated,
 };

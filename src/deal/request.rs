@@ -103,15 +103,21 @@ impl CreateDealRequest {
 
 /// A validated request and the warnings of its validation.
 ///
+/// Serializes as `{"request": {...}, "warnings": [...]}`, the request as the API expects it.
+///
 /// ```
 /// use wegly_attribution::{CreateDealRequest, WarningCode};
 /// let json = r#"{"title": "Implantação CRM", "tags": ["crm", " crm "]}"#;
 /// let valid = CreateDealRequest::from_json(json.as_bytes())?;
 /// assert_eq!(valid.request.tags, ["crm"]);
 /// assert_eq!(valid.warnings[0].code, WarningCode::DuplicateTag);
-/// # Ok::<(), wegly_attribution::Rejected>(())
+///
+/// let envelope = serde_json::to_value(&valid)?;
+/// assert_eq!(envelope["request"]["tags"], serde_json::json!(["crm"]));
+/// assert_eq!(envelope["warnings"][0]["code"], "duplicate_tag");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Validated {
     /// The request, ready to send.
     pub request: CreateDealRequest,
