@@ -186,7 +186,9 @@ impl GatewayConfig {
     /// [`Normalizer`] is built.
     fn validate(&self, body: &[u8]) -> Result<Validated, Rejected> {
         match &self.catalog {
-            Some(catalog) => Normalizer::new().catalog(catalog.as_ref()).create_deal(body),
+            Some(catalog) => Normalizer::new()
+                .catalog(catalog.as_ref())
+                .create_deal(body),
             None => Normalizer::new().create_deal(body),
         }
     }
@@ -198,8 +200,12 @@ impl GatewayConfig {
         };
         // A header that is not visible ASCII cannot be a URL a browser sent: it reads as
         // present and unparsable, so it is refused rather than skipped.
-        let origin = headers.get(header::ORIGIN).map(|v| v.to_str().unwrap_or(""));
-        let referer = headers.get(header::REFERER).map(|v| v.to_str().unwrap_or(""));
+        let origin = headers
+            .get(header::ORIGIN)
+            .map(|v| v.to_str().unwrap_or(""));
+        let referer = headers
+            .get(header::REFERER)
+            .map(|v| v.to_str().unwrap_or(""));
         if allowed.permits_request(origin, referer) {
             return Ok(());
         }
@@ -374,9 +380,9 @@ where
         }
         config.check_declared_length(&parts.headers)?;
         let body = config.read_body(body).await?;
-        let valid = config
-            .validate(&body)
-            .map_err(|rejected| GatewayRejection::new(StatusCode::UNPROCESSABLE_ENTITY, rejected))?;
+        let valid = config.validate(&body).map_err(|rejected| {
+            GatewayRejection::new(StatusCode::UNPROCESSABLE_ENTITY, rejected)
+        })?;
         Ok(CreateDeal {
             request: valid.request,
             warnings: valid.warnings,
@@ -529,9 +535,17 @@ mod tests {
     #[test]
     fn forwarded_origins() {
         let cases: &[(Option<&str>, Option<&str>, Option<&str>)] = &[
-            (Some("https://a.wegly.com.br"), None, Some("https://a.wegly.com.br")),
+            (
+                Some("https://a.wegly.com.br"),
+                None,
+                Some("https://a.wegly.com.br"),
+            ),
             (Some("null"), Some("https://x.com/p"), Some("null")),
-            (None, Some("https://a.wegly.com.br:8443/lp?utm_source=x"), Some("https://a.wegly.com.br:8443")),
+            (
+                None,
+                Some("https://a.wegly.com.br:8443/lp?utm_source=x"),
+                Some("https://a.wegly.com.br:8443"),
+            ),
             (None, Some("not a url"), None),
             (None, Some("data:text/html,x"), None),
             (None, None, None),

@@ -134,6 +134,9 @@ pub use auth::{BearerToken, InvalidToken};
 pub use catalog::{Catalog, Lookup, NoCatalog};
 pub use deal::*;
 pub use error::{ErrorCode, Rejected, ValidationError, Warning, WarningCode};
+/// The `jiff` crate, whose `Timestamp` the request's `expected_close_date` and the responses'
+/// dates are: use it without adding it, at the same version.
+pub use jiff;
 pub use lead_source::LeadSource;
 pub use marketing::{
     ClickId, DEFAULT_MAX_VALUE_CHARS, Location, Marketing, Normalized, Normalizer, Platform,
@@ -142,9 +145,6 @@ pub use marketing::{
 };
 pub use origin::{AllowedDomain, InvalidDomain};
 pub use query::{QueryPairs, query_pairs};
-/// The `jiff` crate, whose `Timestamp` the request's `expected_close_date` and the responses'
-/// dates are: use it without adding it, at the same version.
-pub use jiff;
 /// The `uuid` crate, whose `Uuid` the request's and responses' ids are: use it without adding
 /// it, at the same version.
 pub use uuid;

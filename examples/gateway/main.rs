@@ -1,49 +1,42 @@
-//! A gateway's use: validate an incoming create-deal payload with the gateway's cached lookups,
-//! then forward the normalized JSON or answer with every error at once.
+//! A runnable gateway (SPEC 4.7): `POST /deals` checks the browser's origin, validates and
+//! normalizes the payload with a catalog, and forwards it to the Wegly API with the token and
+//! the browser's `Origin`.
 //!
 //! ```sh
-//! cargo run --example gateway < tests/data/seed_deal.json
+//! WEGLY_TOKENS='tok1=wegly.com.br' cargo run --example fake_wegly --features axum &
+//! WEGLY_TOKEN=tok1 WEGLY_BASE_URL=http://127.0.0.1:8787 ALLOWED_DOMAIN=wegly.com.br \
+//!     cargo run --example gateway --features axum,client &
+//! curl -si localhost:8080/deals -H 'Origin: https://landing.wegly.com.br' \
+//!     -H 'Content-Type: application/json' -d @tests/data/seed_deal.json
 //! ```
+//!
+//! Environment: `PORT` (default 8080), `ALLOWED_DOMAIN` (optional; unset or empty admits every
+//! origin), `WEGLY_BASE_URL` (default `https://api.wegly.com.br`), `WEGLY_TOKEN` (required).
 
-use std::io::Read;
+mod app;
 
-use wegly_attribution::{AllowedDomain, Catalog, LeadSource, Lookup, Normalizer};
+use wegly_attribution::client::{Client, DEFAULT_BASE_URL};
+use wegly_attribution::gateway::GatewayConfig;
+use wegly_attribution::{AllowedDomain, BearerToken};
 
-/// What a gateway would keep in memory, refreshed from the API now and then.
-struct Cached;
-
-impl Catalog for Cached {
-    fn tag_exists(&self, tag_id: &str) -> Option<bool> {
-        Some(matches!(tag_id, "enterprise" | "crm" | "pme"))
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let port: u16 = env("PORT").map_or(Ok(8080), |p| p.parse())?;
+    let token = BearerToken::new(env("WEGLY_TOKEN").ok_or("WEGLY_TOKEN is required")?)?;
+    let client = Client::builder(token)
+        .base_url(env("WEGLY_BASE_URL").unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()))
+        .build()?;
+    let mut gateway = GatewayConfig::new().catalog(app::Cached);
+    if let Some(domain) = env("ALLOWED_DOMAIN") {
+        gateway = gateway.allowed_domain(AllowedDomain::new(&domain)?);
     }
-
-    fn tracker_lead_source(&self, wegly_code: &str) -> Lookup<LeadSource> {
-        match wegly_code {
-            "OPP123" => Lookup::Found(LeadSource::Named("LinkedIn Ads".to_owned())),
-            _ => Lookup::NotFound,
-        }
-    }
-}
-
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let allowed = AllowedDomain::new("wegly.com.br")?;
-    if !allowed.permits_request(Some("https://landing.wegly.com.br"), None) {
-        return Err("origin refused".into());
-    }
-    let mut body = Vec::new();
-    std::io::stdin().read_to_end(&mut body)?;
-    match Normalizer::new().catalog(&Cached).create_deal(&body) {
-        Ok(valid) => {
-            for warning in &valid.warnings {
-                eprintln!("warning: {warning}");
-            }
-            println!("{}", serde_json::to_string_pretty(&valid.request)?);
-        }
-        Err(rejected) => {
-            // The 422 body a gateway would answer with.
-            println!("{}", serde_json::to_string_pretty(&rejected)?);
-            std::process::exit(1);
-        }
-    }
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    eprintln!(
+        "gateway on http://{}/deals -> {}",
+        listener.local_addr()?,
+        client.base_url()
+    );
+    axum::serve(listener, app::router(app::App { gateway, client })).await?;
     Ok(())
 }

@@ -179,30 +179,53 @@ mod tests {
 
     #[test]
     fn statuses_map_to_variants() {
-        let rejected = r#"{"errors":[{"path":"/title","code":"required","message":"m"}],"warnings":[]}"#;
+        let rejected =
+            r#"{"errors":[{"path":"/title","code":"required","message":"m"}],"warnings":[]}"#;
         let cases: &[(u16, &str, &str)] = &[
             (401, "x", "the API refused the token (401 Unauthorized): x"),
             (403, "x", "the API refused the request (403 Forbidden): x"),
             (404, "", "not found (404): "),
-            (422, rejected, "the API rejected the payload (422): {\"errors\":[{\"path\":\"/title\",\"code\":\"required\",\"message\":\"m\"}],\"wa…"),
+            (
+                422,
+                rejected,
+                "the API rejected the payload (422): {\"errors\":[{\"path\":\"/title\",\"code\":\"required\",\"message\":\"m\"}],\"wa…",
+            ),
             (429, "", "rate limited by the API (429), retry after 3 s"),
-            (500, "boom", "the API failed (500 Internal Server Error): boom"),
+            (
+                500,
+                "boom",
+                "the API failed (500 Internal Server Error): boom",
+            ),
             (503, "", "the API failed (503 Service Unavailable): "),
-            (409, "dup", "unexpected status 409 Conflict from the API: dup"),
+            (
+                409,
+                "dup",
+                "unexpected status 409 Conflict from the API: dup",
+            ),
         ];
         for (code, body, text) in cases {
             let status = StatusCode::from_u16(*code).unwrap();
-            let err = ClientError::from_status(status, (*body).to_owned(), Some(Duration::from_secs(3)));
+            let err =
+                ClientError::from_status(status, (*body).to_owned(), Some(Duration::from_secs(3)));
             assert_eq!(err.to_string(), *text, "row {code}");
             assert_eq!(err.status(), Some(status), "row {code}");
             assert_eq!(err.body(), Some(*body), "row {code}");
         }
         match ClientError::from_status(StatusCode::UNPROCESSABLE_ENTITY, rejected.into(), None) {
-            ClientError::Rejected { rejected: Some(r), .. } => assert_eq!(r.errors[0].path, "/title"),
+            ClientError::Rejected {
+                rejected: Some(r), ..
+            } => assert_eq!(r.errors[0].path, "/title"),
             other => panic!("{other:?}"),
         }
-        match ClientError::from_status(StatusCode::UNPROCESSABLE_ENTITY, "{\"message\":\"no\"}".into(), None) {
-            ClientError::Rejected { rejected: None, body } => assert_eq!(body, "{\"message\":\"no\"}"),
+        match ClientError::from_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{\"message\":\"no\"}".into(),
+            None,
+        ) {
+            ClientError::Rejected {
+                rejected: None,
+                body,
+            } => assert_eq!(body, "{\"message\":\"no\"}"),
             other => panic!("{other:?}"),
         }
     }

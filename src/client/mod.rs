@@ -397,7 +397,9 @@ impl Client {
                         retry::retry_post_status(status)
                     };
                     let wait = match retry_after {
-                        Some(wait) => (wait <= shared.retries.get_max_retry_after()).then_some(wait),
+                        Some(wait) => {
+                            (wait <= shared.retries.get_max_retry_after()).then_some(wait)
+                        }
                         None => Some(shared.retries.backoff_before(attempt)),
                     };
                     match wait {

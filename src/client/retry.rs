@@ -213,10 +213,19 @@ mod tests {
             let draws: Vec<Duration> = (0..200).map(|_| retries.backoff_before(retry)).collect();
             let max = draws.iter().max().unwrap();
             let min = draws.iter().min().unwrap();
-            assert!(*max <= Duration::from_millis(ceiling_ms), "retry {retry}: {max:?}");
+            assert!(
+                *max <= Duration::from_millis(ceiling_ms),
+                "retry {retry}: {max:?}"
+            );
             // 200 uniform draws: the spread covers most of the range.
-            assert!(*max >= Duration::from_millis(ceiling_ms / 2), "retry {retry}: {max:?}");
-            assert!(*min <= Duration::from_millis(ceiling_ms / 2), "retry {retry}: {min:?}");
+            assert!(
+                *max >= Duration::from_millis(ceiling_ms / 2),
+                "retry {retry}: {max:?}"
+            );
+            assert!(
+                *min <= Duration::from_millis(ceiling_ms / 2),
+                "retry {retry}: {min:?}"
+            );
         }
         let none = Retries::new().backoff(Duration::ZERO);
         assert_eq!(none.backoff_before(1), Duration::ZERO);
@@ -230,10 +239,22 @@ mod tests {
         let cases: &[(&str, Option<(Duration, Duration)>)] = &[
             ("0", Some((Duration::ZERO, Duration::ZERO))),
             ("3", Some((Duration::from_secs(3), Duration::from_secs(3)))),
-            (" 30 ", Some((Duration::from_secs(30), Duration::from_secs(30)))),
-            ("86400", Some((Duration::from_secs(86400), Duration::from_secs(86400)))),
-            ("Sun, 06 Nov 1994 08:49:37 GMT", Some((Duration::ZERO, Duration::ZERO))),
-            ("Fri, 31 Dec 9999 23:59:59 GMT", Some((Duration::from_secs(100_000_000_000), far))),
+            (
+                " 30 ",
+                Some((Duration::from_secs(30), Duration::from_secs(30))),
+            ),
+            (
+                "86400",
+                Some((Duration::from_secs(86400), Duration::from_secs(86400))),
+            ),
+            (
+                "Sun, 06 Nov 1994 08:49:37 GMT",
+                Some((Duration::ZERO, Duration::ZERO)),
+            ),
+            (
+                "Fri, 31 Dec 9999 23:59:59 GMT",
+                Some((Duration::from_secs(100_000_000_000), far)),
+            ),
             ("soon", None),
             ("-1", None),
             ("1.5", None),

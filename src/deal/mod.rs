@@ -12,8 +12,9 @@ mod validate;
 pub use builder::CreateDealBuilder;
 pub use enums::{QualityRating, Temperature, Visibility};
 pub use money::{InvalidMoney, Money};
-pub use reference::{DealRef, InvalidDealRef};
+#[cfg(feature = "client")]
 pub(crate) use reference::DEALS_PATH;
+pub use reference::{DealRef, InvalidDealRef};
 pub use request::{
     Contact, CreateDealRequest, CustomField, Follower, NewPerson, Note, Organization, Validated,
 };

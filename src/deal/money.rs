@@ -429,7 +429,11 @@ mod tests {
         for cents in (0..100_000).chain(999_999_999_900_000..=Money::MAX_CENTS) {
             let money = Money::from_cents(cents).unwrap();
             let json = serde_json::to_string(&money).unwrap();
-            assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), money, "{json}");
+            assert_eq!(
+                serde_json::from_str::<Money>(&json).unwrap(),
+                money,
+                "{json}"
+            );
         }
     }
 }

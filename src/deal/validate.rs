@@ -14,7 +14,7 @@ use super::request::{
 };
 use crate::error::{Diagnostics, excerpt};
 use crate::marketing::{Explicit, is_trimmed};
-use crate::{ErrorCode, LeadSource, Normalizer, Rejected, ValidationError, WarningCode};
+use crate::{ErrorCode, LeadSource, Normalizer, Rejected, WarningCode};
 
 /// Whether the create-deal page defines a member of that name. A `match`: the top level is
 /// checked once per member of every payload.
@@ -95,14 +95,7 @@ impl Normalizer<'_> {
 
 #[cold]
 fn reject(code: ErrorCode, message: String) -> Rejected {
-    Rejected {
-        errors: vec![ValidationError {
-            path: String::new(),
-            code,
-            message,
-        }],
-        warnings: Vec::new(),
-    }
+    Rejected::at_root(code, message)
 }
 
 impl CreateDealRequest {
