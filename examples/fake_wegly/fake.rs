@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use wegly_attribution::jiff::Timestamp;
 use wegly_attribution::uuid::{Builder, Uuid};
-use wegly_attribution::{AllowedDomain, CreateDealRequest, DealRef};
+use wegly_attribution::{AllowedDomain, Catalog, CreateDealRequest, DealRef};
 
 /// The path of the create page; a deal's page appends `/{id}`.
 const DEALS: &str = "/integrations/external/deals";
@@ -37,6 +37,8 @@ pub(crate) struct FakeConfig {
     retry_after_secs: u64,
     /// How long an injected `slow` request waits before it is answered.
     slow: Duration,
+    /// The account's tags; `None` accepts any (the API refuses unknown tag IDs).
+    tags: Option<Vec<String>>,
 }
 
 impl FakeConfig {
@@ -58,7 +60,15 @@ impl FakeConfig {
             tokens,
             retry_after_secs: 1,
             slow: Duration::from_secs(2),
+            tags: None,
         })
+    }
+
+    /// The tags that exist: a deal with another tag is refused with 422 `not_found`, as the API
+    /// does ("IDs inexistentes resultam em erro").
+    pub(crate) fn tags(mut self, tags: &[&str]) -> Self {
+        self.tags = Some(tags.iter().map(|&t| t.to_owned()).collect());
+        self
     }
 
     /// The `Retry-After` of an injected 429 (default 1 s).
@@ -194,10 +204,11 @@ impl Fake {
     }
 
     /// `X-Fake-Fail: 429xN | 503xN | slowxN`: the first N requests carrying that exact value
-    /// fail (or are slow), the next ones go through.
-    async fn inject(&self, headers: &HeaderMap) -> Result<(), Response> {
+    /// fail, or are slow: `Ok(wait)` is how long to hold the answer once the work is done (a
+    /// slow API still creates the deal, even when the client has given up).
+    fn inject(&self, headers: &HeaderMap) -> Result<Duration, Response> {
         let Some(value) = headers.get("x-fake-fail").and_then(|v| v.to_str().ok()) else {
-            return Ok(());
+            return Ok(Duration::ZERO);
         };
         let Some((fault, times)) = value
             .split_once('x')
@@ -219,7 +230,7 @@ impl Fake {
             *seen
         };
         if seen > times {
-            return Ok(());
+            return Ok(Duration::ZERO);
         }
         match fault {
             "429" => {
@@ -231,10 +242,7 @@ impl Fake {
                 Err(response)
             }
             "503" => Err(message(StatusCode::SERVICE_UNAVAILABLE, "injected 503")),
-            "slow" => {
-                tokio::time::sleep(self.inner.config.slow).await;
-                Ok(())
-            }
+            "slow" => Ok(self.inner.config.slow),
             _ => Err(message(
                 StatusCode::BAD_REQUEST,
                 "X-Fake-Fail is `429xN`, `503xN` or `slowxN`",
@@ -242,11 +250,53 @@ impl Fake {
         }
     }
 
-    /// Counts, authorizes and injects: what both pages do first.
-    async fn admit(&self, headers: &HeaderMap) -> Result<(), Response> {
+    /// Counts, authorizes and injects: what both pages do first. `Ok` is how long to hold the
+    /// answer.
+    fn admit(&self, headers: &HeaderMap) -> Result<Duration, Response> {
         self.inner.requests.fetch_add(1, Ordering::SeqCst);
         self.authorize(headers)?;
-        self.inject(headers).await
+        self.inject(headers)
+    }
+
+    /// Validates, stores and answers 201 `{id, code, title}`, or 422 with the crate's
+    /// `{"errors", "warnings"}`.
+    fn create(&self, headers: &HeaderMap, body: &[u8]) -> Response {
+        let valid = match CreateDealRequest::from_json_with(body, &self.inner.config) {
+            Ok(valid) => valid,
+            Err(rejected) => {
+                return (StatusCode::UNPROCESSABLE_ENTITY, Json(rejected)).into_response();
+            }
+        };
+        let request = serde_json::to_value(&valid.request).unwrap_or_default();
+        let deal = Deal {
+            id: new_id(),
+            code: self.inner.next_code.fetch_add(1, Ordering::SeqCst),
+            created_at: Timestamp::now(),
+            origin: headers
+                .get(header::ORIGIN)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            request,
+        };
+        let created = json!({
+            "id": deal.id,
+            "code": deal.code,
+            "title": deal.request["title"],
+        });
+        self.inner
+            .deals
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(deal);
+        (StatusCode::CREATED, Json(created)).into_response()
+    }
+}
+
+impl Catalog for FakeConfig {
+    fn tag_exists(&self, tag_id: &str) -> Option<bool> {
+        self.tags
+            .as_ref()
+            .map(|tags| tags.iter().any(|t| t == tag_id))
     }
 }
 
@@ -265,38 +315,16 @@ fn new_id() -> Uuid {
     Builder::from_random_bytes(bytes).into_uuid()
 }
 
-/// `POST /integrations/external/deals`: validates with the crate, stores, answers 201
-/// `{id, code, title}` (or 422 with the crate's `{"errors", "warnings"}`).
+/// `POST /integrations/external/deals`: validates with the crate (and the stand-in's tags),
+/// stores, answers 201 `{id, code, title}`.
 async fn create_deal(State(fake): State<Fake>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(refused) = fake.admit(&headers).await {
-        return refused;
-    }
-    let valid = match CreateDealRequest::from_json(&body) {
-        Ok(valid) => valid,
-        Err(rejected) => return (StatusCode::UNPROCESSABLE_ENTITY, Json(rejected)).into_response(),
+    let hold = match fake.admit(&headers) {
+        Ok(hold) => hold,
+        Err(refused) => return refused,
     };
-    let request = serde_json::to_value(&valid.request).unwrap_or_default();
-    let deal = Deal {
-        id: new_id(),
-        code: fake.inner.next_code.fetch_add(1, Ordering::SeqCst),
-        created_at: Timestamp::now(),
-        origin: headers
-            .get(header::ORIGIN)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
-        request,
-    };
-    let created = json!({
-        "id": deal.id,
-        "code": deal.code,
-        "title": deal.request["title"],
-    });
-    fake.inner
-        .deals
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .push(deal);
-    (StatusCode::CREATED, Json(created)).into_response()
+    let response = fake.create(&headers, &body);
+    tokio::time::sleep(hold).await;
+    response
 }
 
 /// `GET /integrations/external/deals/{id}`: a stored deal by UUID or code, shaped as the GET
@@ -306,9 +334,11 @@ async fn get_deal(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(refused) = fake.admit(&headers).await {
-        return refused;
-    }
+    let hold = match fake.admit(&headers) {
+        Ok(hold) => hold,
+        Err(refused) => return refused,
+    };
+    tokio::time::sleep(hold).await;
     let found = DealRef::parse(&id).ok().and_then(|wanted| {
         fake.deals().into_iter().find(|deal| match wanted {
             DealRef::Id(id) => deal.id == id,

@@ -13,6 +13,8 @@ mod alloc;
 mod cli;
 mod deal;
 mod differential;
+#[cfg(all(feature = "axum", feature = "client"))]
+mod gateway;
 mod hostile;
 mod oracle;
 mod properties;
