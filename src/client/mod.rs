@@ -11,7 +11,7 @@
 //! let token = BearerToken::new(std::env::var("WEGLY_TOKEN")?)?;
 //! let client = Client::builder(token).timeout(Duration::from_secs(5)).build()?;
 //!
-//! let valid = CreateDealRequest::from_json(br#"{"title": "Implantação CRM"}"#)?;
+//! let valid = CreateDealRequest::from_json(r#"{"title": "Implantação CRM"}"#.as_bytes())?;
 //! let created = client.create_deal(&valid.request).await?;
 //! let detail = client.get_deal(&DealRef::Id(created.id)).await?;
 //! println!("{} is in stage {:?}", detail.title.unwrap_or_default(), detail.stage);
@@ -313,7 +313,7 @@ impl Client {
     ///
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = Client::builder(BearerToken::new("tok1")?).build()?;
-    /// let valid = CreateDealRequest::from_json(br#"{"title": "Implantação CRM"}"#)?;
+    /// let valid = CreateDealRequest::from_json(r#"{"title": "Implantação CRM"}"#.as_bytes())?;
     /// match client.create_deal(&valid.request).await {
     ///     Ok(created) => println!("deal {} ({})", created.code, created.id),
     ///     Err(ClientError::Rejected { rejected: Some(rejected), .. }) => eprintln!("{rejected}"),
