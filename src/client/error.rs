@@ -188,7 +188,7 @@ mod tests {
             (
                 422,
                 rejected,
-                "the API rejected the payload (422): {\"errors\":[{\"path\":\"/title\",\"code\":\"required\",\"message\":\"m\"}],\"wa…",
+                "the API rejected the payload (422): {\"errors\":[{\"path\":\"/title\",\"code\":\"required\",\"message\":\"m\"}],\"w…",
             ),
             (429, "", "rate limited by the API (429), retry after 3 s"),
             (
