@@ -130,8 +130,24 @@ impl GatewayConfig {
         self
     }
 
-    /// Validates with this catalog (tags, pipelines, trackers). It is kept behind an [`Arc`];
-    /// pass an `Arc` of your own to share the catalog with the code that refreshes it.
+    /// Validates with this catalog (tags, pipelines, trackers), kept behind an [`Arc`].
+    ///
+    /// ```
+    /// use wegly_attribution::MemoryCatalog;
+    /// use wegly_attribution::gateway::GatewayConfig;
+    ///
+    /// let catalog = MemoryCatalog::from_json(br#"{"tags": ["crm"]}"#)?;
+    /// let config = GatewayConfig::new().catalog(catalog);
+    /// # let _ = config;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn catalog(self, catalog: impl Catalog + Send + Sync + 'static) -> Self {
+        self.catalog_arc(Arc::new(catalog))
+    }
+
+    /// Like [`catalog`](Self::catalog), with a catalog already shared (a cache the gateway
+    /// also refreshes), as [`Normalizer::catalog_arc`].
     ///
     /// ```
     /// use std::sync::Arc;
@@ -139,12 +155,12 @@ impl GatewayConfig {
     /// use wegly_attribution::{Catalog, NoCatalog};
     ///
     /// let shared: Arc<dyn Catalog + Send + Sync> = Arc::new(NoCatalog);
-    /// let config = GatewayConfig::new().catalog(Arc::clone(&shared));
+    /// let config = GatewayConfig::new().catalog_arc(Arc::clone(&shared));
     /// # let _ = config;
     /// ```
     #[must_use]
-    pub fn catalog(mut self, catalog: impl Catalog + Send + Sync + 'static) -> Self {
-        self.catalog = Some(Arc::new(catalog));
+    pub fn catalog_arc(mut self, catalog: Arc<dyn Catalog + Send + Sync>) -> Self {
+        self.catalog = Some(catalog);
         self
     }
 
@@ -185,12 +201,11 @@ impl GatewayConfig {
     /// Validates a body with this configuration's catalog: the one place a request's
     /// [`Normalizer`] is built.
     fn validate(&self, body: &[u8]) -> Result<Validated, Rejected> {
-        match &self.catalog {
-            Some(catalog) => Normalizer::new()
-                .catalog(catalog.as_ref())
-                .create_deal(body),
-            None => Normalizer::new().create_deal(body),
-        }
+        let normalizer = match &self.catalog {
+            Some(catalog) => Normalizer::new().catalog_arc(Arc::clone(catalog)),
+            None => Normalizer::new(),
+        };
+        normalizer.create_deal(body)
     }
 
     /// The origin check (step 1).

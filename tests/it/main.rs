@@ -10,6 +10,7 @@
 )]
 
 mod alloc;
+mod channel;
 mod cli;
 mod deal;
 mod differential;
@@ -18,4 +19,5 @@ mod gateway;
 mod hostile;
 mod oracle;
 mod properties;
+mod request_path;
 mod wpt;
