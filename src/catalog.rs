@@ -105,6 +105,29 @@ pub struct NoCatalog;
 
 impl Catalog for NoCatalog {}
 
+/// Shares one catalog between a gateway's configuration and, say, the task that refreshes it.
+///
+/// ```
+/// use std::sync::Arc;
+/// use wegly_attribution::{Catalog, NoCatalog};
+///
+/// let shared: Arc<dyn Catalog + Send + Sync> = Arc::new(NoCatalog);
+/// assert_eq!(shared.tag_exists("crm"), None);
+/// ```
+impl<C: Catalog + ?Sized> Catalog for std::sync::Arc<C> {
+    fn tag_exists(&self, tag_id: &str) -> Option<bool> {
+        (**self).tag_exists(tag_id)
+    }
+
+    fn quality_reason_required(&self, stage_id: Option<Uuid>) -> Option<bool> {
+        (**self).quality_reason_required(stage_id)
+    }
+
+    fn tracker_lead_source(&self, wegly_code: &str) -> Lookup<LeadSource> {
+        (**self).tracker_lead_source(wegly_code)
+    }
+}
+
 impl<C: Catalog + ?Sized> Catalog for &C {
     fn tag_exists(&self, tag_id: &str) -> Option<bool> {
         (**self).tag_exists(tag_id)

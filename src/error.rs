@@ -6,7 +6,8 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Serialize};
 
 macro_rules! code_enum {
     (
@@ -37,6 +38,7 @@ macro_rules! code_enum {
             #[doc = concat!("use wegly_attribution::", stringify!($name), ";")]
             #[doc = concat!("for code in ", stringify!($name), "::ALL {")]
             ///     assert_eq!(serde_json::to_value(code)?, code.as_str());
+            #[doc = concat!("    assert_eq!(serde_json::from_value::<", stringify!($name), ">(code.as_str().into())?, *code);")]
             ///     assert_eq!(code.to_string(), code.as_str());
             /// }
             /// # Ok::<(), serde_json::Error>(())
@@ -60,7 +62,43 @@ macro_rules! code_enum {
                 serializer.serialize_str(self.as_str())
             }
         }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            /// Reads the code's name, as [`as_str`](Self::as_str) writes it; an unknown name is
+            /// an error.
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_str($crate::error::CodeVisitor {
+                    all: $name::ALL,
+                    name: $name::as_str,
+                    expecting: concat!("a ", stringify!($name), " name"),
+                })
+            }
+        }
     };
+}
+
+/// Reads a code enum from its name: the one visitor behind every code enum's `Deserialize`.
+pub(crate) struct CodeVisitor<T: 'static> {
+    pub(crate) all: &'static [T],
+    pub(crate) name: fn(T) -> &'static str,
+    pub(crate) expecting: &'static str,
+}
+
+impl<T: Copy> Visitor<'_> for CodeVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.expecting)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        let name = self.name;
+        self.all
+            .iter()
+            .copied()
+            .find(|&code| name(code) == v)
+            .ok_or_else(|| E::invalid_value(de::Unexpected::Str(&excerpt(v).to_string()), &self))
+    }
 }
 
 // Lets other modules declare their code enums the same way (`Channel`).
@@ -107,6 +145,14 @@ code_enum! {
         /// More errors were found than the limit (100 by default); the message gives the count
         /// of those not reported (path `""`).
         TooManyErrors => "too_many_errors",
+        /// Gateway (SPEC 4.5): the request's `Content-Type` is not `application/json`.
+        UnsupportedMediaType => "unsupported_media_type",
+        /// Gateway (SPEC 4.5): the request's body is over the gateway's limit.
+        PayloadTooLarge => "payload_too_large",
+        /// Gateway (SPEC 4.5): the request's `Origin` (or `Referer`) is not the allowed domain.
+        OriginNotAllowed => "origin_not_allowed",
+        /// Gateway (SPEC 4.7): the API could not be reached, or kept failing after the retries.
+        UpstreamUnavailable => "upstream_unavailable",
     }
 }
 
@@ -157,7 +203,7 @@ code_enum! {
 
 /// One problem that rejects a payload: where (JSON Pointer), what (stable code) and a message.
 ///
-/// Serializes as `{"path": …, "code": …, "message": …}`.
+/// Serializes as `{"path": …, "code": …, "message": …}` and deserializes from it.
 ///
 /// ```
 /// use wegly_attribution::{CreateDealRequest, ErrorCode};
@@ -167,7 +213,7 @@ code_enum! {
 /// assert_eq!((first.path.as_str(), first.code), ("/title", ErrorCode::Required));
 /// assert_eq!(first.to_string(), "required at /title: title must not be empty");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValidationError {
     /// JSON Pointer to the offending member (`""` for the whole document).
     pub path: String,
@@ -193,7 +239,7 @@ impl std::error::Error for ValidationError {}
 
 /// A repair or drop that normalization made without rejecting the payload.
 ///
-/// Serializes as `{"code": …, "message": …, "path": …}`.
+/// Serializes as `{"code": …, "message": …, "path": …}` and deserializes from it.
 ///
 /// ```
 /// use wegly_attribution::{Marketing, WarningCode};
@@ -202,7 +248,7 @@ impl std::error::Error for ValidationError {}
 /// assert_eq!(normalized.warnings[0].code, WarningCode::ParamInFragment);
 /// assert_eq!(normalized.warnings[0].path, "/url_conversion");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
     /// The stable code.
     pub code: WarningCode,
@@ -231,20 +277,43 @@ fn display_path(path: &str) -> &str {
 
 /// A rejected payload: every error found in one pass, and the warnings of the same pass.
 ///
+/// Serializes as `{"errors": [...], "warnings": [...]}`, the body a gateway answers with, and
+/// reads that body back (`warnings` may be left out).
+///
 /// ```
-/// use wegly_attribution::CreateDealRequest;
+/// use wegly_attribution::{CreateDealRequest, Rejected};
 ///
 /// let rejected = CreateDealRequest::from_json(br#"{"visibility": 7}"#).unwrap_err();
 /// assert_eq!(rejected.errors.len(), 2); // title is required, 7 is no visibility
 /// assert_eq!(rejected.to_string(), "2 validation errors, the first: required at /title: missing required member `title`");
+///
+/// let body = serde_json::to_string(&rejected)?;
+/// assert_eq!(serde_json::from_str::<Rejected>(&body)?, rejected);
+/// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{} validation error{}, the first: {}", errors.len(), if errors.len() == 1 { "" } else { "s" }, first_error(errors))]
 pub struct Rejected {
     /// Every error, in document order.
     pub errors: Vec<ValidationError>,
-    /// The warnings found while validating.
+    /// The warnings found while validating; read as empty when a body leaves them out.
+    #[serde(default)]
     pub warnings: Vec<Warning>,
+}
+
+impl Rejected {
+    /// One error about the whole document (path `""`), no warnings.
+    #[cold]
+    pub(crate) fn at_root(code: ErrorCode, message: impl Into<String>) -> Rejected {
+        Rejected {
+            errors: vec![ValidationError {
+                path: String::new(),
+                code,
+                message: message.into(),
+            }],
+            warnings: Vec::new(),
+        }
+    }
 }
 
 fn first_error(errors: &[ValidationError]) -> String {

@@ -185,12 +185,25 @@
 //!
 //! - `cli` (off by default): the `wegly-attribution` command-line tool (`normalize`,
 //!   `extract`), and its `clap` dependency. The library itself never depends on it.
+//! - `axum` (off by default): [`gateway`], an axum 0.8 extractor for create-deal POSTs
+//!   (content type, body limit, `Origin`/`Referer`, validation) whose refusals are JSON
+//!   responses, configured once in the application state.
+//! - `client` (off by default): [`client`], an async client for the two API pages on
+//!   `reqwest` 0.12 with rustls (`ring`, no OpenSSL), with timeouts and retries that never
+//!   create a deal twice. It needs a tokio runtime.
+//!
+//! Without features the crate does no I/O: `tokio`, `hyper` and `reqwest` are not in its
+//! dependency tree (CI checks it).
 #![forbid(unsafe_code)]
 
 mod auth;
 mod catalog;
+#[cfg(feature = "client")]
+pub mod client;
 mod deal;
 mod error;
+#[cfg(feature = "axum")]
+pub mod gateway;
 mod lead_source;
 mod marketing;
 mod origin;
@@ -200,6 +213,9 @@ pub use auth::{BearerToken, InvalidToken};
 pub use catalog::{Catalog, CatalogError, Lookup, MemoryCatalog, NoCatalog};
 pub use deal::*;
 pub use error::{DEFAULT_MAX_REPORTS, ErrorCode, Rejected, ValidationError, Warning, WarningCode};
+/// The `jiff` crate, whose `Timestamp` the request's `expected_close_date` and the responses'
+/// dates are: use it without adding it, at the same version.
+pub use jiff;
 pub use lead_source::LeadSource;
 pub use marketing::{
     Channel, ChannelAttribution, ChannelRules, ClickId, DEFAULT_MAX_VALUE_CHARS, Location,
@@ -208,8 +224,8 @@ pub use marketing::{
 };
 pub use origin::{AllowedDomain, InvalidDomain};
 pub use query::{QueryPairs, query_pairs};
-
-pub use jiff;
+/// The `uuid` crate, whose `Uuid` the request's and responses' ids are: use it without adding
+/// it, at the same version.
 pub use uuid;
 
 /// The README's examples, compiled and run as doc tests.

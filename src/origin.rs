@@ -23,6 +23,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
 use url::{Host, Url};
 
 /// The longest DNS name, in bytes, without the trailing dot (RFC 1035 §2.3.4, as counted by
@@ -222,6 +224,53 @@ impl FromStr for AllowedDomain {
     /// [`InvalidDomain`], in the cases listed on [`AllowedDomain::new`].
     fn from_str(domain: &str) -> Result<Self, Self::Err> {
         AllowedDomain::new(domain)
+    }
+}
+
+impl Serialize for AllowedDomain {
+    /// Writes the normalized domain as a string.
+    ///
+    /// ```
+    /// use wegly_attribution::AllowedDomain;
+    ///
+    /// let allowed = AllowedDomain::new("WEGLY.com.br.")?;
+    /// assert_eq!(serde_json::to_string(&allowed)?, r#""wegly.com.br""#);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for AllowedDomain {
+    /// Reads a string through [`AllowedDomain::new`], so a configuration file gets the same
+    /// checks and the same messages.
+    ///
+    /// ```
+    /// use wegly_attribution::AllowedDomain;
+    ///
+    /// let allowed: AllowedDomain = serde_json::from_str(r#""Wegly.com.br""#)?;
+    /// assert_eq!(allowed.as_str(), "wegly.com.br");
+    /// assert!(serde_json::from_str::<AllowedDomain>(r#""https://wegly.com.br""#).is_err());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(DomainVisitor)
+    }
+}
+
+/// Reads an [`AllowedDomain`] from a string.
+struct DomainVisitor;
+
+impl Visitor<'_> for DomainVisitor {
+    type Value = AllowedDomain;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a bare domain such as `wegly.com.br`")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<AllowedDomain, E> {
+        AllowedDomain::new(v).map_err(E::custom)
     }
 }
 

@@ -15,6 +15,8 @@ mod validate;
 pub use builder::CreateDealBuilder;
 pub use enums::{QualityRating, Temperature, Visibility};
 pub use money::{InvalidMoney, Money};
+#[cfg(feature = "client")]
+pub(crate) use reference::DEALS_PATH;
 pub use reference::{DealRef, InvalidDealRef};
 pub use request::{
     Contact, CreateDealRequest, CustomField, Follower, NewPerson, Note, Organization, Validated,

@@ -3,7 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Serialize, Serializer};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::ErrorCode;
 
@@ -166,6 +167,90 @@ impl Serialize for Money {
     }
 }
 
+impl<'de> Deserialize<'de> for Money {
+    /// Reads the JSON number or its string form (`"75000.50"`, as [`Display`](fmt::Display)
+    /// writes it), with the rules of [`Money::parse`]: an amount that `parse` refuses is an
+    /// error, never rounded.
+    ///
+    /// Integers are exact. A fractional number reaches a generic `Deserialize` as an `f64`; it
+    /// is read through its shortest decimal form, which gives back every valid amount exactly
+    /// (at most fifteen significant digits). Only a number written with more than seventeen
+    /// significant digits can differ from its text: it is judged as the nearest `f64`. With
+    /// `serde_json`'s `arbitrary_precision` feature the number's text itself is read.
+    ///
+    /// ```
+    /// use wegly_attribution::Money;
+    ///
+    /// let amounts: Vec<Money> = serde_json::from_str(r#"[75000.5, "75000.50", 1500, 1.5e3]"#)?;
+    /// let cents: Vec<u64> = amounts.iter().map(|m| m.cents()).collect();
+    /// assert_eq!(cents, [7_500_050, 7_500_050, 150_000, 150_000]);
+    /// assert!(serde_json::from_str::<Money>("10.555").is_err());
+    /// assert!(serde_json::from_str::<Money>("-1").is_err());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(MoneyVisitor)
+    }
+}
+
+/// The key under which `serde_json` with `arbitrary_precision` hands a number's text to
+/// `deserialize_any` (a one-entry map).
+const SERDE_JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// Reads a [`Money`] from a JSON number or string.
+struct MoneyVisitor;
+
+impl MoneyVisitor {
+    fn parse<E: de::Error>(text: &str) -> Result<Money, E> {
+        Money::parse(text).map_err(E::custom)
+    }
+}
+
+impl<'de> Visitor<'de> for MoneyVisitor {
+    type Value = Money;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a non-negative amount with at most 2 decimal places")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Money, E> {
+        Self::parse(v)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Money, E> {
+        v.checked_mul(100)
+            .and_then(Money::from_cents)
+            .ok_or_else(|| E::custom(message(ErrorCode::OutOfRange)))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Money, E> {
+        match u64::try_from(v) {
+            Ok(v) => self.visit_u64(v),
+            Err(_) => Err(E::custom(message(ErrorCode::Negative))),
+        }
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Money, E> {
+        // `{}` writes the shortest decimal that reads back as `v` (and no exponent), so an
+        // amount of at most fifteen significant digits comes back digit for digit.
+        if v.is_finite() {
+            Self::parse(&v.to_string())
+        } else {
+            Err(E::custom(message(ErrorCode::OutOfRange)))
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Money, A::Error> {
+        match map.next_key::<String>()? {
+            Some(key) if key == SERDE_JSON_NUMBER_TOKEN => {
+                let text: String = map.next_value()?;
+                Self::parse(&text)
+            }
+            _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+        }
+    }
+}
+
 /// Reads the JSON number grammar exactly: `-? int (. frac)? ([eE] [+-]? exp)?`.
 fn parse_cents(text: &str) -> Result<u64, ErrorCode> {
     let (negative, unsigned) = match text.strip_prefix('-') {
@@ -307,5 +392,48 @@ mod tests {
             serde_json::to_string(&Money::from_cents(150_000).unwrap()).unwrap(),
             "1500"
         );
+    }
+
+    #[test]
+    fn deserializes_exactly() {
+        let cases: &[(&str, Option<u64>)] = &[
+            ("0", Some(0)),
+            ("-0", Some(0)),
+            ("0.1", Some(10)),
+            ("75000.5", Some(7_500_050)),
+            ("\"75000.50\"", Some(7_500_050)),
+            ("1.5e3", Some(150_000)),
+            ("9999999999999.99", Some(Money::MAX_CENTS)),
+            ("\"9999999999999.99\"", Some(Money::MAX_CENTS)),
+            ("0.07", Some(7)),
+            ("1234567890123.45", Some(123_456_789_012_345)),
+            ("10000000000000", None),
+            ("18446744073709551615", None),
+            ("1e400", None),
+            ("10.555", None),
+            ("0.30000000000000004", None),
+            ("-1", None),
+            ("-0.5", None),
+            ("\"abc\"", None),
+            ("\"\"", None),
+            ("true", None),
+            ("null", None),
+            ("{}", None),
+            ("[1]", None),
+        ];
+        for (json, expected) in cases {
+            let got = serde_json::from_str::<Money>(json).ok().map(Money::cents);
+            assert_eq!(got, *expected, "row {json}");
+        }
+        // Every amount of two decimals survives a trip through `f64` and back.
+        for cents in (0..100_000).chain(999_999_999_900_000..=Money::MAX_CENTS) {
+            let money = Money::from_cents(cents).unwrap();
+            let json = serde_json::to_string(&money).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Money>(&json).unwrap(),
+                money,
+                "{json}"
+            );
+        }
     }
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
 /// The path of the deals collection; a deal's path appends its [`DealRef`] segment.
-const DEALS_PATH: &str = "/integrations/external/deals";
+pub(crate) const DEALS_PATH: &str = "/integrations/external/deals";
 
 /// A reference to one deal: its UUID or its numeric code.
 ///

@@ -435,7 +435,7 @@ impl CreateDealRequest {
 
 /// A validated request and the warnings of its validation.
 ///
-/// Serializes as `{"request": {...}, "warnings": [...]}`.
+/// Serializes as `{"request": {...}, "warnings": [...]}`, the request as the API expects it.
 ///
 /// ```
 /// use wegly_attribution::{CreateDealRequest, WarningCode};
@@ -443,7 +443,11 @@ impl CreateDealRequest {
 /// let valid = CreateDealRequest::from_json(json.as_bytes())?;
 /// assert_eq!(valid.request.tags(), ["crm"]);
 /// assert_eq!(valid.warnings[0].code, WarningCode::DuplicateTag);
-/// # Ok::<(), wegly_attribution::Rejected>(())
+///
+/// let envelope = serde_json::to_value(&valid)?;
+/// assert_eq!(envelope["request"]["tags"], serde_json::json!(["crm"]));
+/// assert_eq!(envelope["warnings"][0]["code"], "duplicate_tag");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Validated {

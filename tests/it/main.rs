@@ -14,6 +14,8 @@ mod channel;
 mod cli;
 mod deal;
 mod differential;
+#[cfg(all(feature = "axum", feature = "client"))]
+mod gateway;
 mod hostile;
 mod oracle;
 mod properties;
