@@ -108,6 +108,8 @@
 //!   `normalize`), and its `clap` dependency. The library itself never depends on it.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 mod auth;
 mod catalog;
 mod deal;

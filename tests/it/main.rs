@@ -10,6 +10,8 @@
 )]
 
 mod alloc;
+#[cfg(feature = "arrow")]
+mod arrow;
 mod cli;
 mod deal;
 mod differential;
