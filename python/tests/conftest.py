@@ -6,6 +6,7 @@ Every engine's output is compared with the real CLI binary on the same rows
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -20,6 +21,18 @@ ROOT = Path(__file__).resolve().parents[2]
 CLI = ROOT / "target" / "release" / "wegly-attribution"
 URLS = ROOT / "examples" / "urls.txt"
 DEALS = ROOT / "examples" / "deals.ndjson"
+
+
+def need(module: str):
+    """Imports an engine: a skip where it is not installed, unless CI requires it.
+
+    ``.ci/python`` lists the engines it installed in ``WEGLY_REQUIRED_ENGINES``; for those, a
+    failed import is an error, so a broken install cannot pass as skipped tests.
+    """
+    required = os.environ.get("WEGLY_REQUIRED_ENGINES", "").split(",")
+    if module.split(".")[0] in required:
+        return importlib.import_module(module)
+    return pytest.importorskip(module)
 
 
 def _cli() -> Path:
@@ -145,7 +158,7 @@ def canonical_deal(row) -> dict:
 
 @pytest.fixture(scope="session")
 def spark():
-    pyspark = pytest.importorskip("pyspark")
+    pyspark = need("pyspark")
     from pyspark.sql import SparkSession
 
     os.environ["PYSPARK_PYTHON"] = sys.executable

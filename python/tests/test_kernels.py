@@ -51,3 +51,15 @@ def test_pyarrow_rows_equal_the_cli(urls, deals, cli_extract, cli_normalize) -> 
     got = [canonical_deal(r) for r in w.validate_deals(pa.array(deals)).to_pylist()]
     assert got == cli_normalize
 
+
+
+def test_docstring_examples() -> None:
+    import doctest
+    import importlib
+
+    modules = [w]
+    if importlib.util.find_spec("duckdb"):
+        modules.append(importlib.import_module("wegly_attribution.duckdb"))
+    for module in modules:
+        result = doctest.testmod(module)
+        assert result.failed == 0 and result.attempted > 0, module.__name__
