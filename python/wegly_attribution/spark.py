@@ -59,6 +59,9 @@ def _arrow_udf(kernel: Callable[[Any], pa.StructArray], ddl: str, name: str) -> 
     def column(values: pa.Array) -> pa.Array:
         return kernel(values)
 
+    # Resolved here, not left as strings: Spark infers the UDF's kind from these hints.
+    column.__annotations__ = {"values": pa.Array, "return": pa.Array}
+
     column.__name__ = name
     column.__doc__ = kernel.__doc__
     return arrow_udf(column, ddl)
