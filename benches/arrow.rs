@@ -1,5 +1,5 @@
 //! Rows per second of the Arrow kernel `normalize_urls` against a plain Rust loop doing the same
-//! work (`Marketing::from_url` and its click ids), for `benches/python_bench.py`, which adds
+//! work (`Marketing::from_url`, its click ids and channel), for `benches/python_bench.py`, which adds
 //! the Python package and Spark to the comparison. Prints one JSON object.
 //!
 //! ```sh
@@ -21,12 +21,24 @@ use wegly_attribution::arrow::normalize_urls;
 /// The corpus, one URL per entry.
 fn corpus() -> Vec<String> {
     let mut urls = Vec::new();
-    for name in ["seed", "meta_ad", "google_ads", "encoded", "hash_router", "plain"] {
+    for name in [
+        "seed",
+        "meta_ad",
+        "google_ads",
+        "encoded",
+        "hash_router",
+        "plain",
+    ] {
         let path = format!("{}/benches/data/{name}.txt", env!("CARGO_MANIFEST_DIR"));
         urls.push(std::fs::read_to_string(path).unwrap().trim().to_owned());
     }
     let sample = include_str!("../examples/urls.txt");
-    urls.extend(sample.lines().filter(|l| !l.trim().is_empty()).map(str::to_owned));
+    urls.extend(
+        sample
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_owned),
+    );
     urls
 }
 
@@ -49,7 +61,12 @@ fn main() {
         .find(|arg| !arg.starts_with("--"))
         .map_or(1_000_000, |n| n.parse().expect("a row count"));
     let corpus = corpus();
-    let urls: Vec<&str> = corpus.iter().map(String::as_str).cycle().take(rows).collect();
+    let urls: Vec<&str> = corpus
+        .iter()
+        .map(String::as_str)
+        .cycle()
+        .take(rows)
+        .collect();
     let array = StringArray::from(urls.clone());
     let batches: Vec<StringArray> = (0..rows)
         .step_by(10_000)
@@ -65,8 +82,9 @@ fn main() {
         for url in &urls {
             let n = Marketing::from_url(black_box(url));
             let ids = n.marketing.click_ids();
+            let channel = n.marketing.channel();
             items += n.marketing.len() + ids.len() + n.warnings.len();
-            black_box((&n, &ids));
+            black_box((&n, &ids, &channel));
         }
         items
     });

@@ -5,7 +5,11 @@
 //! ```sh
 //! cargo bench --bench counts -- extract seed wegly 1000
 //! cargo bench --bench counts -- create_deal large serde_typed 1000
+//! cargo bench --bench counts -- channel meta_ad wegly 1000
 //! ```
+//!
+//! The `channel` group measures `Marketing::channel` on a URL already normalized outside the
+//! loop, so its count compares with `extract`'s (`tracking_params`) on the same URL.
 //!
 //! `report.sh` runs each case twice, with 1 and with 1001 iterations, and divides the
 //! difference by 1000, which leaves out the program's start and the corpus set-up.
@@ -14,7 +18,7 @@
 
 use std::hint::black_box;
 
-use wegly_attribution::CreateDealRequest;
+use wegly_attribution::{CreateDealRequest, Marketing};
 
 mod common;
 
@@ -27,7 +31,7 @@ fn main() {
         .filter(|arg| !arg.starts_with("--"))
         .collect();
     let [group, input, function, iterations] = args.as_slice() else {
-        eprintln!("usage: counts (extract|create_deal) INPUT FUNCTION ITERATIONS");
+        eprintln!("usage: counts (extract|create_deal|channel) INPUT FUNCTION ITERATIONS");
         std::process::exit(2);
     };
     let iterations: usize = iterations.parse().expect("ITERATIONS is a number");
@@ -49,6 +53,21 @@ fn main() {
             let total: usize = (0..iterations).map(|_| run(black_box(url))).sum();
             black_box(total);
         }
+        "channel" => {
+            let url = URLS
+                .iter()
+                .find(|(name, _)| name == input)
+                .map(|(_, url)| url.trim())
+                .unwrap_or_else(|| panic!("no URL {input}"));
+            assert_eq!(function, "wegly", "no function {function}");
+            let normalized = Marketing::from_url(url).marketing;
+            let expected = normalized.channel().channel;
+            for _ in 0..iterations {
+                let channel = black_box(&normalized).channel().channel;
+                assert_eq!(channel, expected);
+                black_box(channel);
+            }
+        }
         "create_deal" => {
             let bytes = DEALS
                 .iter()
@@ -58,7 +77,7 @@ fn main() {
             for _ in 0..iterations {
                 let title_len = match function.as_str() {
                     "wegly" => CreateDealRequest::from_json(black_box(bytes))
-                        .map(|valid| valid.request.title.len())
+                        .map(|valid| valid.request.title().len())
                         .unwrap(),
                     "serde_typed" => serde_json::from_slice::<PlainDeal>(black_box(bytes))
                         .map(|plain| plain.title.len())

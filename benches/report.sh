@@ -147,6 +147,12 @@ for case in "extract seed" "extract meta_ad" "extract google_ads" "extract encod
         printf '%s\t%s\t%s\n' "$case" "$function" "$(( (many - one) / 1000 ))" >> "$counts"
     done
 done
+for url in seed meta_ad google_ads encoded hash_router plain; do
+    # `Marketing::channel` on the URL normalized outside the measured loop.
+    one="$(refs channel "$url" wegly 1)"
+    many="$(refs channel "$url" wegly 1001)"
+    printf 'channel %s\twegly\t%s\n' "$url" "$(( (many - one) / 1000 ))" >> "$counts"
+done
 for payload in seed large; do
     for function in wegly serde_typed; do
         one="$(refs create_deal "$payload" "$function" 1)"
@@ -182,6 +188,15 @@ for case, f in rows.items():
         continue
     w, s = f["wegly"], f["serde_typed"]
     print(f"| {case.split()[1]} | {w:,} | {s:,} | {w / s:.2f}x {mark(w / s <= 1.3)} |")
+print()
+print("| URL | `Marketing::channel` | `tracking_params` | channel/tracking_params (≤20%) |")
+print("|---|---:|---:|---:|")
+for case, f in rows.items():
+    if not case.startswith("channel "):
+        continue
+    name = case.split()[1]
+    c, t = f["wegly"], rows[f"extract {name}"]["wegly"]
+    print(f"| {name} | {c:,} | {t:,} | {100 * c / t:.1f}% {mark(c <= 0.2 * t)} |")
 print()
 PY
 

@@ -64,7 +64,7 @@ impl<T> Lookup<T> {
 ///
 /// let json = br#"{"title": "T", "marketing": {"wegly_code": "OPP123"}}"#;
 /// let valid = CreateDealRequest::from_json_with(json, &Cache)?;
-/// assert_eq!(valid.request.lead_source, Some(LeadSource::Named("Evento".into())));
+/// assert_eq!(valid.request.lead_source(), Some(&LeadSource::Named("Evento".into())));
 /// # Ok::<(), wegly_attribution::Rejected>(())
 /// ```
 pub trait Catalog {

@@ -4,10 +4,9 @@
 //! The code strings are part of the public contract (SPEC 2 and 3): they are never renamed once
 //! released, and new codes may be added (the enums are `#[non_exhaustive]`).
 
-use std::borrow::Cow;
 use std::fmt;
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 macro_rules! code_enum {
     (
@@ -50,19 +49,22 @@ macro_rules! code_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
     };
 }
+
+// Lets other modules declare their code enums the same way (`Channel`).
+pub(crate) use code_enum;
 
 code_enum! {
     /// Why a payload was rejected (SPEC 3).
@@ -102,6 +104,9 @@ code_enum! {
         Conflict => "conflict",
         /// A member the API does not define.
         UnknownField => "unknown_field",
+        /// More errors were found than the limit (100 by default); the message gives the count
+        /// of those not reported (path `""`).
+        TooManyErrors => "too_many_errors",
     }
 }
 
@@ -139,6 +144,14 @@ code_enum! {
         DuplicateTag => "duplicate_tag",
         /// A repeated follower `user_id` was dropped (the first is kept).
         DuplicateFollower => "duplicate_follower",
+        /// A JSON object repeats a member; the last occurrence was used (SPEC 3.1).
+        DuplicateMember => "duplicate_member",
+        /// A catalog answer could not be used (a tracker's lead source of blanks); it was
+        /// ignored.
+        InvalidCatalogAnswer => "invalid_catalog_answer",
+        /// More warnings were found than the limit (100 by default); the message gives the
+        /// count of those not reported (path `""`).
+        TooManyWarnings => "too_many_warnings",
     }
 }
 
@@ -166,12 +179,13 @@ pub struct ValidationError {
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() {
-            "/"
-        } else {
-            &self.path
-        };
-        write!(f, "{} at {}: {}", self.code, path, self.message)
+        write!(
+            f,
+            "{} at {}: {}",
+            self.code,
+            display_path(&self.path),
+            self.message
+        )
     }
 }
 
@@ -200,8 +214,19 @@ pub struct Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at {}: {}", self.code, self.path, self.message)
+        write!(
+            f,
+            "{} at {}: {}",
+            self.code,
+            display_path(&self.path),
+            self.message
+        )
     }
+}
+
+/// A JSON Pointer for a message: the whole document (`""`) reads as `/`.
+fn display_path(path: &str) -> &str {
+    if path.is_empty() { "/" } else { path }
 }
 
 /// A rejected payload: every error found in one pass, and the warnings of the same pass.
@@ -226,27 +251,95 @@ fn first_error(errors: &[ValidationError]) -> String {
     errors.first().map(ToString::to_string).unwrap_or_default()
 }
 
+/// The default limit on errors (and, separately, warnings) reported for one payload (SPEC 3.1).
+///
+/// ```
+/// use wegly_attribution::{CreateDealRequest, DEFAULT_MAX_REPORTS};
+/// let tags = vec!["[]"; 150].join(",");
+/// let json = format!(r#"{{"title": "T", "tags": [{tags}]}}"#);
+/// let rejected = CreateDealRequest::from_json(json.as_bytes()).unwrap_err();
+/// assert_eq!(rejected.errors.len(), DEFAULT_MAX_REPORTS + 1);
+/// assert_eq!(rejected.errors[DEFAULT_MAX_REPORTS].code.as_str(), "too_many_errors");
+/// ```
+pub const DEFAULT_MAX_REPORTS: usize = 100;
+
+/// The longest message, in bytes (SPEC 3.1).
+pub(crate) const MAX_MESSAGE_BYTES: usize = 512;
+
 /// Collects errors and warnings while a validator walks a document, tracking the JSON Pointer
 /// of the member under inspection.
 ///
-/// The path is a stack of borrowed tokens, rendered into a string only when something is
-/// reported: walking a valid payload builds no path at all.
-#[derive(Debug, Default)]
-pub(crate) struct Diagnostics<'k> {
-    pub(crate) errors: Vec<ValidationError>,
-    pub(crate) warnings: Vec<Warning>,
-    path: Vec<Token<'k>>,
+/// - The path is one string extended and cut back in place; it is copied only when something
+///   is reported.
+/// - Messages are `Display` values rendered only when kept: past the limit (SPEC 3.1, 100 by
+///   default) a report is only counted, so a hostile payload of a million bad items costs no
+///   string per item, and a final `too_many_errors` / `too_many_warnings` gives the count.
+/// - Every report carries the tick of the clock when it was made. A reader that learns that a
+///   JSON member it already read is repeated (the last occurrence wins, SPEC 3.1) retracts
+///   every report made while it read the earlier one ([`Diagnostics::retract`]).
+#[derive(Debug)]
+pub(crate) struct Diagnostics {
+    errors: Reports<ValidationError>,
+    warnings: Reports<Warning>,
+    /// The current path as a JSON Pointer, `~` and `/` escaped (RFC 6901 section 3). It is
+    /// extended and cut back in place as the reader walks, so keys of any lifetime can be on it
+    /// and no step allocates once the string has grown.
+    path: String,
+    clock: u32,
+}
+
+/// Reports of one kind, bounded.
+#[derive(Debug)]
+struct Reports<T> {
+    kept: Vec<(u32, T)>,
+    max: usize,
+    /// Reports past `max`, as runs of (tick, count).
+    dropped: Vec<(u32, usize)>,
+}
+
+impl<T> Reports<T> {
+    fn new(max: usize) -> Self {
+        Reports {
+            kept: Vec::new(),
+            max,
+            dropped: Vec::new(),
+        }
+    }
+
+    fn is_full(&self) -> bool {
+        self.kept.len() >= self.max
+    }
+
+    fn count_dropped(&mut self, tick: u32) {
+        match self.dropped.last_mut() {
+            Some((last, count)) if *last == tick => *count += 1,
+            _ => self.dropped.push((tick, 1)),
+        }
+    }
+
+    fn retract(&mut self, ticks: &std::ops::Range<u32>) {
+        self.kept.retain(|(tick, _)| !ticks.contains(tick));
+        self.dropped.retain(|(tick, _)| !ticks.contains(tick));
+    }
+
+    fn dropped(&self) -> usize {
+        self.dropped.iter().map(|(_, count)| count).sum()
+    }
+
+    fn len(&self) -> usize {
+        self.kept.len()
+    }
 }
 
 /// A JSON Pointer reference token: an object member name or an array index.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Token<'k> {
-    Key(&'k str),
+pub(crate) enum Token<'a> {
+    Key(&'a str),
     Index(usize),
 }
 
-impl<'k> From<&'k str> for Token<'k> {
-    fn from(key: &'k str) -> Self {
+impl<'a> From<&'a str> for Token<'a> {
+    fn from(key: &'a str) -> Self {
         Token::Key(key)
     }
 }
@@ -257,70 +350,131 @@ impl From<usize> for Token<'_> {
     }
 }
 
-impl<'k> Diagnostics<'k> {
+impl Diagnostics {
     pub(crate) fn new() -> Self {
+        Self::with_limits(DEFAULT_MAX_REPORTS, DEFAULT_MAX_REPORTS)
+    }
+
+    pub(crate) fn with_limits(max_errors: usize, max_warnings: usize) -> Self {
         Diagnostics {
-            errors: Vec::new(),
-            warnings: Vec::new(),
-            path: Vec::with_capacity(8),
+            errors: Reports::new(max_errors),
+            warnings: Reports::new(max_warnings),
+            path: String::new(),
+            clock: 0,
         }
     }
 
     /// Runs `f` with the path extended by one object member or array index.
     #[inline]
-    pub(crate) fn at<R>(
+    pub(crate) fn at<'t, R>(
         &mut self,
-        token: impl Into<Token<'k>>,
+        token: impl Into<Token<'t>>,
         f: impl FnOnce(&mut Self) -> R,
     ) -> R {
-        self.path.push(token.into());
+        let mark = self.path.len();
+        self.push(token.into());
         let result = f(self);
-        self.path.pop();
+        self.path.truncate(mark);
         result
     }
 
-    /// The current path as a JSON Pointer, `~` and `/` escaped (RFC 6901 section 3).
-    #[cold]
-    fn pointer(&self) -> String {
+    /// Extends the path by one token; [`leave`](Self::leave) with the mark cuts it back.
+    #[inline]
+    pub(crate) fn enter<'t>(&mut self, token: impl Into<Token<'t>>) -> usize {
+        let mark = self.path.len();
+        self.push(token.into());
+        mark
+    }
+
+    /// Cuts the path back to a mark of [`enter`](Self::enter).
+    #[inline]
+    pub(crate) fn leave(&mut self, mark: usize) {
+        self.path.truncate(mark);
+    }
+
+    /// An empty sink with the same limits.
+    pub(crate) fn fresh(&self) -> Self {
+        Self::with_limits(self.errors.max, self.warnings.max)
+    }
+
+    fn push(&mut self, token: Token<'_>) {
         use fmt::Write;
-        let mut pointer = String::new();
-        for token in &self.path {
-            pointer.push('/');
-            match token {
-                Token::Key(key) => {
-                    for c in key.chars() {
-                        match c {
-                            '~' => pointer.push_str("~0"),
-                            '/' => pointer.push_str("~1"),
-                            c => pointer.push(c),
-                        }
+        self.path.push('/');
+        match token {
+            Token::Key(key) if memchr::memchr2(b'~', b'/', key.as_bytes()).is_none() => {
+                self.path.push_str(key);
+            }
+            Token::Key(key) => {
+                for c in key.chars() {
+                    match c {
+                        '~' => self.path.push_str("~0"),
+                        '/' => self.path.push_str("~1"),
+                        c => self.path.push(c),
                     }
                 }
-                // Writing to a String cannot fail.
-                Token::Index(index) => {
-                    let _ = write!(pointer, "{index}");
-                }
+            }
+            // Writing to a String cannot fail.
+            Token::Index(index) => {
+                let _ = write!(self.path, "{index}");
             }
         }
-        pointer
+    }
+
+    /// Advances the clock: reports made from now on can be told from earlier ones.
+    #[inline]
+    pub(crate) fn tick(&mut self) -> u32 {
+        self.clock = self.clock.wrapping_add(1);
+        self.clock
+    }
+
+    /// Forgets every report made during `ticks` (an earlier occurrence of a repeated member).
+    #[cold]
+    pub(crate) fn retract(&mut self, ticks: std::ops::Range<u32>) {
+        self.errors.retract(&ticks);
+        self.warnings.retract(&ticks);
     }
 
     #[cold]
-    pub(crate) fn error(&mut self, code: ErrorCode, message: impl Into<String>) {
-        self.errors.push(ValidationError {
-            path: self.pointer(),
-            code,
-            message: message.into(),
-        });
+    fn pointer(&self) -> String {
+        self.path.clone()
     }
 
+    /// Reports an error at the current path; `message` is rendered only if it is kept.
     #[cold]
-    pub(crate) fn warn(&mut self, code: WarningCode, message: impl Into<String>) {
-        self.warnings.push(Warning {
-            code,
-            message: message.into(),
+    pub(crate) fn error(&mut self, code: ErrorCode, message: impl fmt::Display) {
+        if self.errors.is_full() {
+            return self.errors.count_dropped(self.clock);
+        }
+        let error = ValidationError {
             path: self.pointer(),
-        });
+            code,
+            message: render(message),
+        };
+        self.errors.kept.push((self.clock, error));
+    }
+
+    /// Reports a warning at the current path; `message` is rendered only if it is kept.
+    #[cold]
+    pub(crate) fn warn(&mut self, code: WarningCode, message: impl fmt::Display) {
+        self.warn_at_path(code, message, None);
+    }
+
+    /// Reports a warning at another path than the current one.
+    #[cold]
+    pub(crate) fn warn_at(&mut self, path: &str, code: WarningCode, message: impl fmt::Display) {
+        self.warn_at_path(code, message, Some(path));
+    }
+
+    fn warn_at_path(&mut self, code: WarningCode, message: impl fmt::Display, path: Option<&str>) {
+        if self.warnings.is_full() {
+            return self.warnings.count_dropped(self.clock);
+        }
+        let warning = Warning {
+            code,
+            message: render(message),
+            path: path.map_or_else(|| self.pointer(), str::to_owned),
+        };
+        self.warnings.kept.push((self.clock, warning));
     }
 
     /// Reports a wrong JSON type at the current path.
@@ -328,13 +482,62 @@ impl<'k> Diagnostics<'k> {
     pub(crate) fn invalid_type(&mut self, expected: &str, found: &str) {
         self.error(
             ErrorCode::InvalidType,
-            format!("expected {expected}, found {found}"),
+            format_args!("expected {expected}, found {found}"),
         );
     }
 
     pub(crate) fn has_errors(&self) -> bool {
-        !self.errors.is_empty()
+        self.errors.len() > 0 || !self.errors.dropped.is_empty()
     }
+
+    /// The warnings, with `too_many_warnings` last when some were dropped.
+    pub(crate) fn into_warnings(self) -> Vec<Warning> {
+        self.finish(|_| 0).1
+    }
+
+    /// The errors and warnings, each list with its `too_many_*` report last when some were
+    /// dropped. Errors are put in a stable order by `rank` (of the path), then as reported.
+    pub(crate) fn finish<K: Ord>(
+        self,
+        rank: impl Fn(&str) -> K,
+    ) -> (Vec<ValidationError>, Vec<Warning>) {
+        let dropped = self.errors.dropped();
+        let mut errors: Vec<ValidationError> =
+            self.errors.kept.into_iter().map(|(_, e)| e).collect();
+        errors.sort_by_cached_key(|e| rank(&e.path));
+        if dropped > 0 {
+            errors.push(ValidationError {
+                path: String::new(),
+                code: ErrorCode::TooManyErrors,
+                message: format!("{dropped} more errors were found and not reported"),
+            });
+        }
+        let dropped = self.warnings.dropped();
+        let mut warnings: Vec<Warning> = self.warnings.kept.into_iter().map(|(_, w)| w).collect();
+        if dropped > 0 {
+            warnings.push(Warning {
+                code: WarningCode::TooManyWarnings,
+                message: format!("{dropped} more warnings were found and not reported"),
+                path: String::new(),
+            });
+        }
+        (errors, warnings)
+    }
+}
+
+/// Renders a message, cut to [`MAX_MESSAGE_BYTES`] at a character boundary.
+#[cold]
+fn render(message: impl fmt::Display) -> String {
+    let mut text = message.to_string();
+    if text.len() > MAX_MESSAGE_BYTES {
+        let mut end = MAX_MESSAGE_BYTES - '…'.len_utf8();
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push('…');
+    }
+    text
 }
 
 /// The JSON type of a value, as messages name it.
@@ -350,12 +553,38 @@ pub(crate) fn json_type(value: &serde_json::Value) -> &'static str {
     }
 }
 
-/// Shortens a value for a message, so that a 10 MiB input never makes a 10 MiB message.
-pub(crate) fn excerpt(value: &str) -> Cow<'_, str> {
-    const MAX: usize = 64;
-    match value.char_indices().nth(MAX) {
-        None => Cow::Borrowed(value),
-        Some((end, _)) => Cow::Owned(format!("{}…", value.get(..end).unwrap_or_default())),
+/// A key or value quoted in a message (SPEC 3.1): at most 64 characters and 192 bytes, control
+/// characters escaped, `…` when cut. Two of them and the fixed text stay under 512 bytes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Excerpt<'a>(pub(crate) &'a str);
+
+/// Quotes `value` in a message; see [`Excerpt`].
+pub(crate) fn excerpt(value: &str) -> Excerpt<'_> {
+    Excerpt(value)
+}
+
+impl fmt::Display for Excerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const MAX_CHARS: usize = 64;
+        const MAX_BYTES: usize = 192;
+        let mut bytes = 0;
+        for (count, c) in self.0.chars().enumerate() {
+            let width = if c.is_control() {
+                c.escape_default().count()
+            } else {
+                c.len_utf8()
+            };
+            if count == MAX_CHARS || bytes + width > MAX_BYTES {
+                return f.write_str("…");
+            }
+            bytes += width;
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                fmt::Write::write_char(f, c)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -385,15 +614,89 @@ mod tests {
             d.at(3usize, |d| d.error(ErrorCode::Empty, "x"))
         });
         d.error(ErrorCode::InvalidJson, "y");
-        assert_eq!(d.errors[0].path, "/a~1b~0c/3");
-        assert_eq!(d.errors[1].path, "");
-        assert_eq!(d.errors[1].to_string(), "invalid_json at /: y");
+        let (errors, _) = d.finish(|_| 0);
+        assert_eq!(errors[0].path, "/a~1b~0c/3");
+        assert_eq!(errors[1].path, "");
+        assert_eq!(errors[1].to_string(), "invalid_json at /: y");
     }
 
     #[test]
     fn excerpt_is_bounded() {
-        assert_eq!(excerpt("short"), "short");
+        let cases: &[(&str, &str)] = &[("short", "short"), ("a\nb\u{1}", "a\\nb\\u{1}"), ("", "")];
+        for (input, expected) in cases {
+            assert_eq!(excerpt(input).to_string(), *expected, "{input:?}");
+        }
         let long = "é".repeat(100);
-        assert_eq!(excerpt(&long).chars().count(), 65);
+        assert_eq!(excerpt(&long).to_string().chars().count(), 65);
+        let wide = "\u{10ffff}".repeat(100);
+        assert!(excerpt(&wide).to_string().len() <= 192 + 3);
+        let controls = "\u{1}".repeat(100);
+        assert!(excerpt(&controls).to_string().len() <= 192 + 3);
+    }
+
+    #[test]
+    fn reports_are_bounded_and_retractable() {
+        let mut d = Diagnostics::with_limits(2, 1);
+        let first = d.tick();
+        d.error(ErrorCode::Empty, "a");
+        d.error(ErrorCode::Empty, "b");
+        d.error(ErrorCode::Empty, "c");
+        d.warn(WarningCode::DuplicateTag, "w1");
+        d.warn(WarningCode::DuplicateTag, "w2");
+        let (errors, warnings) = Diagnostics {
+            errors: Reports {
+                kept: d.errors.kept.clone(),
+                max: 2,
+                dropped: d.errors.dropped.clone(),
+            },
+            warnings: Reports {
+                kept: d.warnings.kept.clone(),
+                max: 1,
+                dropped: d.warnings.dropped.clone(),
+            },
+            path: String::new(),
+            clock: 0,
+        }
+        .finish(|_| 0);
+        assert_eq!(errors.len(), 3);
+        assert_eq!(errors[2].code, ErrorCode::TooManyErrors);
+        assert_eq!(
+            errors[2].message,
+            "1 more errors were found and not reported"
+        );
+        assert_eq!(warnings[1].code, WarningCode::TooManyWarnings);
+        // Retracting forgets the earlier reports, kept or counted. A report counted while the
+        // list was full stays counted: its text was never made.
+        let second = d.tick();
+        d.error(ErrorCode::Required, "late");
+        let third = d.tick();
+        d.retract(first..second);
+        d.error(ErrorCode::Required, "kept");
+        let _ = third;
+        let (errors, warnings) = d.finish(|_| 0);
+        let found: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.code.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("required", "kept"),
+                (
+                    "too_many_errors",
+                    "1 more errors were found and not reported"
+                )
+            ]
+        );
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn messages_are_cut_at_512_bytes() {
+        let long = "ã".repeat(400);
+        let text = render(&long);
+        assert!(text.len() <= MAX_MESSAGE_BYTES);
+        assert!(text.ends_with('…'));
+        assert_eq!(render("short"), "short");
     }
 }

@@ -90,6 +90,84 @@
 //! - The tracker's lead source is compared with the sent one by [`LeadSource`] equality: a
 //!   catalog should answer in the form the gateway sends (id or name).
 //!
+//! # The channel view
+//!
+//! [`Marketing::channel`] answers "which channel brought this lead" with Google Analytics 4's
+//! default channel group (SPEC 2.6), without changing the payload. Its inputs, trimmed and
+//! ASCII-lowercased: `wegly_source` (else `utm_source`), `wegly_medium` (else `utm_medium`),
+//! `wegly_campaign` (else `utm_campaign`) and the click ids. When neither a source nor a medium
+//! was sent, the first click id of this order supplies them: `gclid`, `gbraid`, `wbraid`
+//! (google / cpc), `dclid` (google / display), `msclkid` (bing / cpc), `ttclid`, `li_fat_id`,
+//! `twclid`, `rdt_cid`, `epik`, `sccid` (tiktok, linkedin, twitter, reddit, pinterest,
+//! snapchat / paid), `fbclid`, `igshid` (facebook, instagram / referral); `gclsrc` supplies
+//! nothing. The first rule that holds gives the [`Channel`]:
+//!
+//! | # | channel | rule |
+//! |---|---|---|
+//! | 1 | `cross_network` | campaign contains `cross-network` |
+//! | 2 | `paid_shopping` | (shopping source or shop campaign) and paid medium |
+//! | 3 | `paid_search` | search source and paid medium |
+//! | 4 | `paid_social` | social source and paid medium |
+//! | 5 | `paid_video` | video source and paid medium |
+//! | 6 | `display` | medium `display`, `banner`, `expandable`, `interstitial` or `cpm` |
+//! | 7 | `paid_other` | paid medium |
+//! | 8 | `organic_shopping` | shopping source or shop campaign |
+//! | 9 | `organic_social` | social source, or medium `social`, `social-network`, `social-media`, `sm`, `social network`, `social media` |
+//! | 10 | `organic_video` | video source, or medium contains `video` |
+//! | 11 | `organic_search` | search source, or medium `organic` |
+//! | 12 | `email` | source or medium `email`, `e-mail`, `e_mail`, `e mail` |
+//! | 13 | `affiliates` | medium `affiliate` |
+//! | 14 | `referral` | medium `referral`, `app` or `link` |
+//! | 15 | `audio` | medium `audio` |
+//! | 16 | `sms` | source or medium `sms` |
+//! | 17 | `mobile_push` | medium ends with `push` or contains `mobile` or `notification`, or source `firebase` |
+//! | 18 | `direct` | no source, medium or click id |
+//! | 19 | `unassigned` | anything else |
+//!
+//! A *paid medium* matches `^(.*cp.*|ppc|retargeting|paid.*)$`; a *shop campaign* matches
+//! `^(.*(([^a-df-z]|^)shop|shopping).*)$` (`eshop`, `e-shop` and `shopping` do, `myshop` does
+//! not). The default lists: *search* google, bing, yahoo, duckduckgo, baidu, yandex, ecosia,
+//! naver, ask, search.brave.com; *social* facebook, fb, instagram, ig, linkedin, lnkd.in,
+//! twitter, t.co, x, tiktok, pinterest, reddit, whatsapp, telegram, threads, snapchat, kwai;
+//! *video* youtube, vimeo, twitch, dailymotion; *shopping* mercadolivre, mercadolibre, shopee,
+//! amazon, magalu, americanas, aliexpress, google shopping. A source is in a list when it
+//! equals an entry, or, being a host name, when one of its labels but the last equals a
+//! one-label entry (`l.facebook.com`, `google.com.br`; `googleads` is not `google`) or it
+//! ends with `.` and a dotted entry (`x.lnkd.in`). [`ChannelRules`] adds entries:
+//!
+//! ```
+//! use wegly_attribution::{Channel, ChannelRules, Marketing};
+//!
+//! let n = Marketing::from_url("https://x.com.br/lp?utm_source=Kagi.com&utm_medium=referral");
+//! assert_eq!(n.marketing.channel().channel, Channel::Referral);
+//! let rules = ChannelRules::new().search_source("kagi").social_source("bsky.app");
+//! let found = n.marketing.channel_with(&rules);
+//! assert_eq!((found.channel, found.source.as_deref()), (Channel::OrganicSearch, Some("kagi.com")));
+//! assert_eq!(serde_json::to_string(&found)?, r#"{"channel":"organic_search","source":"kagi.com","medium":"referral"}"#);
+//!
+//! // A click id stands in for a missing source and medium.
+//! let n = Marketing::from_url("https://x.com.br/lp?utm_campaign=bf&fbclid=F&msclkid=M");
+//! assert_eq!(serde_json::to_string(&n.marketing.channel())?, r#"{"channel":"paid_search","source":"bing","medium":"cpc"}"#);
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+//!
+//! ## Choices where the specification is open
+//!
+//! - Trimming is rule 1's (Unicode `White_Space` and U+FEFF); only ASCII letters are
+//!   lowercased; white space inside a value is kept, so `google shopping` matches the
+//!   shopping entry as a plain string and `google  shopping` does not.
+//! - A source is a host name when it has at least two non-empty labels of letters, digits,
+//!   `-` and `_`, after dropping a `:port` and a trailing dot (`google.com.:443` is
+//!   `google.com`, in the search list). Anything else (`https://google.com`, `rd station`) is
+//!   only compared whole.
+//! - As in GA4's regular expressions, `.` matches no line break: a medium with one is never
+//!   paid, and a campaign matches the shop pattern across at most the one break right before
+//!   `shop`.
+//! - An added entry is trimmed and ASCII-lowercased; an empty one is ignored.
+//! - Click ids count as [`Marketing::click_ids`] finds them (`gclid` and `fbclid` from the
+//!   normalized fields, the others from `url_conversion`); their names match
+//!   ASCII-case-insensitively in [`ChannelRules::attribute`].
+//!
 //! # The models
 //!
 //! - [`CreateDealRequest`]: the validated payload, from JSON ([`CreateDealRequest::from_json`])
@@ -122,15 +200,18 @@ mod query;
 pub use auth::{BearerToken, InvalidToken};
 pub use catalog::{Catalog, Lookup, NoCatalog};
 pub use deal::*;
-pub use error::{ErrorCode, Rejected, ValidationError, Warning, WarningCode};
+pub use error::{DEFAULT_MAX_REPORTS, ErrorCode, Rejected, ValidationError, Warning, WarningCode};
 pub use lead_source::LeadSource;
 pub use marketing::{
-    ClickId, DEFAULT_MAX_VALUE_CHARS, Location, Marketing, Normalized, Normalizer, Platform,
-    REDACTED, Repairs, TrackingParam, TrackingParams, is_tracking_key, redact_click_ids,
-    tracking_params,
+    Channel, ChannelAttribution, ChannelRules, ClickId, DEFAULT_MAX_VALUE_CHARS, Location,
+    Marketing, Normalized, Normalizer, Platform, REDACTED, Repairs, TrackingParam, TrackingParams,
+    is_tracking_key, redact_click_ids, tracking_params,
 };
 pub use origin::{AllowedDomain, InvalidDomain};
 pub use query::{QueryPairs, query_pairs};
+
+pub use jiff;
+pub use uuid;
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

@@ -127,9 +127,9 @@ def _plain(value):
 
 
 def canonical_url(row) -> dict:
-    """The fields compared for one URL: marketing, click ids, warnings (path, code, message)."""
+    """The fields compared for one URL: marketing, click ids, channel, warnings (all of each)."""
     row = _plain(row)
-    return {
+    out = {
         "marketing": _as_dict(row["marketing"]),
         "click_ids": [
             {"param": c["param"], "platform": c["platform"], "value": c["value"]}
@@ -137,6 +137,23 @@ def canonical_url(row) -> dict:
         ],
         "warnings": [(w["path"], w["code"], w["message"]) for w in row["warnings"]],
     }
+    if row.get("channel") is not None:
+        out["channel"] = {k: row["channel"][k] for k in ("channel", "source", "medium")}
+    return out
+
+
+def urls_equal(rows, cli: list[dict]) -> bool:
+    """Whether engine rows equal the CLI's, field by field (`canonical_url`).
+
+    ``channel`` is compared when the CLI prints it (SPEC 2.6); a CLI from before that prints
+    none, and the engines' ``channel`` is then checked against the library by the Rust tests.
+    """
+    got = [canonical_url(r) for r in rows]
+    if cli and "channel" not in cli[0]:
+        for row in got:
+            row.pop("channel", None)
+    assert got == cli
+    return True
 
 
 def canonical_deal(row) -> dict:

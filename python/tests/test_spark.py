@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import canonical_deal, canonical_url
+from conftest import canonical_deal, urls_equal
 import wegly_attribution as w
 from wegly_attribution import spark as wegly
 
@@ -19,7 +19,7 @@ def test_dataframe_api(spark, urls_parquet, deals_parquet, cli_extract, cli_norm
         pytest.skip("this pyspark has no arrow_udf")
     leads = spark.read.parquet(str(urls_parquet)).repartition(2)
     out = wegly.with_normalized_urls(leads, "url", use_arrow_udf=use_arrow_udf)
-    assert [canonical_url(r) for r in _by_id(out.collect(), "attribution")] == cli_extract
+    assert urls_equal(_by_id(out.collect(), "attribution"), cli_extract)
 
     deals = spark.read.parquet(str(deals_parquet)).repartition(2)
     out = wegly.with_validated_deals(deals, "payload", use_arrow_udf=use_arrow_udf)
@@ -33,7 +33,7 @@ def test_sql(spark, urls_parquet, deals_parquet, cli_extract, cli_normalize) -> 
     spark.read.parquet(str(urls_parquet)).createOrReplaceTempView("leads")
     spark.read.parquet(str(deals_parquet)).createOrReplaceTempView("deals")
     rows = spark.sql("SELECT id, normalize_urls(url) AS a FROM leads").collect()
-    assert [canonical_url(r) for r in _by_id(rows, "a")] == cli_extract
+    assert urls_equal(_by_id(rows, "a"), cli_extract)
     rows = spark.sql("SELECT id, validate_deals(payload) AS v FROM deals").collect()
     assert [canonical_deal(r) for r in _by_id(rows, "v")] == cli_normalize
 

@@ -21,6 +21,8 @@ result's column, anything with ``__arrow_c_array__`` or ``__arrow_c_stream__``; 
 'google'
 >>> row["click_ids"].as_py()
 [{'param': 'gclid', 'platform': 'google', 'value': 'AbC'}]
+>>> row["channel"].as_py()
+{'channel': 'organic_search', 'source': 'google', 'medium': None}
 
 :mod:`wegly_attribution.spark` registers both as Spark functions.
 """
@@ -59,6 +61,7 @@ NORMALIZED_TYPE: pa.StructType = pa.struct(
                 )
             ),
         ),
+        ("channel", pa.struct([("channel", pa.string()), ("source", pa.string()), ("medium", pa.string())])),
         ("warnings", pa.list_(_PROBLEM)),
     ]
 )
@@ -66,6 +69,8 @@ NORMALIZED_TYPE: pa.StructType = pa.struct(
 
 ``marketing``: the normalized ``marketing`` object (keys in ascending byte order);
 ``click_ids``: ``param`` (``gclid``...), ``platform`` (``google``...), ``value``;
+``channel``: ``channel`` (GA4's default channel group as a snake_case code, ``paid_search``...),
+``source`` and ``medium`` (lowercased, sent or inferred from a click id; null when none);
 ``warnings``: ``path`` (a JSON Pointer), ``code`` (stable, snake_case), ``message``.
 """
 
@@ -89,6 +94,7 @@ _PROBLEM_DDL = "STRUCT<path: STRING, code: STRING, message: STRING>"
 NORMALIZED_DDL: str = (
     "STRUCT<marketing: MAP<STRING, STRING>, "
     "click_ids: ARRAY<STRUCT<param: STRING, platform: STRING, value: STRING>>, "
+    "channel: STRUCT<channel: STRING, source: STRING, medium: STRING>, "
     f"warnings: ARRAY<{_PROBLEM_DDL}>>"
 )
 """:data:`NORMALIZED_TYPE` as a Spark SQL type (DDL), for a UDF's return type."""
@@ -105,7 +111,7 @@ def normalize_urls(urls: Any) -> pa.StructArray:
 
     Each row is ``Marketing::from_url(url)`` of the Rust crate: the ``marketing`` object the
     Wegly API records for a deal whose ``url_conversion`` is that URL, its click ids with their
-    ad platform, and the repairs made (warnings). It equals ``wegly-attribution extract`` on
+    ad platform, its channel (``Marketing::channel``), and the repairs made (warnings). It equals ``wegly-attribution extract`` on
     that URL. A null URL gives a null row.
 
     :param urls: an Arrow string array (``string``, ``large_string`` or ``string_view``):

@@ -21,6 +21,7 @@ _PROBLEM = "STRUCT(path VARCHAR, code VARCHAR, message VARCHAR)[]"
 NORMALIZED_SQL_TYPE: str = (
     "STRUCT(marketing MAP(VARCHAR, VARCHAR), "
     "click_ids STRUCT(param VARCHAR, platform VARCHAR, value VARCHAR)[], "
+    "channel STRUCT(channel VARCHAR, source VARCHAR, medium VARCHAR), "
     f"warnings {_PROBLEM})"
 )
 """:data:`~wegly_attribution.NORMALIZED_TYPE` as a DuckDB type."""

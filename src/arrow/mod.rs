@@ -5,8 +5,8 @@
 //! [`StructArray`] with one row per input row, equal to the library call on that row; a null
 //! row gives a null row. The Python package `wegly_attribution` (in `python/`) wraps them.
 //!
-//! - [`normalize_urls`]: [`Marketing::from_url`], its [`click_ids`](Marketing::click_ids) and
-//!   warnings, as the fields of [`normalized_fields`].
+//! - [`normalize_urls`]: [`Marketing::from_url`], its [`click_ids`](Marketing::click_ids),
+//!   [`channel`](Marketing::channel) and warnings, as the fields of [`normalized_fields`].
 //! - [`validate_deals`]: [`CreateDealRequest::from_json`], the request as the JSON the
 //!   command-line tool writes, errors and warnings, as the fields of [`validated_fields`].
 //!
@@ -127,8 +127,9 @@ impl From<ArrowError> for KernelError {
 /// The attribution of each URL of a string array: [`Marketing::from_url`] row by row.
 ///
 /// The result has the fields of [`normalized_fields`]: `marketing` (the normalized object, keys
-/// in ascending byte order), `click_ids` (as [`Marketing::click_ids`]) and `warnings`
-/// (`path`, `code`, `message`). A null URL gives a null row; an empty one an empty `marketing`.
+/// in ascending byte order), `click_ids` (as [`Marketing::click_ids`]), `channel` (as
+/// [`Marketing::channel`]: `channel`, `source`, `medium`) and `warnings` (`path`, `code`,
+/// `message`). A null URL gives a null row; an empty one an empty `marketing`.
 ///
 /// # Errors
 ///
@@ -238,6 +239,7 @@ struct NormalizedColumns {
     entries: usize,
     marketing: Offsets,
     click_ids: TextStructs<3>,
+    channel: [Text; 3],
     warnings: Problems,
 }
 
@@ -254,6 +256,7 @@ impl NormalizedColumns {
                 ["param", "platform", "value"],
                 rows,
             ),
+            channel: ["channel", "source", "medium"].map(|name| Text::new(name, rows)),
             warnings: problems("warnings", rows),
         }
     }
@@ -271,12 +274,20 @@ impl NormalizedColumns {
                 .push([&*id.param, id.platform.as_str(), &*id.value])?;
         }
         self.click_ids.close()?;
+        let channel = marketing.channel();
+        let [name, source, medium] = &mut self.channel;
+        name.push(channel.channel.as_str())?;
+        source.push_option(channel.source.as_deref())?;
+        medium.push_option(channel.medium.as_deref())?;
         push_warnings(&mut self.warnings, &normalized.warnings)
     }
 
     fn push_null(&mut self) -> Result<(), KernelError> {
         self.marketing.close(self.entries)?;
         self.click_ids.close()?;
+        for column in &mut self.channel {
+            column.push_option(None)?;
+        }
         self.warnings.close()
     }
 
@@ -293,9 +304,15 @@ impl NormalizedColumns {
             nulls.clone(),
             false,
         )?;
+        let channel = StructArray::try_new(
+            schema::channel_fields(),
+            self.channel.into_iter().map(Text::finish).collect(),
+            nulls.clone(),
+        )?;
         let columns: Vec<ArrayRef> = vec![
             Arc::new(marketing),
             self.click_ids.finish(nulls.clone())?,
+            Arc::new(channel),
             self.warnings.finish(nulls.clone())?,
         ];
         Ok(StructArray::try_new(normalized_fields(), columns, nulls)?)

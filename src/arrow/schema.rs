@@ -7,19 +7,21 @@ use arrow_schema::{DataType, Field, FieldRef, Fields};
 /// The fields of [`normalize_urls`](super::normalize_urls)'s result.
 ///
 /// `marketing: map<utf8, utf8>`, `click_ids: list<struct<param, platform, value>>`,
-/// `warnings: list<struct<path, code, message>>`; every string is `utf8`, every field nullable
-/// (a null input row gives nulls) except the map's keys.
+/// `channel: struct<channel, source, medium>`, `warnings: list<struct<path, code, message>>`;
+/// every string is `utf8`, every field nullable (a null input row gives nulls; `source` and
+/// `medium` are null when there is none) except the map's keys.
 ///
 /// ```
 /// use wegly_attribution::arrow::normalized_fields;
 /// let names: Vec<&str> = normalized_fields().iter().map(|f| f.name().as_str()).collect();
-/// assert_eq!(names, ["marketing", "click_ids", "warnings"]);
+/// assert_eq!(names, ["marketing", "click_ids", "channel", "warnings"]);
 /// ```
 #[must_use]
 pub fn normalized_fields() -> Fields {
     Fields::from(vec![
         Field::new("marketing", DataType::Map(entries_field(), false), true),
         Field::new("click_ids", list_of(click_id_fields()), true),
+        Field::new("channel", DataType::Struct(channel_fields()), true),
         Field::new("warnings", list_of(problem_fields()), true),
     ])
 }
@@ -89,6 +91,11 @@ fn list_of(fields: Fields) -> DataType {
 /// `param`, `platform`, `value`: a [`ClickId`](crate::ClickId).
 pub(super) fn click_id_fields() -> Fields {
     strings(&["param", "platform", "value"])
+}
+
+/// `channel`, `source`, `medium`: a [`ChannelAttribution`](crate::ChannelAttribution).
+pub(super) fn channel_fields() -> Fields {
+    strings(&["channel", "source", "medium"])
 }
 
 /// `path`, `code`, `message`: a [`Warning`](crate::Warning) or

@@ -94,7 +94,27 @@ fn rows_are_the_library_call() {
             })
             .collect();
         assert_eq!(items(&rows, "warnings", row), warnings, "row {row}: {url}");
+        let channel = expected.marketing.channel();
+        let expected_channel = [
+            Some(channel.channel.as_str()),
+            channel.source.as_deref(),
+            channel.medium.as_deref(),
+        ];
+        assert_eq!(
+            channel_row(&rows, row),
+            expected_channel,
+            "row {row}: {url}"
+        );
     }
+}
+
+fn channel_row(rows: &StructArray, row: usize) -> [Option<&str>; 3] {
+    let channel = rows.column_by_name("channel").unwrap().as_struct();
+    let text = |i: usize| {
+        let column = channel.column(i).as_string::<i32>();
+        column.is_valid(row).then(|| column.value(row))
+    };
+    [text(0), text(1), text(2)]
 }
 
 #[test]

@@ -1,20 +1,22 @@
 //! Building a create-deal request in Rust.
 
+use std::borrow::Cow;
+
 use jiff::Timestamp;
-use serde::Serialize;
-use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use super::date;
+use super::draft::{Draft, Field, MarketingValue, NoteDraft, PersonDraft};
 use super::enums::{QualityRating, Temperature, Visibility};
 use super::money::Money;
 use super::request::{
     CreateDealRequest, CustomField, Follower, NewPerson, Note, Organization, Validated,
 };
-use crate::{LeadSource, Normalizer, Rejected};
+use crate::{LeadSource, Marketing, Normalizer, Rejected};
 
-/// Builds a [`CreateDealRequest`] from Rust values, then validates it exactly as
-/// [`CreateDealRequest::from_json`] does (same rules, same errors and paths, marketing
-/// normalized).
+/// Builds a [`CreateDealRequest`] from typed Rust values, then validates it with the rules
+/// [`CreateDealRequest::from_json`] applies (same errors and paths, marketing normalized), with
+/// no JSON in between.
 ///
 /// ```
 /// use wegly_attribution::{CreateDealRequest, Money, NewPerson, Temperature};
@@ -26,16 +28,14 @@ use crate::{LeadSource, Normalizer, Rejected};
 ///     .person(NewPerson::new("Roberto Martins"))
 ///     .marketing_field("url_conversion", "https://x.com.br/?utm_source=linkedin")
 ///     .build()?;
-/// let marketing = valid.request.marketing.as_ref().unwrap();
+/// let marketing = valid.request.marketing().unwrap();
 /// assert_eq!(marketing.get("wegly_source"), Some("linkedin"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct CreateDealBuilder {
-    members: Map<String, Value>,
-    value: Option<Money>,
-    marketing: Map<String, Value>,
+    draft: Draft<'static>,
 }
 
 impl CreateDealRequest {
@@ -44,39 +44,87 @@ impl CreateDealRequest {
     /// ```
     /// use wegly_attribution::CreateDealRequest;
     /// let valid = CreateDealRequest::builder(" Implantação CRM ").build()?;
-    /// assert_eq!(valid.request.title, "Implantação CRM");
+    /// assert_eq!(valid.request.title(), "Implantação CRM");
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
     pub fn builder(title: impl Into<String>) -> CreateDealBuilder {
-        let mut members = Map::new();
-        members.insert("title".to_owned(), Value::String(title.into()));
         CreateDealBuilder {
-            members,
-            value: None,
-            marketing: Map::new(),
+            draft: Draft {
+                title: Field::Value(Cow::Owned(title.into())),
+                ..Draft::default()
+            },
         }
+    }
+
+    /// A builder holding this request, to change it: the way to edit a request, which is only
+    /// ever valid (SPEC 3.1).
+    ///
+    /// ```
+    /// use wegly_attribution::{CreateDealRequest, Temperature};
+    /// let valid = CreateDealRequest::from_json(br#"{"title": "T", "tags": ["crm"]}"#)?;
+    /// let warmer = valid.request.to_builder().temperature(Temperature::Hot).build()?;
+    /// assert_eq!(warmer.request.tags(), ["crm"]);
+    /// assert_eq!(warmer.request.temperature(), Some(Temperature::Hot));
+    /// # Ok::<(), wegly_attribution::Rejected>(())
+    /// ```
+    pub fn to_builder(&self) -> CreateDealBuilder {
+        let mut builder = CreateDealRequest::builder(self.title.clone());
+        let draft = &mut builder.draft;
+        draft.stage_id = Field::from_option(self.stage_id);
+        draft.responsible_id = Field::from_option(self.responsible_id);
+        draft.quality_rating = Field::from_option(self.quality_rating);
+        draft.quality_reason = Field::from_option(self.quality_reason.clone().map(Cow::Owned));
+        draft.value = Field::from_option(self.value);
+        draft.expected_close_date = Field::from_option(self.expected_close_date);
+        draft.visibility = Field::from_option(self.visibility);
+        draft.temperature = Field::from_option(self.temperature);
+        draft.primary_person_id = Field::from_option(self.primary_person_id);
+        for tag in &self.tags {
+            builder = builder.tag(tag.clone());
+        }
+        for id in &self.persons_id {
+            builder = builder.person_id(*id);
+        }
+        if let Some(person) = &self.person {
+            builder = builder.person(person.clone());
+        }
+        if let Some(organization) = &self.organization {
+            builder = builder.organization(organization.clone());
+        }
+        for field in &self.custom_fields {
+            builder = builder.custom_field(field.clone());
+        }
+        if let Some(marketing) = &self.marketing {
+            builder = builder.marketing(marketing);
+        }
+        if let Some(source) = &self.lead_source {
+            builder = builder.lead_source(source.clone());
+        }
+        for follower in &self.followers {
+            builder = builder.follower(*follower);
+        }
+        if let Some(note) = &self.note {
+            builder = builder.note(note.clone());
+        }
+        builder
     }
 }
 
 impl CreateDealBuilder {
-    fn set(mut self, key: &str, value: impl Serialize) -> Self {
-        // Serializing these plain types to a `Value` cannot fail: they have string keys and
-        // no custom serialization that errors.
-        let value = serde_json::to_value(value).unwrap_or(Value::Null);
-        self.members.insert(key.to_owned(), value);
+    fn set(mut self, change: impl FnOnce(&mut Draft<'static>)) -> Self {
+        change(&mut self.draft);
         self
     }
 
-    fn push(mut self, key: &str, item: impl Serialize) -> Self {
-        let item = serde_json::to_value(item).unwrap_or(Value::Null);
-        match self.members.get_mut(key) {
-            Some(Value::Array(items)) => items.push(item),
-            _ => {
-                self.members
-                    .insert(key.to_owned(), Value::Array(vec![item]));
-            }
-        }
-        self
+    /// Sets the title.
+    ///
+    /// ```
+    /// use wegly_attribution::{CreateDealRequest, ErrorCode};
+    /// let rejected = CreateDealRequest::builder("T").title("x".repeat(151)).build().unwrap_err();
+    /// assert_eq!((rejected.errors[0].path.as_str(), rejected.errors[0].code), ("/title", ErrorCode::TooLong));
+    /// ```
+    pub fn title(self, title: impl Into<String>) -> Self {
+        self.set(|d| d.title = Field::Value(Cow::Owned(title.into())))
     }
 
     /// Sets `stage_id`.
@@ -85,11 +133,11 @@ impl CreateDealBuilder {
     /// use wegly_attribution::CreateDealRequest;
     /// let stage: uuid::Uuid = "5f0c6c2e-8a1d-4b7e-9c3a-2d4e6f8a0b1c".parse()?;
     /// let valid = CreateDealRequest::builder("Implantação CRM").stage_id(stage).build()?;
-    /// assert_eq!(valid.request.stage_id, Some(stage));
+    /// assert_eq!(valid.request.stage_id(), Some(stage));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn stage_id(self, id: Uuid) -> Self {
-        self.set("stage_id", id)
+        self.set(|d| d.stage_id = Field::Value(id))
     }
 
     /// Sets `responsible_id`.
@@ -98,11 +146,11 @@ impl CreateDealBuilder {
     /// use wegly_attribution::CreateDealRequest;
     /// let owner: uuid::Uuid = "9b2e4d6f-1a3c-4e5f-8a7b-0c1d2e3f4a5b".parse()?;
     /// let valid = CreateDealRequest::builder("Implantação CRM").responsible_id(owner).build()?;
-    /// assert_eq!(valid.request.responsible_id, Some(owner));
+    /// assert_eq!(valid.request.responsible_id(), Some(owner));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn responsible_id(self, id: Uuid) -> Self {
-        self.set("responsible_id", id)
+        self.set(|d| d.responsible_id = Field::Value(id))
     }
 
     /// Sets `quality_rating`.
@@ -110,11 +158,11 @@ impl CreateDealBuilder {
     /// ```
     /// use wegly_attribution::{CreateDealRequest, QualityRating};
     /// let valid = CreateDealRequest::builder("Implantação CRM").quality_rating(QualityRating::Four).build()?;
-    /// assert_eq!(valid.request.quality_rating, Some(QualityRating::Four));
+    /// assert_eq!(valid.request.quality_rating(), Some(QualityRating::Four));
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
     pub fn quality_rating(self, rating: QualityRating) -> Self {
-        self.set("quality_rating", rating)
+        self.set(|d| d.quality_rating = Field::Value(rating))
     }
 
     /// Sets `quality_reason`.
@@ -122,11 +170,11 @@ impl CreateDealBuilder {
     /// ```
     /// use wegly_attribution::CreateDealRequest;
     /// let valid = CreateDealRequest::builder("Implantação CRM").quality_reason(" Orçamento aprovado ").build()?;
-    /// assert_eq!(valid.request.quality_reason.as_deref(), Some("Orçamento aprovado"));
+    /// assert_eq!(valid.request.quality_reason(), Some("Orçamento aprovado"));
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
     pub fn quality_reason(self, reason: impl Into<String>) -> Self {
-        self.set("quality_reason", reason.into())
+        self.set(|d| d.quality_reason = Field::Value(Cow::Owned(reason.into())))
     }
 
     /// Sets `value`.
@@ -134,11 +182,11 @@ impl CreateDealBuilder {
     /// ```
     /// use wegly_attribution::{CreateDealRequest, Money};
     /// let valid = CreateDealRequest::builder("Implantação CRM").value("1500.50".parse::<Money>()?).build()?;
-    /// assert_eq!(valid.request.value.map(Money::cents), Some(150_050));
+    /// assert_eq!(valid.request.value().map(Money::cents), Some(150_050));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn value(mut self, value: Money) -> Self {
-        self.value = Some(value);
+        self.draft.value = Field::Value(value);
         self
     }
 
@@ -148,11 +196,15 @@ impl CreateDealBuilder {
     /// use wegly_attribution::CreateDealRequest;
     /// let close: jiff::Timestamp = "2024-03-15T18:00:00Z".parse()?;
     /// let valid = CreateDealRequest::builder("Implantação CRM").expected_close_date(close).build()?;
-    /// assert_eq!(valid.request.expected_close_date, Some(close));
+    /// assert_eq!(valid.request.expected_close_date().map(|d| d.to_string()).as_deref(), Some("2024-03-15T18:00:00"));
+    ///
+    /// // A typed value out of the API's range is reported as in JSON.
+    /// let rejected = CreateDealRequest::builder("T").expected_close_date(jiff::Timestamp::MIN).build().unwrap_err();
+    /// assert_eq!(rejected.errors[0].code.as_str(), "out_of_range");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn expected_close_date(self, at: Timestamp) -> Self {
-        self.set("expected_close_date", at.to_string())
+        self.set(|d| d.expected_close_date = Field::Value(date::from_timestamp(at)))
     }
 
     /// Sets `visibility`.
@@ -160,11 +212,11 @@ impl CreateDealBuilder {
     /// ```
     /// use wegly_attribution::{CreateDealRequest, Visibility};
     /// let valid = CreateDealRequest::builder("Implantação CRM").visibility(Visibility::Team).build()?;
-    /// assert_eq!(valid.request.visibility, Some(Visibility::Team));
+    /// assert_eq!(valid.request.visibility(), Some(Visibility::Team));
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
     pub fn visibility(self, visibility: Visibility) -> Self {
-        self.set("visibility", visibility)
+        self.set(|d| d.visibility = Field::Value(visibility))
     }
 
     /// Sets `temperature`.
@@ -172,11 +224,11 @@ impl CreateDealBuilder {
     /// ```
     /// use wegly_attribution::{CreateDealRequest, Temperature};
     /// let valid = CreateDealRequest::builder("Implantação CRM").temperature(Temperature::Hot).build()?;
-    /// assert_eq!(valid.request.temperature, Some(Temperature::Hot));
+    /// assert_eq!(valid.request.temperature(), Some(Temperature::Hot));
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
     pub fn temperature(self, temperature: Temperature) -> Self {
-        self.set("temperature", temperature)
+        self.set(|d| d.temperature = Field::Value(temperature))
     }
 
     /// Adds a tag ID.
@@ -184,12 +236,12 @@ impl CreateDealBuilder {
     /// ```
     /// use wegly_attribution::{CreateDealRequest, WarningCode};
     /// let valid = CreateDealRequest::builder("Implantação CRM").tag("enterprise").tag("crm").tag("enterprise").build()?;
-    /// assert_eq!(valid.request.tags, ["enterprise", "crm"]);
+    /// assert_eq!(valid.request.tags(), ["enterprise", "crm"]);
     /// assert_eq!(valid.warnings[0].code, WarningCode::DuplicateTag);
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
     pub fn tag(self, tag: impl Into<String>) -> Self {
-        self.push("tags", tag.into())
+        self.set(|d| d.tags.push_with(|i| (i, Cow::Owned(tag.into()))))
     }
 
     /// Associates an existing person (`persons_id`).
@@ -198,11 +250,11 @@ impl CreateDealBuilder {
     /// use wegly_attribution::CreateDealRequest;
     /// let person: uuid::Uuid = "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f".parse()?;
     /// let valid = CreateDealRequest::builder("Implantação CRM").person_id(person).build()?;
-    /// assert_eq!(valid.request.persons_id, [person]);
+    /// assert_eq!(valid.request.persons_id(), [person]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn person_id(self, id: Uuid) -> Self {
-        self.push("persons_id", serde_json::json!({ "id": id }))
+        self.set(|d| d.persons_id.push_with(|_| id))
     }
 
     /// Sets the person to create.
@@ -210,11 +262,23 @@ impl CreateDealBuilder {
     /// ```
     /// use wegly_attribution::{CreateDealRequest, NewPerson};
     /// let valid = CreateDealRequest::builder("Implantação CRM").person(NewPerson::new("Roberto Martins")).build()?;
-    /// assert_eq!(valid.request.person.map(|p| p.name).as_deref(), Some("Roberto Martins"));
+    /// assert_eq!(valid.request.person().map(|p| p.name.as_str()), Some("Roberto Martins"));
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
     pub fn person(self, person: NewPerson) -> Self {
-        self.set("person", person)
+        let contacts = person
+            .contacts
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| (i, Field::Value(c.kind), Field::Value(Cow::Owned(c.value))))
+            .collect();
+        let person = PersonDraft {
+            name: Field::Value(Cow::Owned(person.name)),
+            contacts,
+            avoid_duplicate: person.avoid_duplicate,
+            duplicate_check_types: person.duplicate_check_types,
+        };
+        self.set(|d| d.person = Field::Value(person))
     }
 
     /// Sets `primary_person_id`.
@@ -223,11 +287,11 @@ impl CreateDealBuilder {
     /// use wegly_attribution::CreateDealRequest;
     /// let person: uuid::Uuid = "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f".parse()?;
     /// let valid = CreateDealRequest::builder("Implantação CRM").person_id(person).primary_person_id(person).build()?;
-    /// assert_eq!(valid.request.primary_person_id, Some(person));
+    /// assert_eq!(valid.request.primary_person_id(), Some(person));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn primary_person_id(self, id: Uuid) -> Self {
-        self.set("primary_person_id", id)
+        self.set(|d| d.primary_person_id = Field::Value(id))
     }
 
     /// Sets the organization (`organization_id` or `organization`), replacing any other.
@@ -239,33 +303,32 @@ impl CreateDealBuilder {
     ///     .organization(Organization::Existing(uuid::Uuid::nil()))
     ///     .organization(named.clone())
     ///     .build()?;
-    /// assert_eq!(valid.request.organization, Some(named));
+    /// assert_eq!(valid.request.organization(), Some(&named));
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
     pub fn organization(mut self, organization: Organization) -> Self {
-        self.members.remove("organization_id");
-        self.members.remove("organization");
-        match organization {
-            Organization::Existing(id) => self.set("organization_id", id),
+        let (id, named) = match organization {
+            Organization::Existing(id) => (Field::Value(id), Field::Absent),
             Organization::Named(name) => {
-                self.set("organization", serde_json::json!({ "name": name }))
+                (Field::Absent, Field::Value(Field::Value(Cow::Owned(name))))
             }
-        }
+        };
+        self.draft.organization_id = id;
+        self.draft.organization = named;
+        self
     }
 
     /// Adds a custom field answer.
     ///
     /// ```
     /// use wegly_attribution::{CreateDealRequest, CustomField};
-    /// let mut answer = serde_json::Map::new();
-    /// answer.insert("value".into(), "Sim".into());
-    /// let field = CustomField::new("7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a".parse()?, answer);
+    /// let field = CustomField::new("7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a".parse()?).member("value", "Sim");
     /// let valid = CreateDealRequest::builder("Implantação CRM").custom_field(field.clone()).build()?;
-    /// assert_eq!(valid.request.custom_fields, [field]);
+    /// assert_eq!(valid.request.custom_fields(), [field]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn custom_field(self, field: CustomField) -> Self {
-        self.push("custom_fields", field)
+        self.set(|d| d.custom_fields.push_with(|_| field))
     }
 
     /// Sets one marketing member (any key: non-tracking keys are dropped with a warning, as in
@@ -274,14 +337,40 @@ impl CreateDealBuilder {
     /// ```
     /// use wegly_attribution::{CreateDealRequest, WarningCode};
     /// let valid = CreateDealRequest::builder("Implantação CRM").marketing_field("utm_source", "google").marketing_field("referrer", "home").build()?;
-    /// let marketing = valid.request.marketing.as_ref().ok_or("no marketing")?;
+    /// let marketing = valid.request.marketing().ok_or("no marketing")?;
     /// assert_eq!(marketing.get("wegly_source"), Some("google"));
     /// assert_eq!(valid.warnings[0].code, WarningCode::IgnoredField);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn marketing_field(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.marketing
-            .insert(key.into(), Value::String(value.into()));
+        let key = key.into();
+        let value = MarketingValue::Str(Cow::Owned(value.into()));
+        let mut members = std::mem::take(&mut self.draft.marketing)
+            .value()
+            .unwrap_or_default();
+        match members.iter_mut().find(|(k, _)| *k == key) {
+            Some(member) => member.1 = value,
+            None => members.push((Cow::Owned(key), value)),
+        }
+        self.draft.marketing = Field::Value(members);
+        self
+    }
+
+    /// Sets every member of a normalized `marketing` object (as [`marketing_field`] each).
+    ///
+    /// [`marketing_field`]: Self::marketing_field
+    ///
+    /// ```
+    /// use wegly_attribution::{CreateDealRequest, Marketing};
+    /// let n = Marketing::from_url("https://x.com.br/lp?utm_source=google");
+    /// let valid = CreateDealRequest::builder("T").marketing(&n.marketing).build()?;
+    /// assert_eq!(valid.request.marketing(), Some(&n.marketing));
+    /// # Ok::<(), wegly_attribution::Rejected>(())
+    /// ```
+    pub fn marketing(mut self, marketing: &Marketing) -> Self {
+        for (key, value) in marketing.iter() {
+            self = self.marketing_field(key, value);
+        }
         self
     }
 
@@ -290,16 +379,19 @@ impl CreateDealBuilder {
     /// ```
     /// use wegly_attribution::{CreateDealRequest, LeadSource};
     /// let valid = CreateDealRequest::builder("Implantação CRM").lead_source(LeadSource::Named("Indicação".into())).build()?;
-    /// assert_eq!(valid.request.lead_source, Some(LeadSource::Named("Indicação".into())));
+    /// assert_eq!(valid.request.lead_source(), Some(&LeadSource::Named("Indicação".into())));
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
     pub fn lead_source(mut self, source: LeadSource) -> Self {
-        self.members.remove("crm_lead_source_id");
-        self.members.remove("lead_source");
-        match source {
-            LeadSource::Existing(id) => self.set("crm_lead_source_id", id),
-            LeadSource::Named(name) => self.set("lead_source", serde_json::json!({ "name": name })),
-        }
+        let (id, named) = match source {
+            LeadSource::Existing(id) => (Field::Value(id), Field::Absent),
+            LeadSource::Named(name) => {
+                (Field::Absent, Field::Value(Field::Value(Cow::Owned(name))))
+            }
+        };
+        self.draft.crm_lead_source_id = id;
+        self.draft.lead_source = named;
+        self
     }
 
     /// Adds a follower.
@@ -308,12 +400,12 @@ impl CreateDealBuilder {
     /// use wegly_attribution::{CreateDealRequest, Follower, WarningCode};
     /// let follower = Follower { user_id: "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d".parse()?, role_id: uuid::Uuid::nil() };
     /// let valid = CreateDealRequest::builder("Implantação CRM").follower(follower).follower(follower).build()?;
-    /// assert_eq!(valid.request.followers, [follower]);
+    /// assert_eq!(valid.request.followers(), [follower]);
     /// assert_eq!(valid.warnings[0].code, WarningCode::DuplicateFollower);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn follower(self, follower: Follower) -> Self {
-        self.push("followers", follower)
+        self.set(|d| d.followers.push_with(|i| (i, follower)))
     }
 
     /// Sets the note.
@@ -322,11 +414,15 @@ impl CreateDealBuilder {
     /// use wegly_attribution::{CreateDealRequest, Note};
     /// let note = Note { content: "Cliente pediu proposta até sexta".into(), is_pinned: true };
     /// let valid = CreateDealRequest::builder("Implantação CRM").note(note.clone()).build()?;
-    /// assert_eq!(valid.request.note, Some(note));
+    /// assert_eq!(valid.request.note(), Some(&note));
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
     pub fn note(self, note: Note) -> Self {
-        self.set("note", note)
+        let note = NoteDraft {
+            content: Field::Value(Cow::Owned(note.content)),
+            is_pinned: note.is_pinned,
+        };
+        self.set(|d| d.note = Field::Value(note))
     }
 
     /// Validates with the default [`Normalizer`].
@@ -338,7 +434,7 @@ impl CreateDealBuilder {
     /// ```
     /// use wegly_attribution::{CreateDealRequest, ErrorCode};
     /// let valid = CreateDealRequest::builder("Implantação CRM").build()?;
-    /// assert_eq!(valid.request.title, "Implantação CRM");
+    /// assert_eq!(valid.request.title(), "Implantação CRM");
     /// let rejected = CreateDealRequest::builder("  ").build().unwrap_err();
     /// assert_eq!((rejected.errors[0].path.as_str(), rejected.errors[0].code), ("/title", ErrorCode::Required));
     /// # Ok::<(), wegly_attribution::Rejected>(())
@@ -359,23 +455,16 @@ impl CreateDealBuilder {
     ///     .marketing_field("utm_source", "newsletter")
     ///     .marketing_field("utm_medium", "email")
     ///     .build_with(&Normalizer::new().max_value_chars(5))?;
-    /// let marketing = valid.request.marketing.as_ref().ok_or("no marketing")?;
+    /// let marketing = valid.request.marketing().ok_or("no marketing")?;
     /// assert_eq!((marketing.get("utm_source"), marketing.get("utm_medium")), (None, Some("email")));
     /// assert_eq!(valid.warnings[0].code, WarningCode::ValueTooLong);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn build_with(mut self, normalizer: &Normalizer<'_>) -> Result<Validated, Rejected> {
-        if let Some(value) = self.value {
-            // Exact: `Money` serializes to a number that reads back to the same cents.
-            self = self.set("value", value);
-        }
-        if !self.marketing.is_empty() {
-            let marketing = std::mem::take(&mut self.marketing);
-            self.members
-                .insert("marketing".to_owned(), Value::Object(marketing));
-        }
-        // The same bytes-to-request path as JSON input, so the rules cannot drift apart.
-        let bytes = serde_json::to_vec(&self.members).unwrap_or_default();
-        normalizer.create_deal(&bytes)
+    pub fn build_with(self, normalizer: &Normalizer) -> Result<Validated, Rejected> {
+        let mut d = normalizer.diagnostics();
+        let request = self
+            .draft
+            .finish(normalizer, normalizer.catalog_ref(), &mut d);
+        super::validate::conclude(request, d)
     }
 }

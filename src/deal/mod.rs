@@ -1,9 +1,12 @@
 //! The create-deal request, the API's responses and deal references (SPEC 3, 4.1, 4.2).
 
 mod builder;
-mod document;
+mod date;
+mod draft;
 mod enums;
+mod json;
 mod money;
+mod read;
 mod reference;
 mod request;
 mod response;

@@ -5,9 +5,9 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use super::extract::tracking_params;
+use super::extract::{TrackingParam, tracking_params};
 use super::keys::Platform;
-use super::model::Marketing;
+use super::model::{Click, Marketing, Redact, Span};
 
 /// A click id found in the marketing data, with its ad platform.
 ///
@@ -15,18 +15,19 @@ use super::model::Marketing;
 ///
 /// ```
 /// use wegly_attribution::Marketing;
-/// let ids = Marketing::from_url("https://x.com.br/lp?gclid=AbC").marketing.click_ids();
+/// let n = Marketing::from_url("https://x.com.br/lp?gclid=AbC");
+/// let ids = n.marketing.click_ids();
 /// assert_eq!(serde_json::to_string(&ids)?, r#"[{"param":"gclid","platform":"google","value":"AbC"}]"#);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ClickId {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct ClickId<'a> {
     /// The parameter name (`gclid`, `msclkid`, …), lowercase.
-    pub param: String,
+    pub param: &'static str,
     /// The ad platform the parameter belongs to.
     pub platform: Platform,
     /// The click id itself, case kept.
-    pub value: String,
+    pub value: &'a str,
 }
 
 /// What replaces a click id's value in [`redact_click_ids`].
@@ -41,48 +42,43 @@ impl Marketing {
     /// The click ids of the conversion, in URL order, one per parameter.
     ///
     /// `gclid` and `fbclid` are read from the normalized fields (so an explicit value wins);
-    /// the other click ids are not sent to the API and are read from `url_conversion`, first
-    /// occurrence winning.
+    /// the other click ids are not sent to the API and are those of `url_conversion`, first
+    /// occurrence winning. They were noted while the URL was read: this reads it no more.
     ///
     /// ```
     /// use wegly_attribution::{Marketing, Platform};
     /// let n = Marketing::from_url("https://x.com.br/?msclkid=M1&gclid=G1&msclkid=M2");
     /// let ids = n.marketing.click_ids();
     /// assert_eq!(ids.len(), 2);
-    /// assert_eq!((ids[0].param.as_str(), ids[0].platform), ("msclkid", Platform::Microsoft));
+    /// assert_eq!((ids[0].param, ids[0].platform), ("msclkid", Platform::Microsoft));
     /// assert_eq!(ids[1].value, "G1");
     /// ```
     #[must_use]
-    pub fn click_ids(&self) -> Vec<ClickId> {
-        let mut ids: Vec<ClickId> = Vec::new();
-        if let Some(url) = self.url_conversion() {
-            for param in tracking_params(url) {
-                let Some(platform) = param.platform() else {
-                    continue;
-                };
-                if ids.iter().any(|id| id.param == param.key()) {
-                    continue;
-                }
-                let value = match self.get(param.key()) {
-                    Some(normalized) => normalized.to_owned(),
-                    None if param.is_tracking_key() => continue,
-                    None => param.value().to_owned(),
-                };
-                ids.push(ClickId {
-                    param: param.key().to_owned(),
-                    platform,
-                    value,
-                });
-            }
+    pub fn click_ids(&self) -> Vec<ClickId<'_>> {
+        let mut ids: Vec<ClickId<'_>> = Vec::with_capacity(self.clicks.len());
+        for click in &self.clicks {
+            let value = match click.value {
+                Some(span) => self.value_text(span),
+                // `gclid` / `fbclid`: the normalized field, absent when the value was dropped.
+                None => match self.get(click.param) {
+                    Some(value) => value,
+                    None => continue,
+                },
+            };
+            ids.push(ClickId {
+                param: click.param,
+                platform: click.platform,
+                value,
+            });
         }
         for (param, platform) in [("gclid", Platform::Google), ("fbclid", Platform::Meta)] {
             if let Some(value) = self.get(param)
-                && !ids.iter().any(|id| id.param == param)
+                && !self.clicks.iter().any(|click| click.param == param)
             {
                 ids.push(ClickId {
-                    param: param.to_owned(),
+                    param,
                     platform,
-                    value: value.to_owned(),
+                    value,
                 });
             }
         }
@@ -90,6 +86,7 @@ impl Marketing {
     }
 
     /// `url_conversion` with its click-id values replaced by [`REDACTED`], for logs.
+    /// Borrows when there is nothing to redact.
     ///
     /// ```
     /// use wegly_attribution::Marketing;
@@ -98,8 +95,106 @@ impl Marketing {
     /// ```
     #[must_use]
     pub fn redacted_url(&self) -> Option<Cow<'_, str>> {
-        self.url_conversion().map(redact_click_ids)
+        let url = self.url_conversion()?;
+        Some(match &self.redact {
+            Redact::Nothing => Cow::Borrowed(url),
+            Redact::Ranges(ranges) => Cow::Owned(replace_ranges(
+                url,
+                ranges
+                    .iter()
+                    .map(|&(start, end)| start as usize..end as usize),
+            )),
+            Redact::Rescan => redact_click_ids(url),
+        })
     }
+
+    /// Notes a click id of `url_conversion` (copied into the arena at `at`): the first
+    /// occurrence of each parameter for [`Marketing::click_ids`], every one for redaction.
+    pub(super) fn note_click(&mut self, param: &TrackingParam<'_>, at: Span, url: &str) {
+        let Some(platform) = param.platform() else {
+            return;
+        };
+        match &mut self.redact {
+            Redact::Rescan => {}
+            Redact::Nothing => {
+                self.redact = Redact::Ranges(Vec::new());
+                self.note_range(param);
+            }
+            Redact::Ranges(_) => self.note_range(param),
+        }
+        let Some(name) = known_click_param(param.key()) else {
+            return;
+        };
+        if self.clicks.iter().any(|click| click.param == name) {
+            return;
+        }
+        let value = if param.is_tracking_key() {
+            None
+        } else {
+            let value = param.value();
+            match Marketing::span_within(at, url, value) {
+                Some(span) => Some(span),
+                None => self.push_text(value),
+            }
+        };
+        self.clicks.push(Click {
+            param: name,
+            platform,
+            value,
+        });
+    }
+
+    fn note_range(&mut self, param: &TrackingParam<'_>) {
+        let range = param.raw_value();
+        if let (Redact::Ranges(ranges), Ok(start), Ok(end)) = (
+            &mut self.redact,
+            u32::try_from(range.start),
+            u32::try_from(range.end),
+        ) {
+            ranges.push((start, end));
+        }
+    }
+
+    /// A URL percent-encoded twice keeps its parameters in text that is not kept.
+    pub(super) fn note_double_encoded(&mut self) {
+        self.redact = Redact::Rescan;
+    }
+
+    /// Notes the click ids of `url_conversion`, at `at` in the arena: for an object read as it
+    /// is (`Deserialize`), which no normalizer scanned.
+    pub(super) fn record_clicks(&mut self, at: Span) {
+        let url = self.value_text(at).to_owned();
+        let params = tracking_params(&url);
+        if params.double_encoded() {
+            self.note_double_encoded();
+        }
+        for param in params {
+            self.note_click(&param, at, &url);
+        }
+    }
+}
+
+/// The `'static` name of a click-id parameter.
+fn known_click_param(key: &str) -> Option<&'static str> {
+    Platform::CLICK_PARAMS
+        .iter()
+        .map(|(param, _)| *param)
+        .find(|param| *param == key)
+}
+
+/// `text` with each range (in order, not overlapping) replaced by [`REDACTED`].
+fn replace_ranges(text: &str, ranges: impl Iterator<Item = Range<usize>>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    // OK to slice with `get`: the ranges come from the scanner, in order, next to ASCII
+    // separators; a range that did not fit would be skipped, not panic.
+    for range in ranges {
+        out.push_str(text.get(copied..range.start).unwrap_or_default());
+        out.push_str(REDACTED);
+        copied = range.end;
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    out
 }
 
 /// Replaces the value of every click-id parameter of `url` (query and fragment) with
@@ -122,15 +217,5 @@ pub fn redact_click_ids(url: &str) -> Cow<'_, str> {
     if ranges.is_empty() {
         return Cow::Borrowed(url);
     }
-    let source = params.source();
-    let mut out = String::with_capacity(source.len());
-    let mut copied = 0;
-    // OK to slice: the ranges come from the iterator, in order, next to ASCII separators.
-    for range in ranges {
-        out.push_str(source.get(copied..range.start).unwrap_or_default());
-        out.push_str(REDACTED);
-        copied = range.end;
-    }
-    out.push_str(source.get(copied..).unwrap_or_default());
-    Cow::Owned(out)
+    Cow::Owned(replace_ranges(params.source(), ranges.into_iter()))
 }

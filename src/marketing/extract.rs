@@ -195,11 +195,6 @@ impl<'a> TrackingParam<'a> {
         self.value
     }
 
-    /// Takes the canonical key and the decoded value.
-    pub(crate) fn into_key_value(self) -> (Cow<'a, str>, Cow<'a, str>) {
-        (self.key.key, self.value)
-    }
-
     /// Whether the name is a tracking key, so that it may fill the `marketing` object.
     /// Click ids other than `gclid` and `fbclid` are reported but not sent (SPEC 2.5).
     ///

@@ -40,6 +40,31 @@ pub enum Platform {
 }
 
 impl Platform {
+    /// Every click-id parameter and its platform, in the order of SPEC 2.5.
+    ///
+    /// ```
+    /// use wegly_attribution::Platform;
+    /// for (param, platform) in Platform::CLICK_PARAMS {
+    ///     assert_eq!(Platform::for_click_id(param), Some(*platform));
+    /// }
+    /// ```
+    pub const CLICK_PARAMS: &'static [(&'static str, Platform)] = &[
+        ("gclid", Platform::Google),
+        ("gbraid", Platform::Google),
+        ("wbraid", Platform::Google),
+        ("dclid", Platform::Google),
+        ("gclsrc", Platform::Google),
+        ("fbclid", Platform::Meta),
+        ("msclkid", Platform::Microsoft),
+        ("ttclid", Platform::TikTok),
+        ("li_fat_id", Platform::LinkedIn),
+        ("twclid", Platform::X),
+        ("rdt_cid", Platform::Reddit),
+        ("epik", Platform::Pinterest),
+        ("sccid", Platform::Snapchat),
+        ("igshid", Platform::Instagram),
+    ];
+
     /// The lowercase name used in output.
     ///
     /// ```
@@ -333,26 +358,53 @@ mod tests {
     }
 
     #[test]
-    fn every_platform_has_a_click_id() {
-        let platforms = [
-            Platform::Google,
-            Platform::Meta,
-            Platform::Microsoft,
-            Platform::TikTok,
-            Platform::LinkedIn,
-            Platform::X,
-            Platform::Reddit,
-            Platform::Pinterest,
-            Platform::Snapchat,
-            Platform::Instagram,
-        ];
-        for platform in platforms {
+    fn click_params_and_fixed_names_agree() {
+        let fixed: Vec<(&str, Platform)> = FIXED
+            .iter()
+            .flat_map(|t| t.iter())
+            .filter_map(|&(name, _, platform)| Some((name, platform?)))
+            .collect();
+        for pair in Platform::CLICK_PARAMS {
+            assert!(fixed.contains(pair), "{pair:?} has no fixed name");
+        }
+        for pair in &fixed {
             assert!(
-                FIXED
-                    .iter()
-                    .flat_map(|t| t.iter())
-                    .any(|(_, _, p)| *p == Some(platform)),
-                "{platform}"
+                Platform::CLICK_PARAMS.contains(pair),
+                "{pair:?} missing from CLICK_PARAMS"
+            );
+        }
+    }
+
+    /// The number of arms of [`a_click_param_of`]: a new platform must be added to both.
+    const PLATFORMS: usize = 10;
+
+    /// One click id per platform. The `match` is exhaustive, so a new platform does not compile
+    /// until it is named here, and then must be in `CLICK_PARAMS`.
+    fn a_click_param_of(platform: Platform) -> &'static str {
+        match platform {
+            Platform::Google => "gclid",
+            Platform::Meta => "fbclid",
+            Platform::Microsoft => "msclkid",
+            Platform::TikTok => "ttclid",
+            Platform::LinkedIn => "li_fat_id",
+            Platform::X => "twclid",
+            Platform::Reddit => "rdt_cid",
+            Platform::Pinterest => "epik",
+            Platform::Snapchat => "sccid",
+            Platform::Instagram => "igshid",
+        }
+    }
+
+    #[test]
+    fn every_platform_has_a_click_id() {
+        let mut platforms: Vec<Platform> = Platform::CLICK_PARAMS.iter().map(|(_, p)| *p).collect();
+        platforms.dedup();
+        assert_eq!(platforms.len(), PLATFORMS);
+        for &(_, platform) in Platform::CLICK_PARAMS {
+            let param = a_click_param_of(platform);
+            assert!(
+                Platform::CLICK_PARAMS.contains(&(param, platform)),
+                "{platform}: {param}"
             );
             assert_eq!(platform.as_str(), platform.as_str().to_lowercase());
         }

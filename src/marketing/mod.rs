@@ -1,7 +1,8 @@
 //! Marketing normalization (SPEC 2): tracking keys, the five rules, real-world URL repairs and
-//! the attribution view.
+//! the attribution and channel views.
 
 mod attribution;
+mod channel;
 mod extract;
 mod keys;
 mod model;
@@ -10,6 +11,7 @@ mod normalize;
 mod tests;
 
 pub use attribution::{ClickId, REDACTED, redact_click_ids};
+pub use channel::{Channel, ChannelAttribution, ChannelRules};
 pub(crate) use extract::is_trimmed;
 pub use extract::{Location, Repairs, TrackingParam, TrackingParams, tracking_params};
 pub use keys::{Platform, is_tracking_key};

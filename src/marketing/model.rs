@@ -1,14 +1,26 @@
-//! The normalized `marketing` object.
+//! The normalized `marketing` object, stored compactly.
+//!
+//! A `marketing` object is read on every payload and every conversion URL, and a hostile one
+//! may carry hundreds of thousands of members. So it is not a map of owned strings: its text
+//! lives in one arena (`text`), the common keys are `'static`, and each entry is two small
+//! spans (20 bytes). A URL's values that needed no decoding are spans into the copy of the URL
+//! itself, so [`Marketing::from_url`] allocates the URL once, the entries once, and nothing per
+//! value.
 
-use std::collections::BTreeMap;
+use std::fmt;
 
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use super::keys::{Platform, is_tracking_key};
 
 /// A normalized `marketing` object: tracking keys with trimmed, non-empty values.
 ///
 /// Made by [`Normalizer`](crate::Normalizer) (or [`Marketing::from_url`] and
 /// [`Marketing::normalize`]). It serializes to the API's JSON with the keys in ascending byte
-/// order, so the output is deterministic.
+/// order, so the output is deterministic. Its `Deserialize` reads back an object the crate
+/// wrote, as it is (tracking keys, trimmed non-empty strings, else an error); untrusted input
+/// goes through [`Marketing::normalize`].
 ///
 /// ```
 /// use wegly_attribution::Marketing;
@@ -16,18 +28,196 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 /// let n = Marketing::from_url("https://x.com.br/?utm_source=google&utm_term=crm");
 /// assert_eq!(n.marketing.get("wegly_source"), Some("google"));
 /// assert_eq!(n.marketing.get("utm_search_term"), Some("crm"));
+/// let json = serde_json::to_string(&n.marketing)?;
 /// assert_eq!(
-///     serde_json::to_string(&n.marketing)?,
+///     json,
 ///     r#"{"url_conversion":"https://x.com.br/?utm_source=google&utm_term=crm","utm_search_term":"crm","utm_source":"google","utm_term":"crm","wegly_source":"google"}"#
 /// );
+/// let back: Marketing = serde_json::from_str(&json)?;
+/// assert_eq!(back, n.marketing);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Marketing {
-    pub(crate) fields: BTreeMap<String, String>,
+    /// The text of keys and values that are not `'static`.
+    text: String,
+    /// Sorted by key, keys unique.
+    entries: Vec<Entry>,
+    /// The click ids of `url_conversion`, in URL order, one per parameter (SPEC 2.5).
+    pub(super) clicks: Vec<Click>,
+    /// Where the click-id values are in `url_conversion`, for [`Marketing::redacted_url`].
+    pub(super) redact: Redact,
+}
+
+/// A byte range of [`Marketing::text`]. `u32` keeps an entry at 20 bytes; the text of one
+/// object never nears 4 GiB (a JSON reader holds the whole payload in memory first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Span {
+    start: u32,
+    end: u32,
+}
+
+/// A key: one of the common ones, or text in the arena.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Key {
+    Common(u8),
+    Text(Span),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Entry {
+    pub(super) key: Key,
+    pub(super) value: Span,
+}
+
+/// A click id found in `url_conversion`: its value is in the arena, or, for the tracking keys
+/// `gclid` and `fbclid`, is the normalized field (so that an explicit value wins).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Click {
+    pub(super) param: &'static str,
+    pub(super) platform: Platform,
+    pub(super) value: Option<Span>,
+}
+
+/// Where the click-id values of `url_conversion` are.
+#[derive(Debug, Clone, Default)]
+pub(super) enum Redact {
+    /// No click id: the URL is its own redacted form.
+    #[default]
+    Nothing,
+    /// The raw values, as byte ranges of `url_conversion`, in order.
+    Ranges(Vec<(u32, u32)>),
+    /// The URL was percent-encoded twice: its parameters are in the decoded text, which is not
+    /// kept, so redaction reads the URL again (a rare case).
+    Rescan,
+}
+
+/// The keys stored without text.
+const COMMON: [&str; 30] = [
+    "conversion_tool_name",
+    "fbclid",
+    "gclid",
+    "url_conversion",
+    "utm_campaign",
+    "utm_content",
+    "utm_creative_format",
+    "utm_id",
+    "utm_marketing_tactic",
+    "utm_medium",
+    "utm_search_term",
+    "utm_source",
+    "utm_source_platform",
+    "utm_term",
+    "wegly_campaign",
+    "wegly_code",
+    "wegly_content",
+    "wegly_creative_format",
+    "wegly_id",
+    "wegly_marketing_tactic",
+    "wegly_medium",
+    "wegly_search_term",
+    "wegly_source",
+    "wegly_source_platform",
+    "wegly_term",
+    "utm_adgroup",
+    "utm_ad",
+    "wegly_adgroup",
+    "wegly_ad",
+    "utm_placement",
+];
+
+/// The index of a common key (a linear search: the table is short and `==` on `str` compares
+/// lengths first).
+pub(super) fn common(key: &str) -> Option<u8> {
+    COMMON
+        .iter()
+        .position(|common| *common == key)
+        .and_then(|i| u8::try_from(i).ok())
 }
 
 impl Marketing {
+    /// An empty object whose arena can take `capacity` bytes without growing.
+    pub(super) fn with_capacity(capacity: usize) -> Self {
+        Marketing {
+            text: String::with_capacity(capacity),
+            ..Marketing::default()
+        }
+    }
+
+    /// The text of a span; empty for a span that does not fit (which the arena never makes).
+    fn text(&self, span: Span) -> &str {
+        self.text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or_default()
+    }
+
+    pub(super) fn key_text(&self, key: Key) -> &str {
+        key_text(&self.text, key)
+    }
+
+    pub(super) fn value_text(&self, span: Span) -> &str {
+        self.text(span)
+    }
+
+    /// Copies `text` into the arena.
+    pub(super) fn push_text(&mut self, text: &str) -> Option<Span> {
+        let start = u32::try_from(self.text.len()).ok()?;
+        let end = u32::try_from(self.text.len() + text.len()).ok()?;
+        self.text.push_str(text);
+        Some(Span { start, end })
+    }
+
+    /// The span of `part` when it lies inside `whole`, which was copied at `at`.
+    pub(super) fn span_within(at: Span, whole: &str, part: &str) -> Option<Span> {
+        // Comparing addresses is how a borrowed sub-slice finds its offset; no memory is read.
+        let offset = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+        if offset + part.len() > whole.len() {
+            return None;
+        }
+        let start = at.start.checked_add(u32::try_from(offset).ok()?)?;
+        let end = start.checked_add(u32::try_from(part.len()).ok()?)?;
+        Some(Span { start, end })
+    }
+
+    /// The key for `name`: a common one, else copied into the arena.
+    pub(super) fn key_for(&mut self, name: &str) -> Option<Key> {
+        match common(name) {
+            Some(index) => Some(Key::Common(index)),
+            None => self.push_text(name).map(Key::Text),
+        }
+    }
+
+    /// Appends an entry; [`Marketing::sort`] puts the entries back in order.
+    pub(super) fn push(&mut self, key: Key, value: Span) {
+        self.entries.push(Entry { key, value });
+    }
+
+    pub(super) fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Sorts the entries by key.
+    pub(super) fn sort(&mut self) {
+        let text = &self.text;
+        self.entries
+            .sort_unstable_by(|a, b| key_text(text, a.key).cmp(key_text(text, b.key)));
+    }
+
+    /// Whether two sorted entries share a key (never, for the normalizer's output).
+    pub(super) fn has_repeated_key(&self) -> bool {
+        self.entries
+            .windows(2)
+            .any(|w| matches!(w, [a, b] if self.key_text(a.key) == self.key_text(b.key)))
+    }
+
+    /// The index of `key` among the sorted entries `0..sorted`.
+    pub(super) fn find_sorted(&self, sorted: usize, key: &str) -> Option<usize> {
+        self.entries
+            .get(..sorted)?
+            .binary_search_by(|entry| self.key_text(entry.key).cmp(key))
+            .ok()
+    }
+
     /// The value of a tracking key, if present.
     ///
     /// ```
@@ -38,7 +228,9 @@ impl Marketing {
     /// ```
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.fields.get(key).map(String::as_str)
+        let index = self.find_sorted(self.entries.len(), key)?;
+        let entry = self.entries.get(index)?;
+        Some(self.text(entry.value))
     }
 
     /// The URL where the lead converted, trimmed.
@@ -61,8 +253,10 @@ impl Marketing {
     /// let keys: Vec<&str> = n.marketing.iter().map(|(k, _)| k).collect();
     /// assert_eq!(keys, ["gclid", "url_conversion"]);
     /// ```
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
-        self.fields.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &str)> + ExactSizeIterator + '_ {
+        self.entries
+            .iter()
+            .map(|entry| (self.key_text(entry.key), self.text(entry.value)))
     }
 
     /// The number of keys.
@@ -74,7 +268,7 @@ impl Marketing {
     /// ```
     #[must_use]
     pub fn len(&self) -> usize {
-        self.fields.len()
+        self.entries.len()
     }
 
     /// Whether no tracking value is present.
@@ -86,16 +280,94 @@ impl Marketing {
     /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.fields.is_empty()
+        self.entries.is_empty()
+    }
+}
+
+fn key_text(text: &str, key: Key) -> &str {
+    match key {
+        Key::Common(index) => COMMON.get(usize::from(index)).copied().unwrap_or_default(),
+        Key::Text(span) => text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or_default(),
+    }
+}
+
+impl PartialEq for Marketing {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Marketing {}
+
+impl fmt::Debug for Marketing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
     }
 }
 
 impl Serialize for Marketing {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.fields.len()))?;
-        for (key, value) in &self.fields {
+        let mut map = serializer.serialize_map(Some(self.entries.len()))?;
+        for (key, value) in self.iter() {
             map.serialize_entry(key, value)?;
         }
         map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Marketing {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(NormalizedVisitor)
+    }
+}
+
+/// Reads an object the crate wrote: tracking keys, trimmed non-empty values, no repeats.
+struct NormalizedVisitor;
+
+impl<'de> Visitor<'de> for NormalizedVisitor {
+    type Value = Marketing;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a normalized marketing object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Marketing, A::Error> {
+        use serde::de::Error;
+        let mut marketing = Marketing::default();
+        let mut url = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let value = map.next_value::<std::borrow::Cow<'de, str>>()?;
+            if !is_tracking_key(&key) {
+                return Err(A::Error::custom(format_args!(
+                    "`{}` is not a tracking key",
+                    crate::error::excerpt(&key)
+                )));
+            }
+            if value.is_empty() || value.trim_matches(super::is_trimmed).len() != value.len() {
+                return Err(A::Error::custom(format_args!(
+                    "the value of `{}` is not trimmed or is empty",
+                    crate::error::excerpt(&key)
+                )));
+            }
+            let key_span = marketing.key_for(&key);
+            let value_span = marketing.push_text(&value);
+            let (Some(key_span), Some(value_span)) = (key_span, value_span) else {
+                return Err(A::Error::custom("marketing object over 4 GiB"));
+            };
+            if key == "url_conversion" {
+                url = Some(value_span);
+            }
+            marketing.push(key_span, value_span);
+        }
+        marketing.sort();
+        if marketing.has_repeated_key() {
+            return Err(A::Error::custom("a marketing key is repeated"));
+        }
+        if let Some(span) = url {
+            marketing.record_clicks(span);
+        }
+        Ok(marketing)
     }
 }

@@ -1,15 +1,15 @@
 //! The rules of SPEC 2.2, applied in order, with the repairs of SPEC 2.3.
 
-use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::Value;
 
 use super::extract::{is_trimmed, tracking_params};
 use super::keys::is_tracking_key;
-use super::model::Marketing;
-use crate::error::{Diagnostics, Rejected, Warning, WarningCode, excerpt, json_type};
-use crate::{Catalog, LeadSource, Lookup, NoCatalog};
+use super::model::{Key, Marketing, Span, common};
+use crate::error::{DEFAULT_MAX_REPORTS, Diagnostics, Rejected, WarningCode, excerpt, json_type};
+use crate::{Catalog, LeadSource, Lookup, NoCatalog, Warning};
 
 /// The default limit on a tracking value, in characters (SPEC 2.3).
 ///
@@ -24,9 +24,11 @@ pub const DEFAULT_MAX_VALUE_CHARS: usize = 1000;
 
 /// Normalizes marketing data and validates create-deal payloads, with options and a catalog.
 ///
-/// `Normalizer::new()` uses the defaults: values up to 1000 characters and no catalog. The
-/// convenience functions ([`Marketing::from_url`], [`CreateDealRequest::from_json`], …) use a
-/// default `Normalizer`.
+/// `Normalizer::new()` uses the defaults: values up to 1000 characters, at most 100 errors and
+/// 100 warnings per payload, and no catalog. The convenience functions
+/// ([`Marketing::from_url`], [`CreateDealRequest::from_json`], …) use a default `Normalizer`.
+/// It owns its catalog (behind an [`Arc`]), so it is cheap to clone, `Send + Sync + 'static`,
+/// and can live in a server's state.
 ///
 /// [`CreateDealRequest::from_json`]: crate::CreateDealRequest::from_json
 ///
@@ -39,28 +41,33 @@ pub const DEFAULT_MAX_VALUE_CHARS: usize = 1000;
 /// assert_eq!(n.marketing.get("utm_medium"), Some("email"));
 /// assert_eq!(n.warnings[0].code, WarningCode::ValueTooLong);
 /// ```
-#[derive(Clone, Copy)]
-pub struct Normalizer<'c> {
+#[derive(Clone)]
+pub struct Normalizer {
     max_value_chars: usize,
-    catalog: &'c (dyn Catalog + Sync),
+    max_errors: usize,
+    max_warnings: usize,
+    catalog: Option<Arc<dyn Catalog + Send + Sync>>,
 }
 
-impl std::fmt::Debug for Normalizer<'_> {
+impl std::fmt::Debug for Normalizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Normalizer")
             .field("max_value_chars", &self.max_value_chars)
-            .finish_non_exhaustive()
+            .field("max_errors", &self.max_errors)
+            .field("max_warnings", &self.max_warnings)
+            .field("catalog", &self.catalog.is_some())
+            .finish()
     }
 }
 
-impl Default for Normalizer<'static> {
+impl Default for Normalizer {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl Normalizer<'static> {
-    /// A normalizer with the default limit and no catalog.
+impl Normalizer {
+    /// A normalizer with the default limits and no catalog.
     ///
     /// ```
     /// use wegly_attribution::{Marketing, Normalizer};
@@ -73,12 +80,12 @@ impl Normalizer<'static> {
     pub const fn new() -> Self {
         Normalizer {
             max_value_chars: DEFAULT_MAX_VALUE_CHARS,
-            catalog: &NoCatalog,
+            max_errors: DEFAULT_MAX_REPORTS,
+            max_warnings: DEFAULT_MAX_REPORTS,
+            catalog: None,
         }
     }
-}
 
-impl<'c> Normalizer<'c> {
     /// Sets the longest tracking value used, in characters (Unicode scalar values). Longer
     /// values are dropped with warning `value_too_long`. `url_conversion` has no limit.
     ///
@@ -94,8 +101,40 @@ impl<'c> Normalizer<'c> {
         self
     }
 
-    /// Plugs in the gateway's lookups (tags, pipelines, trackers). The catalog is `Sync` so
-    /// that a `Normalizer` can be shared across threads, like every type of the crate.
+    /// Sets how many errors one payload reports (default 100, SPEC 3.1); past it, a single
+    /// `too_many_errors` error at path `""` gives the count of the others.
+    ///
+    /// ```
+    /// use wegly_attribution::{ErrorCode, Normalizer};
+    /// let json = br#"{"title": "", "visibility": 9, "temperature": 9}"#;
+    /// let rejected = Normalizer::new().max_errors(1).create_deal(json).unwrap_err();
+    /// assert_eq!(rejected.errors.len(), 2);
+    /// assert_eq!(rejected.errors[1].code, ErrorCode::TooManyErrors);
+    /// assert_eq!(rejected.errors[1].message, "2 more errors were found and not reported");
+    /// ```
+    #[must_use]
+    pub const fn max_errors(mut self, max: usize) -> Self {
+        self.max_errors = max;
+        self
+    }
+
+    /// Sets how many warnings one payload or URL reports (default 100, SPEC 3.1); past it, a
+    /// single `too_many_warnings` warning gives the count of the others.
+    ///
+    /// ```
+    /// use wegly_attribution::{Normalizer, WarningCode};
+    /// let n = Normalizer::new().max_warnings(1).normalize_url("/lp#utm_source=a&utm_medium=b");
+    /// assert_eq!(n.warnings.len(), 2);
+    /// assert_eq!(n.warnings[1].code, WarningCode::TooManyWarnings);
+    /// ```
+    #[must_use]
+    pub const fn max_warnings(mut self, max: usize) -> Self {
+        self.max_warnings = max;
+        self
+    }
+
+    /// Plugs in the gateway's lookups (tags, pipelines, trackers). The normalizer owns the
+    /// catalog, so it can be stored in a server's state and shared across threads.
     ///
     /// ```
     /// use wegly_attribution::{Catalog, LeadSource, Lookup, Normalizer};
@@ -111,24 +150,47 @@ impl<'c> Normalizer<'c> {
     ///     }
     /// }
     ///
-    /// let n = Normalizer::new().catalog(&Trackers).normalize_url("/lp?wegly_code=OPP123");
+    /// let n = Normalizer::new().catalog(Trackers).normalize_url("/lp?wegly_code=OPP123");
     /// assert_eq!(n.lead_source, Some(LeadSource::Named("Evento".into())));
     /// ```
     #[must_use]
-    pub fn catalog<'d>(self, catalog: &'d (dyn Catalog + Sync)) -> Normalizer<'d> {
-        Normalizer {
-            max_value_chars: self.max_value_chars,
-            catalog,
-        }
+    pub fn catalog(self, catalog: impl Catalog + Send + Sync + 'static) -> Self {
+        self.catalog_arc(Arc::new(catalog))
+    }
+
+    /// Like [`catalog`](Self::catalog), with a catalog already shared (a cache the gateway
+    /// also refreshes).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use wegly_attribution::{Catalog, NoCatalog, Normalizer};
+    /// let shared: Arc<dyn Catalog + Send + Sync> = Arc::new(NoCatalog);
+    /// let normalizer = Normalizer::new().catalog_arc(Arc::clone(&shared));
+    /// assert!(normalizer.create_deal(br#"{"title": "T"}"#).is_ok());
+    /// ```
+    #[must_use]
+    pub fn catalog_arc(mut self, catalog: Arc<dyn Catalog + Send + Sync>) -> Self {
+        self.catalog = Some(catalog);
+        self
     }
 
     /// The catalog in use.
-    pub(crate) fn catalog_ref(&self) -> &'c (dyn Catalog + Sync) {
-        self.catalog
+    pub(crate) fn catalog_ref(&self) -> &dyn Catalog {
+        match &self.catalog {
+            Some(catalog) => &**catalog,
+            None => &NoCatalog,
+        }
+    }
+
+    /// A fresh report sink with this normalizer's limits.
+    pub(crate) fn diagnostics(&self) -> Diagnostics {
+        Diagnostics::with_limits(self.max_errors, self.max_warnings)
     }
 
     /// Normalizes a `marketing` object (SPEC 2). Paths in warnings and errors are relative to
-    /// the object.
+    /// the object. A `Value` has already merged repeated members (the last wins), so this
+    /// gives the request [`CreateDealRequest::from_json`](crate::CreateDealRequest::from_json)
+    /// gives, without its `duplicate_member` warnings.
     ///
     /// # Errors
     ///
@@ -176,7 +238,7 @@ impl<'c> Normalizer<'c> {
     ///
     /// let sent = LeadSource::Named("Indicação".into());
     /// let marketing = serde_json::json!({"wegly_code": "OPP123"});
-    /// let n = Normalizer::new().catalog(&Trackers).normalize_with_lead_source(&marketing, Some(&sent))?;
+    /// let n = Normalizer::new().catalog(Trackers).normalize_with_lead_source(&marketing, Some(&sent))?;
     /// assert_eq!(n.lead_source, None); // the sent one is kept
     /// assert_eq!((n.warnings[0].code, n.warnings[0].path.as_str()), (WarningCode::LeadSourceConflict, "/lead_source/name"));
     /// # Ok::<(), wegly_attribution::Rejected>(())
@@ -186,18 +248,34 @@ impl<'c> Normalizer<'c> {
         marketing: &Value,
         sent: Option<&LeadSource>,
     ) -> Result<Normalized, Rejected> {
-        let mut diagnostics = Diagnostics::new();
-        let normalized = self.normalize_value(marketing, sent, &mut diagnostics);
+        let mut d = self.diagnostics();
+        let normalized = match marketing {
+            Value::Object(map) => {
+                let members = map.iter().map(|(key, value)| {
+                    let value = match value {
+                        Value::String(text) => Explicit::Str(text),
+                        Value::Null => Explicit::Null,
+                        other => Explicit::Other(json_type(other)),
+                    };
+                    (key.as_str(), value)
+                });
+                Some(self.marketing(self.catalog_ref(), members, sent, &mut d))
+            }
+            other => {
+                d.invalid_type("an object", json_type(other));
+                None
+            }
+        };
         match normalized {
-            Some((marketing, lead_source)) if !diagnostics.has_errors() => Ok(Normalized {
+            Some((marketing, lead_source)) if !d.has_errors() => Ok(Normalized {
                 marketing,
-                warnings: diagnostics.warnings,
+                warnings: d.into_warnings(),
                 lead_source,
             }),
-            _ => Err(Rejected {
-                errors: diagnostics.errors,
-                warnings: diagnostics.warnings,
-            }),
+            _ => {
+                let (errors, warnings) = d.finish(|_| 0);
+                Err(Rejected { errors, warnings })
+            }
         }
     }
 
@@ -211,71 +289,59 @@ impl<'c> Normalizer<'c> {
     /// ```
     #[must_use]
     pub fn normalize_url(&self, url: &str) -> Normalized {
-        let mut diagnostics = Diagnostics::new();
-        let mut fields = BTreeMap::new();
+        let mut d = self.diagnostics();
         let url = url.trim_matches(is_trimmed);
-        if !url.is_empty() {
-            fields.insert("url_conversion".to_owned(), url.to_owned());
+        let mut marketing = Marketing::with_capacity(url.len());
+        let mut found = None;
+        if !url.is_empty()
+            && let (Some(key), Some(at)) = (
+                marketing.key_for("url_conversion"),
+                marketing.push_text(url),
+            )
+        {
+            marketing.push(key, at);
+            found = Some((url, at));
         }
-        let lead_source = self.apply_rules(&mut fields, None, &mut diagnostics);
+        let lead_source = self.apply_rules(self.catalog_ref(), &mut marketing, found, None, &mut d);
         Normalized {
-            marketing: Marketing { fields },
-            warnings: diagnostics.warnings,
+            marketing,
+            warnings: d.into_warnings(),
             lead_source,
         }
     }
 
-    /// The engine, run at the current path of `diagnostics`; `None` when `value` is not an
-    /// object.
-    pub(crate) fn normalize_value<'v>(
+    /// The engine, on the members of an explicit object (each key once), at the current path
+    /// of `d`. Every entry point comes here: bytes, a `Value`, the builder.
+    pub(crate) fn marketing<'m>(
         &self,
-        value: &'v Value,
+        catalog: &dyn Catalog,
+        members: impl Iterator<Item = (&'m str, Explicit<'m>)>,
         sent: Option<&LeadSource>,
-        diagnostics: &mut Diagnostics<'v>,
-    ) -> Option<(Marketing, Option<LeadSource>)> {
-        let Value::Object(map) = value else {
-            diagnostics.invalid_type("an object", json_type(value));
-            return None;
-        };
-        let entries = map.iter().map(|(key, value)| {
-            let value = match value {
-                Value::String(text) => Explicit::Str(text),
-                Value::Null => Explicit::Null,
-                other => Explicit::Other(json_type(other)),
-            };
-            (key.as_str(), value)
-        });
-        Some(self.normalize_entries(entries, sent, diagnostics))
-    }
-
-    /// The engine on the members of an explicit object, at the current path of `diagnostics`.
-    pub(crate) fn normalize_entries<'v>(
-        &self,
-        entries: impl Iterator<Item = (&'v str, Explicit<'v>)>,
-        sent: Option<&LeadSource>,
-        diagnostics: &mut Diagnostics<'v>,
+        d: &mut Diagnostics,
     ) -> (Marketing, Option<LeadSource>) {
-        let mut fields = BTreeMap::new();
-        self.read_explicit(entries, &mut fields, diagnostics);
-        let lead_source = self.apply_rules(&mut fields, sent, diagnostics);
-        (Marketing { fields }, lead_source)
+        let mut marketing = Marketing::default();
+        let url = self.read_explicit(members, &mut marketing, d);
+        marketing.sort();
+        let lead_source = self.apply_rules(catalog, &mut marketing, url, sent, d);
+        (marketing, lead_source)
     }
 
     /// Rule 1 on the explicit object: keep tracking keys, trimmed, non-empty, within the limit.
-    fn read_explicit<'v>(
+    /// Returns `url_conversion` and where its copy is.
+    fn read_explicit<'m>(
         &self,
-        entries: impl Iterator<Item = (&'v str, Explicit<'v>)>,
-        fields: &mut BTreeMap<String, String>,
-        diagnostics: &mut Diagnostics<'v>,
-    ) {
-        for (key, value) in entries {
-            diagnostics.at(key, |d| {
+        members: impl Iterator<Item = (&'m str, Explicit<'m>)>,
+        marketing: &mut Marketing,
+        d: &mut Diagnostics,
+    ) -> Option<(&'m str, Span)> {
+        let mut url = None;
+        for (key, value) in members {
+            d.at(key, |d| {
                 if !is_tracking_key(key) {
-                    d.warn(
+                    return d.warn(
                         WarningCode::IgnoredField,
-                        format!("`{}` is not a tracking key; dropped", excerpt(key)),
+                        format_args!("`{}` is not a tracking key; dropped", excerpt(key)),
                     );
-                    return;
                 }
                 let text = match value {
                     Explicit::Str(text) => text.trim_matches(is_trimmed),
@@ -286,59 +352,69 @@ impl<'c> Normalizer<'c> {
                 if text.is_empty() {
                     return;
                 }
-                if key != "url_conversion" && self.too_long(text) {
-                    d.warn(
+                let is_url = key == "url_conversion";
+                if !is_url && self.too_long(text) {
+                    return d.warn(
                         WarningCode::ValueTooLong,
                         self.too_long_message(key, text, "sent"),
                     );
-                    return;
                 }
-                fields.insert(key.to_owned(), text.to_owned());
+                if let (Some(key), Some(at)) = (marketing.key_for(key), marketing.push_text(text)) {
+                    marketing.push(key, at);
+                    if is_url {
+                        url = Some((text, at));
+                    }
+                }
             });
         }
+        url
     }
 
-    /// Rules 2 to 5 on the explicit fields.
+    /// Rules 2 to 5 on the explicit fields (sorted).
     fn apply_rules(
         &self,
-        fields: &mut BTreeMap<String, String>,
+        catalog: &dyn Catalog,
+        marketing: &mut Marketing,
+        url: Option<(&str, Span)>,
         sent: Option<&LeadSource>,
-        diagnostics: &mut Diagnostics,
+        d: &mut Diagnostics,
     ) -> Option<LeadSource> {
-        // The URL is taken out while its values go in, and put back: no copy of it is made.
-        if let Some((key, url)) = fields.remove_entry("url_conversion") {
-            diagnostics.at("url_conversion", |d| self.extract(&url, fields, d));
-            fields.insert(key, url);
+        if let Some((url, at)) = url {
+            d.at("url_conversion", |d| self.extract(marketing, url, at, d));
         }
-        map_utm_to_wegly(fields);
-        if let Some(term) = fields.get("utm_term")
-            && !fields.contains_key("utm_search_term")
-        {
-            let term = term.clone();
-            fields.insert("utm_search_term".to_owned(), term);
-        }
-        self.tracker(fields, sent, diagnostics)
+        map_utm_to_wegly(marketing);
+        map_term_to_search_term(marketing);
+        tracker(catalog, marketing, sent, d)
     }
 
-    /// Rule 2 with the repairs of SPEC 2.3: fills `fields` (the explicit values) from `url`,
-    /// first occurrence first.
-    fn extract(&self, url: &str, fields: &mut BTreeMap<String, String>, d: &mut Diagnostics) {
-        // The keys this URL filled: any other key in `fields` was sent explicitly.
-        let mut filled: BTreeSet<Cow<'_, str>> = BTreeSet::new();
+    /// Rule 2 with the repairs of SPEC 2.3: fills the keys not sent explicitly from `url`
+    /// (whose copy is at `at`), first occurrence first, and notes the click ids.
+    fn extract(&self, marketing: &mut Marketing, url: &str, at: Span, d: &mut Diagnostics) {
+        // The entries `0..explicit` were sent; those after it come from this URL.
+        let explicit = marketing.entries().len();
+        let mut filled = Filled::default();
         let params = tracking_params(url);
         let double_encoded = params.double_encoded();
+        if double_encoded {
+            marketing.note_double_encoded();
+        }
         let mut touched = false;
         for param in params {
+            marketing.note_click(&param, at, url);
             let key = param.key();
             if !param.is_tracking_key() || key == "url_conversion" {
                 continue;
             }
-            if let Some(first) = fields.get(key) {
-                if filled.contains(key) && first != param.value() {
+            if marketing.find_sorted(explicit, key).is_some() {
+                continue;
+            }
+            if let Some(first) = filled.find(marketing, explicit, key) {
+                let first = marketing.value_text(first);
+                if first != param.value() {
                     touched = true;
                     d.warn(
                         WarningCode::DuplicateParam,
-                        format!(
+                        format_args!(
                             "`{key}` appears again with `{}`; the first value `{}` is kept",
                             excerpt(param.value()),
                             excerpt(first),
@@ -356,9 +432,17 @@ impl<'c> Normalizer<'c> {
                 continue;
             }
             warn_repairs(&param, d);
-            let (key, value) = param.into_key_value();
-            fields.insert(key.as_ref().to_owned(), value.into_owned());
-            filled.insert(key);
+            let key = match Marketing::span_within(at, url, key) {
+                Some(span) if common(key).is_none() => Some(Key::Text(span)),
+                _ => marketing.key_for(key),
+            };
+            let value = param.value();
+            let value =
+                Marketing::span_within(at, url, value).or_else(|| marketing.push_text(value));
+            if let (Some(key), Some(value)) = (key, value) {
+                marketing.push(key, value);
+                filled.added(marketing, explicit);
+            }
         }
         if double_encoded && touched {
             d.warn(
@@ -366,43 +450,7 @@ impl<'c> Normalizer<'c> {
                 "the URL was percent-encoded twice; parameters were read after decoding it once",
             );
         }
-    }
-
-    /// Rule 5: the tracker's lead source.
-    fn tracker(
-        &self,
-        fields: &BTreeMap<String, String>,
-        sent: Option<&LeadSource>,
-        diagnostics: &mut Diagnostics,
-    ) -> Option<LeadSource> {
-        let code = fields.get("wegly_code")?;
-        match self.catalog.tracker_lead_source(code) {
-            Lookup::Unchecked => None,
-            Lookup::NotFound => {
-                diagnostics.at("wegly_code", |d| {
-                    d.warn(
-                        WarningCode::UnknownTracker,
-                        format!("no tracker has the code `{}`", excerpt(code)),
-                    );
-                });
-                None
-            }
-            Lookup::Found(tracked) => match sent {
-                None => Some(tracked),
-                Some(sent) if *sent == tracked => None,
-                Some(sent) => {
-                    diagnostics.warnings.push(Warning {
-                        code: WarningCode::LeadSourceConflict,
-                        message: format!(
-                            "the tracker `{}` carries {tracked}; the sent {sent} is kept",
-                            excerpt(code)
-                        ),
-                        path: sent.pointer().to_owned(),
-                    });
-                    None
-                }
-            },
-        }
+        marketing.sort();
     }
 
     fn too_long(&self, value: &str) -> bool {
@@ -411,12 +459,136 @@ impl<'c> Normalizer<'c> {
     }
 
     #[cold]
-    fn too_long_message(&self, key: &str, value: &str, whence: &str) -> String {
-        format!(
-            "the value of `{key}` {whence} has {} characters, over the limit of {}; not used",
-            value.chars().count(),
-            self.max_value_chars
-        )
+    fn too_long_message<'a>(
+        &self,
+        key: &'a str,
+        value: &'a str,
+        whence: &'a str,
+    ) -> impl std::fmt::Display + 'a {
+        let max = self.max_value_chars;
+        Lazy(move |f: &mut std::fmt::Formatter<'_>| {
+            write!(
+                f,
+                "the value of `{}` {whence} has {} characters, over the limit of {max}; not used",
+                excerpt(key),
+                value.chars().count(),
+            )
+        })
+    }
+}
+
+/// A message written only when it is kept.
+struct Lazy<F>(F);
+
+impl<F: Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result> std::fmt::Display for Lazy<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (self.0)(f)
+    }
+}
+
+/// The keys a URL filled, looked up by comparison while they are few, and through a hash map
+/// once there are many (a hostile URL may hold 100 000 pairs).
+#[derive(Default)]
+struct Filled {
+    index: Option<HashMap<String, usize>>,
+}
+
+impl Filled {
+    const FEW: usize = 16;
+
+    /// The value a URL already gave `key`.
+    fn find(&self, marketing: &Marketing, explicit: usize, key: &str) -> Option<Span> {
+        let entries = marketing.entries();
+        let at = match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => entries
+                .get(explicit..)?
+                .iter()
+                .position(|entry| marketing.key_text(entry.key) == key)
+                .map(|i| explicit + i),
+        }?;
+        entries.get(at).map(|entry| entry.value)
+    }
+
+    /// Notes the entry just pushed.
+    fn added(&mut self, marketing: &Marketing, explicit: usize) {
+        let entries = marketing.entries();
+        let count = entries.len() - explicit;
+        match &mut self.index {
+            Some(index) => {
+                if let Some(entry) = entries.last() {
+                    index.insert(marketing.key_text(entry.key).to_owned(), entries.len() - 1);
+                }
+            }
+            None if count > Self::FEW => {
+                let index = entries
+                    .iter()
+                    .enumerate()
+                    .skip(explicit)
+                    .map(|(i, entry)| (marketing.key_text(entry.key).to_owned(), i))
+                    .collect();
+                self.index = Some(index);
+            }
+            None => {}
+        }
+    }
+}
+
+/// Rule 5: the tracker's lead source. A catalog answer is checked like sent input (SPEC 3.1).
+fn tracker(
+    catalog: &dyn Catalog,
+    marketing: &Marketing,
+    sent: Option<&LeadSource>,
+    d: &mut Diagnostics,
+) -> Option<LeadSource> {
+    let code = marketing.get("wegly_code")?;
+    let tracked = match catalog.tracker_lead_source(code) {
+        Lookup::Unchecked => return None,
+        Lookup::NotFound => {
+            d.at("wegly_code", |d| {
+                d.warn(
+                    WarningCode::UnknownTracker,
+                    format_args!("no tracker has the code `{}`", excerpt(code)),
+                );
+            });
+            return None;
+        }
+        Lookup::Found(LeadSource::Named(name)) => {
+            let trimmed = name.trim_matches(is_trimmed);
+            if trimmed.is_empty() {
+                d.at("wegly_code", |d| {
+                    d.warn(
+                        WarningCode::InvalidCatalogAnswer,
+                        format_args!(
+                            "the catalog gives the tracker `{}` a blank lead source; ignored",
+                            excerpt(code)
+                        ),
+                    );
+                });
+                return None;
+            }
+            if trimmed.len() == name.len() {
+                LeadSource::Named(name)
+            } else {
+                LeadSource::Named(trimmed.to_owned())
+            }
+        }
+        Lookup::Found(tracked) => tracked,
+    };
+    match sent {
+        None => Some(tracked),
+        Some(sent) if *sent == tracked => None,
+        Some(sent) => {
+            d.warn_at(
+                sent.pointer(),
+                WarningCode::LeadSourceConflict,
+                format_args!(
+                    "the tracker `{}` carries {tracked}; the sent {sent} is kept",
+                    excerpt(code)
+                ),
+            );
+            None
+        }
     }
 }
 
@@ -430,49 +602,85 @@ fn warn_repairs(param: &super::TrackingParam<'_>, d: &mut Diagnostics) {
     if param.location() == super::Location::Fragment {
         d.warn(
             WarningCode::ParamInFragment,
-            format!("`{key}` was taken from the URL fragment"),
+            format_args!("`{key}` was taken from the URL fragment"),
         );
     }
     if repairs.html_escaped_separator() {
         d.warn(
             WarningCode::HtmlEscapedSeparator,
-            format!("`{key}` followed an HTML-escaped separator `&amp;`"),
+            format_args!("`{key}` followed an HTML-escaped separator `&amp;`"),
         );
     }
     if repairs.invalid_percent_encoding() {
         d.warn(
             WarningCode::InvalidPercentEncoding,
-            format!("the value of `{key}` has a `%` that starts no escape; kept literally"),
+            format_args!("the value of `{key}` has a `%` that starts no escape; kept literally"),
         );
     }
     if repairs.invalid_utf8() {
         d.warn(
             WarningCode::InvalidUtf8,
-            format!("the value of `{key}` decodes to invalid UTF-8; replaced with U+FFFD"),
+            format_args!("the value of `{key}` decodes to invalid UTF-8; replaced with U+FFFD"),
         );
     }
 }
 
 /// Rule 3: `utm_X` fills an absent `wegly_X`, except `utm_term` and `utm_search_term`.
-fn map_utm_to_wegly(fields: &mut BTreeMap<String, String>) {
-    let twins: Vec<(String, String)> = fields
-        .range::<str, _>((
-            std::ops::Bound::Included("utm_"),
-            std::ops::Bound::Unbounded,
-        ))
-        .take_while(|(key, _)| key.starts_with("utm_"))
-        .filter_map(|(key, value)| {
-            let suffix = key.strip_prefix("utm_")?;
-            if matches!(suffix, "term" | "search_term") {
-                return None;
-            }
-            let mut twin = String::with_capacity("wegly_".len() + suffix.len());
-            twin.push_str("wegly_");
-            twin.push_str(suffix);
-            (!fields.contains_key(&twin)).then(|| (twin, value.clone()))
-        })
-        .collect();
-    fields.extend(twins);
+fn map_utm_to_wegly(marketing: &mut Marketing) {
+    let mut twin = String::new();
+    let mut missing: Vec<usize> = Vec::new();
+    for (i, entry) in marketing.entries().iter().enumerate() {
+        let Some(suffix) = marketing.key_text(entry.key).strip_prefix("utm_") else {
+            continue;
+        };
+        if matches!(suffix, "term" | "search_term") {
+            continue;
+        }
+        twin_of(&mut twin, suffix);
+        if marketing.get(&twin).is_none() {
+            missing.push(i);
+        }
+    }
+    if missing.is_empty() {
+        return;
+    }
+    for i in missing {
+        let Some(&entry) = marketing.entries().get(i) else {
+            continue;
+        };
+        let suffix = marketing
+            .key_text(entry.key)
+            .strip_prefix("utm_")
+            .unwrap_or_default();
+        twin_of(&mut twin, suffix);
+        if let Some(key) = marketing.key_for(&twin) {
+            marketing.push(key, entry.value);
+        }
+    }
+    marketing.sort();
+}
+
+fn twin_of(twin: &mut String, suffix: &str) {
+    twin.clear();
+    twin.push_str("wegly_");
+    twin.push_str(suffix);
+}
+
+/// Rule 4: `utm_term` fills an absent `utm_search_term`.
+fn map_term_to_search_term(marketing: &mut Marketing) {
+    let Some(index) = marketing.find_sorted(marketing.len(), "utm_term") else {
+        return;
+    };
+    if marketing.get("utm_search_term").is_some() {
+        return;
+    }
+    let Some(&term) = marketing.entries().get(index) else {
+        return;
+    };
+    if let Some(key) = marketing.key_for("utm_search_term") {
+        marketing.push(key, term.value);
+        marketing.sort();
+    }
 }
 
 /// A member of an explicit `marketing` object, as the engine reads it.

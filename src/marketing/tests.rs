@@ -353,11 +353,12 @@ fn click_ids_and_redaction() {
         ("ttclid", "tiktok", "T"),
         ("rdt_cid", "reddit", "R"),
     ];
-    let expected: Vec<_> = expected
-        .iter()
-        .map(|(p, pl, v)| ((*p).to_owned(), *pl, (*v).to_owned()))
-        .collect();
     assert_eq!(ids, expected);
+    // The same, for a marketing object read back as it is (its click ids found again).
+    let back: Marketing =
+        serde_json::from_value(serde_json::to_value(&n.marketing).unwrap()).unwrap();
+    assert_eq!(back.click_ids(), n.marketing.click_ids());
+    assert_eq!(back.redacted_url(), n.marketing.redacted_url());
     assert_eq!(
         n.marketing.redacted_url().unwrap(),
         "/p?gclid=REDACTED&li_fat_id=REDACTED&TTCLID=REDACTED#rdt_cid=REDACTED"

@@ -1,4 +1,5 @@
-//! The hot path allocates nothing unless a value must be decoded (STYLE "API shape").
+//! The hot path allocates nothing unless a value must be decoded (STYLE "API shape"), nor does
+//! the channel view unless a value must be lowercased.
 //!
 //! A global allocator wrapping [`System`] counts the allocations of the current thread: the
 //! tests of this binary run in parallel, so a global counter would count theirs too.
@@ -7,7 +8,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::borrow::Cow;
 use std::cell::Cell;
 
-use wegly_attribution::{query_pairs, redact_click_ids, tracking_params};
+use wegly_attribution::{Marketing, query_pairs, redact_click_ids, tracking_params};
 
 struct Counting;
 
@@ -130,6 +131,59 @@ fn redacting_a_url_without_click_ids_allocates_nothing() {
     let (redacted, allocations) = counting(|| redact_click_ids(url));
     assert!(matches!(redacted, Cow::Borrowed(text) if text == url));
     assert_eq!(allocations, 0);
+}
+
+#[test]
+fn the_channel_allocates_only_to_lowercase() {
+    let cases: &[(&str, &str, usize)] = &[
+        (
+            "lowercase values",
+            "/?utm_source=google&utm_medium=cpc&utm_campaign=bf",
+            0,
+        ),
+        (
+            "white space around",
+            "/?utm_source=+google+&utm_medium=%20cpc",
+            0,
+        ),
+        ("inferred from gclid", "/?utm_campaign=bf&gclid=G", 0),
+        (
+            "a click id read from the URL",
+            "/?gclsrc=aw&fbclid=F&msclkid=M",
+            0,
+        ),
+        (
+            "a host name",
+            "/?utm_source=l.facebook.com&utm_medium=referral",
+            0,
+        ),
+        (
+            "the plain sample",
+            include_str!("../../benches/data/plain.txt"),
+            0,
+        ),
+        (
+            "the seed sample",
+            include_str!("../../benches/data/seed.txt"),
+            0,
+        ),
+        (
+            "an upper-case source",
+            "/?utm_source=Google&utm_medium=cpc",
+            1,
+        ),
+        (
+            "upper case everywhere",
+            "/?utm_source=Google&utm_medium=CPC&utm_campaign=BF",
+            3,
+        ),
+    ];
+    for &(name, url, expected) in cases {
+        let n = Marketing::from_url(url.trim());
+        let (channel, allocations) = counting(|| n.marketing.channel().channel);
+        assert_ne!(channel.as_str(), "direct", "row {name}");
+        assert_eq!(allocations, expected, "row {name}: allocations");
+    }
 }
 
 /// The control: the counter does see allocations, here for a value that must be decoded.

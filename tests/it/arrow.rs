@@ -32,9 +32,15 @@ fn url_row(rows: &StructArray, row: usize) -> serde_json::Value {
     let marketing: serde_json::Map<String, serde_json::Value> = (0..entries.len())
         .map(|i| (keys.value(i).to_owned(), values.value(i).into()))
         .collect();
+    let channel = rows.column_by_name("channel").unwrap().as_struct();
+    let text = |i: usize| {
+        let column = channel.column(i).as_string::<i32>();
+        column.is_valid(row).then(|| column.value(row))
+    };
     serde_json::json!({
         "marketing": marketing,
         "click_ids": items(rows, "click_ids", row),
+        "channel": {"channel": text(0), "source": text(1), "medium": text(2)},
         "warnings": items(rows, "warnings", row),
     })
 }
@@ -67,6 +73,7 @@ fn expected_url_row(url: &str) -> serde_json::Value {
     serde_json::json!({
         "marketing": serde_json::to_value(&n.marketing).unwrap(),
         "click_ids": ids,
+        "channel": serde_json::to_value(n.marketing.channel()).unwrap(),
         "warnings": warnings,
     })
 }

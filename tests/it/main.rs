@@ -12,6 +12,7 @@
 mod alloc;
 #[cfg(feature = "arrow")]
 mod arrow;
+mod channel;
 mod cli;
 mod deal;
 mod differential;

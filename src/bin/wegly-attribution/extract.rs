@@ -9,7 +9,7 @@ use wegly_attribution::{ClickId, Marketing, Normalizer, Warning};
 #[derive(Serialize)]
 struct Line<'a> {
     marketing: &'a Marketing,
-    click_ids: &'a [ClickId],
+    click_ids: &'a [ClickId<'a>],
     warnings: &'a [Warning],
 }
 
@@ -39,7 +39,7 @@ pub(crate) fn run(urls: &[String], max_value_chars: usize) -> io::Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_line(out: &mut impl Write, normalizer: &Normalizer<'_>, url: &str) -> io::Result<()> {
+fn write_line(out: &mut impl Write, normalizer: &Normalizer, url: &str) -> io::Result<()> {
     let normalized = normalizer.normalize_url(url);
     let click_ids = normalized.marketing.click_ids();
     let line = Line {

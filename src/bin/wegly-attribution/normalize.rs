@@ -64,7 +64,7 @@ const BUFFER: usize = 1 << 16;
 /// One record at a time through one reused buffer: memory stays flat however long the input.
 fn stream(
     mut input: impl BufRead,
-    normalizer: &Normalizer<'_>,
+    normalizer: &Normalizer,
     started: Instant,
 ) -> io::Result<Summary> {
     let stdout = io::stdout();

@@ -1,0 +1,566 @@
+//! Reading JSON in one pass while validating: the pieces every member reader uses.
+//!
+//! The payload is never turned into a tree. Each object is read by a [`Members`] value that
+//! knows its member names and reads each value straight into typed data, reporting problems
+//! as it goes; each array by an [`Items`] value, item by item (a million bad items cost no
+//! memory, see [`Diagnostics`]). A repeated member is read again and the reports of its earlier
+//! occurrence are retracted: the last occurrence wins (SPEC 3.1).
+//!
+//! Two modes. The fast one reads values with `serde_json`'s own number parsing, which fails the
+//! whole document on a number too large for `f64` (`1e400`). When the fast pass fails, the
+//! document is read again in the *exact* mode, where every member and item is first taken as
+//! raw JSON text and numbers are only classified from their text: a huge number then reaches
+//! its member's rule (SPEC 3.1) and the document is `invalid_json` only when it really is not
+//! JSON.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Range;
+
+use serde::de::{
+    DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
+use serde_json::value::RawValue;
+
+use crate::error::{Diagnostics, excerpt};
+use crate::{ErrorCode, WarningCode};
+
+/// What a reader carries down: the report sink and the mode.
+pub(crate) struct Cx<'a> {
+    pub(crate) d: &'a mut Diagnostics,
+    /// Read every value as raw text first (see the module docs).
+    pub(crate) exact: bool,
+}
+
+/// A JSON number as read: parsed by `serde_json`, or classified from its text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Num<'de> {
+    U(u64),
+    I(i64),
+    F(f64),
+    /// Text that fits no `f64` (`1e400`), from the exact mode.
+    Huge(&'de str),
+}
+
+impl Num<'_> {
+    /// The integer when the number has no fractional part (`4`, `4.0`, `4e0`, `-0`).
+    pub(crate) fn whole(self) -> Option<i128> {
+        match self {
+            Num::U(n) => Some(i128::from(n)),
+            Num::I(n) => Some(i128::from(n)),
+            // `as` is exact here: the value is whole and within `i64`'s range.
+            #[allow(clippy::cast_possible_truncation)]
+            Num::F(f) if f.fract() == 0.0 && f.abs() < 9.0e18 => Some(f as i64 as i128),
+            Num::F(_) | Num::Huge(_) => None,
+        }
+    }
+
+    /// Whether the number is whole, however large.
+    pub(crate) fn is_whole(self) -> bool {
+        match self {
+            Num::U(_) | Num::I(_) => true,
+            Num::F(f) => f.is_finite() && f.fract() == 0.0,
+            Num::Huge(text) => !text.contains(['.', 'e', 'E']) || text.parse::<f64>().is_ok(),
+        }
+    }
+
+    fn parse(text: &str) -> Num<'_> {
+        if let Ok(n) = text.parse::<u64>() {
+            return Num::U(n);
+        }
+        if let Ok(n) = text.parse::<i64>() {
+            return Num::I(n);
+        }
+        match text.parse::<f64>() {
+            Ok(f) if f.is_finite() => Num::F(f),
+            _ => Num::Huge(text),
+        }
+    }
+}
+
+impl fmt::Display for Num<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Num::U(n) => write!(f, "{n}"),
+            Num::I(n) => write!(f, "{n}"),
+            Num::F(n) => write!(f, "{n}"),
+            Num::Huge(text) => write!(f, "{}", excerpt(text)),
+        }
+    }
+}
+
+/// A JSON value read where a scalar belongs, or the type of what was there.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Scalar<'de> {
+    Null,
+    Bool(bool),
+    Num(Num<'de>),
+    Str(Cow<'de, str>),
+    /// An array, skipped.
+    Array,
+    /// An object, skipped.
+    Object,
+}
+
+impl Scalar<'_> {
+    /// The JSON type, as messages name it.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Scalar::Null => "null",
+            Scalar::Bool(_) => "a boolean",
+            Scalar::Num(_) => "a number",
+            Scalar::Str(_) => "a string",
+            Scalar::Array => "an array",
+            Scalar::Object => "an object",
+        }
+    }
+
+    /// Reads raw JSON text without parsing its numbers.
+    fn classify(raw: &RawValue) -> Result<Scalar<'_>, serde_json::Error> {
+        let text = raw.get();
+        Ok(match text.as_bytes().first() {
+            Some(b'"') => match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+                // No escape: the raw text is the string (`serde_json` checked it already).
+                Some(inner) if !inner.contains('\\') => Scalar::Str(Cow::Borrowed(inner)),
+                _ => Scalar::Str(Cow::Owned(serde_json::from_str::<String>(text)?)),
+            },
+            Some(b'n') => Scalar::Null,
+            Some(b't') => Scalar::Bool(true),
+            Some(b'f') => Scalar::Bool(false),
+            Some(b'[') => Scalar::Array,
+            Some(b'{') => Scalar::Object,
+            _ => Scalar::Num(Num::parse(text)),
+        })
+    }
+}
+
+/// Implements the scalar `visit_*` methods of a visitor, each giving `$wrap(Scalar::…)`.
+macro_rules! scalar_visits {
+    ($wrap:path) => {
+        fn visit_bool<E>(self, b: bool) -> Result<Self::Value, E> {
+            Ok($wrap(Scalar::Bool(b)))
+        }
+
+        fn visit_i64<E>(self, n: i64) -> Result<Self::Value, E> {
+            Ok($wrap(Scalar::Num(Num::I(n))))
+        }
+
+        fn visit_u64<E>(self, n: u64) -> Result<Self::Value, E> {
+            Ok($wrap(Scalar::Num(Num::U(n))))
+        }
+
+        fn visit_f64<E>(self, n: f64) -> Result<Self::Value, E> {
+            Ok($wrap(Scalar::Num(Num::F(n))))
+        }
+
+        fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
+            Ok($wrap(Scalar::Str(Cow::Borrowed(s))))
+        }
+
+        fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+            Ok($wrap(Scalar::Str(Cow::Owned(s.to_owned()))))
+        }
+
+        fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
+            Ok($wrap(Scalar::Str(Cow::Owned(s))))
+        }
+
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok($wrap(Scalar::Null))
+        }
+
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok($wrap(Scalar::Null))
+        }
+    };
+}
+
+/// Reads a scalar, skipping a container (fast mode).
+struct ScalarSeed;
+
+impl<'de> DeserializeSeed<'de> for ScalarSeed {
+    type Value = Scalar<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Scalar<'de>, D::Error> {
+        deserializer.deserialize_any(ScalarVisitor)
+    }
+}
+
+struct ScalarVisitor;
+
+fn same<T>(value: T) -> T {
+    value
+}
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    scalar_visits!(same);
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar<'de>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Array)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar<'de>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Object)
+    }
+}
+
+/// A seed for a container: `Ok` with what the reader made of it, or `Err` with the scalar (or
+/// other container type) found instead.
+pub(crate) trait Container<'de>:
+    DeserializeSeed<'de, Value = Result<Self::Made, Scalar<'de>>>
+{
+    type Made;
+}
+
+impl<'de, S, T> Container<'de> for S
+where
+    S: DeserializeSeed<'de, Value = Result<T, Scalar<'de>>>,
+{
+    type Made = T;
+}
+
+/// Reads a member's value as a scalar.
+pub(crate) fn scalar<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    cx: &Cx<'_>,
+) -> Result<Scalar<'de>, A::Error> {
+    if cx.exact {
+        let raw: &'de RawValue = map.next_value()?;
+        Scalar::classify(raw).map_err(A::Error::custom)
+    } else {
+        map.next_value_seed(ScalarSeed)
+    }
+}
+
+/// Reads a member's value as raw JSON text (exact in both modes).
+pub(crate) fn raw<'de, A: MapAccess<'de>>(map: &mut A) -> Result<&'de RawValue, A::Error> {
+    map.next_value()
+}
+
+/// Reads a member's value with a container seed.
+pub(crate) fn nested<'de, A: MapAccess<'de>, S: Container<'de>>(
+    map: &mut A,
+    exact: bool,
+    seed: S,
+) -> Result<Result<S::Made, Scalar<'de>>, A::Error> {
+    if exact {
+        let raw: &'de RawValue = map.next_value()?;
+        from_raw(raw, seed).map_err(A::Error::custom)
+    } else {
+        map.next_value_seed(seed)
+    }
+}
+
+/// Reads the next item as a scalar; `None` at the end of the array.
+pub(crate) fn scalar_item<'de, A: SeqAccess<'de>>(
+    seq: &mut A,
+    cx: &Cx<'_>,
+) -> Result<Option<Scalar<'de>>, A::Error> {
+    if cx.exact {
+        match seq.next_element::<&'de RawValue>()? {
+            Some(raw) => Scalar::classify(raw).map(Some).map_err(A::Error::custom),
+            None => Ok(None),
+        }
+    } else {
+        seq.next_element_seed(ScalarSeed)
+    }
+}
+
+/// Reads the next item with a container seed; `None` at the end of the array.
+pub(crate) fn nested_item<'de, A: SeqAccess<'de>, S: Container<'de>>(
+    seq: &mut A,
+    exact: bool,
+    seed: S,
+) -> Result<Option<Result<S::Made, Scalar<'de>>>, A::Error> {
+    if exact {
+        match seq.next_element::<&'de RawValue>()? {
+            Some(raw) => from_raw(raw, seed).map(Some).map_err(A::Error::custom),
+            None => Ok(None),
+        }
+    } else {
+        seq.next_element_seed(seed)
+    }
+}
+
+/// Runs a container seed on raw text, which `serde_json` has already checked.
+fn from_raw<'de, S: Container<'de>>(
+    raw: &'de RawValue,
+    seed: S,
+) -> Result<Result<S::Made, Scalar<'de>>, serde_json::Error> {
+    match raw.get().as_bytes().first() {
+        Some(b'[' | b'{') => {
+            let mut de = serde_json::Deserializer::from_str(raw.get());
+            seed.deserialize(&mut de)
+        }
+        _ => Scalar::classify(raw).map(Err),
+    }
+}
+
+/// An object key, borrowed unless it holds escapes.
+pub(crate) struct Key<'de>(pub(crate) Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(s)))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(s.to_owned())))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(s)))
+    }
+}
+
+/// Reads the members of one kind of object.
+pub(crate) trait Members<'de> {
+    /// The member names this object defines.
+    const NAMES: &'static [&'static str];
+    /// What the object becomes.
+    type Output;
+
+    /// Reads the value of `NAMES[index]`; the path is at the member.
+    fn known<A: MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+        cx: &mut Cx<'_>,
+    ) -> Result<(), A::Error>;
+
+    /// Reads a member the object does not define; the path is at the member. By default:
+    /// `unknown_field`.
+    fn unknown<A: MapAccess<'de>>(
+        &mut self,
+        key: Cow<'de, str>,
+        map: &mut A,
+        cx: &mut Cx<'_>,
+    ) -> Result<(), A::Error> {
+        map.next_value::<IgnoredAny>()?;
+        cx.d.error(
+            ErrorCode::UnknownField,
+            format_args!("`{}` is not a member the API defines", excerpt(&key)),
+        );
+        Ok(())
+    }
+
+    /// Whether an unknown member repeated must retract its earlier reports (false for
+    /// members collected elsewhere, which de-duplicate themselves).
+    const TRACK_UNKNOWN: bool = true;
+
+    /// The object, once every member was read.
+    fn finish(self, cx: &mut Cx<'_>) -> Self::Output;
+}
+
+/// The most members an object defines (the request's 21).
+const MAX_NAMES: usize = 24;
+
+/// Reads an object with `M`.
+pub(crate) struct Object<'c, 'a, M> {
+    pub(crate) members: M,
+    pub(crate) cx: &'c mut Cx<'a>,
+}
+
+impl<'de, M: Members<'de>> DeserializeSeed<'de> for Object<'_, '_, M> {
+    type Value = Result<M::Output, Scalar<'de>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, M: Members<'de>> Visitor<'de> for Object<'_, '_, M> {
+    type Value = Result<M::Output, Scalar<'de>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    scalar_visits!(Err);
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Err(Scalar::Array))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let Object { mut members, cx } = self;
+        debug_assert!(M::NAMES.len() <= MAX_NAMES);
+        let mut seen: [Option<(u32, u32)>; MAX_NAMES] = [None; MAX_NAMES];
+        let mut unknown: Option<std::collections::HashMap<Cow<'de, str>, Range<u32>>> = None;
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            let start = cx.d.tick();
+            let mark = cx.d.enter(&*key);
+            let index = M::NAMES.iter().position(|name| **name == *key);
+            match index {
+                Some(index) => members.known(index, &mut map, cx)?,
+                None => members.unknown(key.clone(), &mut map, cx)?,
+            }
+            let previous = match index {
+                Some(index) => seen
+                    .get_mut(index)
+                    .and_then(|slot| slot.replace((start, u32::MAX)))
+                    .map(|(start, end)| start..end),
+                None if M::TRACK_UNKNOWN => unknown
+                    .get_or_insert_with(Default::default)
+                    .insert(key.clone(), start..u32::MAX),
+                None => None,
+            };
+            if let Some(previous) = previous {
+                cx.d.retract(previous);
+                cx.d.warn(
+                    WarningCode::DuplicateMember,
+                    format_args!(
+                        "`{}` appears more than once; the last occurrence is used",
+                        excerpt(&key)
+                    ),
+                );
+            }
+            cx.d.leave(mark);
+            // Close this occurrence's range of ticks.
+            let end = cx.d.tick();
+            match index {
+                Some(index) => {
+                    if let Some(Some(slot)) = seen.get_mut(index) {
+                        slot.1 = end;
+                    }
+                }
+                None => {
+                    if let Some(range) = unknown.as_mut().and_then(|u| u.get_mut(&key)) {
+                        range.end = end;
+                    }
+                }
+            }
+        }
+        Ok(Ok(members.finish(cx)))
+    }
+}
+
+/// Reads the items of one kind of array.
+pub(crate) trait Items<'de> {
+    /// What the array becomes.
+    type Output;
+
+    /// Reads the next item, whose index is on the path; `false` at the end of the array.
+    fn item<A: SeqAccess<'de>>(
+        &mut self,
+        index: usize,
+        seq: &mut A,
+        cx: &mut Cx<'_>,
+    ) -> Result<bool, A::Error>;
+
+    /// The array, once every item was read.
+    fn finish(self) -> Self::Output;
+}
+
+/// Reads an array with `I`.
+pub(crate) struct Array<'c, 'a, I> {
+    pub(crate) items: I,
+    pub(crate) cx: &'c mut Cx<'a>,
+}
+
+impl<'de, I: Items<'de>> DeserializeSeed<'de> for Array<'_, '_, I> {
+    type Value = Result<I::Output, Scalar<'de>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, I: Items<'de>> Visitor<'de> for Array<'_, '_, I> {
+    type Value = Result<I::Output, Scalar<'de>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    scalar_visits!(Err);
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Err(Scalar::Object))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let Array { mut items, cx } = self;
+        let mut index = 0;
+        loop {
+            let mark = cx.d.enter(index);
+            let more = items.item(index, &mut seq, cx)?;
+            cx.d.leave(mark);
+            if !more {
+                break;
+            }
+            index += 1;
+        }
+        Ok(Ok(items.finish()))
+    }
+}
+
+/// Reads a whole document with `M` (an object expected): the fast pass, then, if it failed,
+/// the exact one. `Err` carries the `serde_json` error when the bytes are not JSON.
+pub(crate) fn document<'de, M: Members<'de>>(
+    bytes: &'de [u8],
+    d: &mut Diagnostics,
+    make: impl Fn() -> M,
+) -> Result<Result<M::Output, Scalar<'de>>, serde_json::Error> {
+    let fresh = d.fresh();
+    match read(bytes, d, false, make()) {
+        Ok(read) => Ok(read),
+        Err(_) => {
+            *d = fresh;
+            read(bytes, d, true, make())
+        }
+    }
+}
+
+fn read<'de, M: Members<'de>>(
+    bytes: &'de [u8],
+    d: &mut Diagnostics,
+    exact: bool,
+    members: M,
+) -> Result<Result<M::Output, Scalar<'de>>, serde_json::Error> {
+    let mut cx = Cx { d, exact };
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let made = if exact {
+        let raw: &'de RawValue = serde::Deserialize::deserialize(&mut de)?;
+        de.end()?;
+        return from_raw(
+            raw,
+            Object {
+                members,
+                cx: &mut cx,
+            },
+        );
+    } else {
+        Object {
+            members,
+            cx: &mut cx,
+        }
+        .deserialize(&mut de)?
+    };
+    de.end()?;
+    Ok(made)
+}

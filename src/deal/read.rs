@@ -1,0 +1,849 @@
+//! The create-deal reader: JSON bytes into a [`Draft`], one pass, every type problem reported
+//! at its JSON Pointer (SPEC 3, 3.1). Value rules shared with the builder run later, in
+//! [`Draft::finish`].
+
+use std::borrow::Cow;
+
+use serde::de::{IgnoredAny, MapAccess, SeqAccess};
+use serde_json::value::RawValue;
+use uuid::Uuid;
+
+use super::date;
+use super::draft::{Draft, Field, MarketingValue, NoteDraft, PersonDraft, report_date};
+use super::enums::{QualityRating, Temperature, Visibility};
+use super::json::{
+    Array, Cx, Items, Members, Object, Scalar, nested, nested_item, raw, scalar, scalar_item,
+};
+use super::money::Money;
+use super::request::{CustomField, Follower, Member, minified};
+use crate::error::{Diagnostics, excerpt};
+use crate::marketing::is_trimmed;
+use crate::{ErrorCode, WarningCode};
+
+/// Reads the top-level object.
+#[derive(Default)]
+pub(crate) struct Request<'de> {
+    draft: Draft<'de>,
+}
+
+impl<'de> Members<'de> for Request<'de> {
+    const NAMES: &'static [&'static str] = &Member::NAMES;
+    type Output = Draft<'de>;
+
+    fn known<A: MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+        cx: &mut Cx<'_>,
+    ) -> Result<(), A::Error> {
+        let Some(member) = Member::ALL.get(index) else {
+            map.next_value::<IgnoredAny>()?;
+            return Ok(());
+        };
+        let draft = &mut self.draft;
+        let exact = cx.exact;
+        match member {
+            Member::Title => draft.title = string(scalar(map, cx)?, cx.d),
+            Member::StageId => draft.stage_id = uuid(scalar(map, cx)?, cx.d),
+            Member::ResponsibleId => draft.responsible_id = uuid(scalar(map, cx)?, cx.d),
+            Member::QualityRating => {
+                draft.quality_rating = code(
+                    scalar(map, cx)?,
+                    cx.d,
+                    QualityRating::from_code,
+                    "1, 2, 3, 4 or 5",
+                );
+            }
+            Member::QualityReason => draft.quality_reason = string(scalar(map, cx)?, cx.d),
+            Member::Value => draft.value = money(raw(map)?, cx.d),
+            Member::ExpectedCloseDate => {
+                draft.expected_close_date = close_date(scalar(map, cx)?, cx.d);
+            }
+            Member::Visibility => {
+                draft.visibility = code(scalar(map, cx)?, cx.d, Visibility::from_code, "0, 1 or 2");
+            }
+            Member::Temperature => {
+                draft.temperature =
+                    code(scalar(map, cx)?, cx.d, Temperature::from_code, "1, 2 or 3");
+            }
+            Member::Tags => {
+                let items = Tags(Vec::new());
+                draft.tags = array(nested(map, exact, Array { items, cx })?, cx.d);
+            }
+            Member::PersonsId => {
+                let items = PersonsId {
+                    ids: Vec::new(),
+                    all: true,
+                };
+                draft.persons_id = match nested(map, exact, Array { items, cx })? {
+                    Ok(Some(ids)) => Field::Value(ids),
+                    Ok(None) => Field::Invalid,
+                    Err(found) => match array::<()>(Err(found), cx.d) {
+                        Field::Absent => Field::Absent,
+                        Field::Invalid | Field::Value(()) => Field::Invalid,
+                    },
+                };
+            }
+            Member::Person => {
+                let members = Person(PersonDraft::default());
+                draft.person = object(nested(map, exact, Object { members, cx })?, cx.d);
+            }
+            Member::PrimaryPersonId => draft.primary_person_id = uuid(scalar(map, cx)?, cx.d),
+            Member::OrganizationId => draft.organization_id = uuid(scalar(map, cx)?, cx.d),
+            Member::Organization => {
+                let members = Named(Field::Absent);
+                draft.organization = object(nested(map, exact, Object { members, cx })?, cx.d);
+            }
+            Member::CustomFields => {
+                let items = CustomFields(Vec::new());
+                draft.custom_fields = array(nested(map, exact, Array { items, cx })?, cx.d);
+            }
+            Member::Marketing => {
+                let members = Marketing(Vec::new());
+                draft.marketing = object(nested(map, exact, Object { members, cx })?, cx.d);
+            }
+            Member::CrmLeadSourceId => draft.crm_lead_source_id = uuid(scalar(map, cx)?, cx.d),
+            Member::LeadSource => {
+                let members = Named(Field::Absent);
+                draft.lead_source = object(nested(map, exact, Object { members, cx })?, cx.d);
+            }
+            Member::Followers => {
+                let items = Followers(Vec::new());
+                draft.followers = array(nested(map, exact, Array { items, cx })?, cx.d);
+            }
+            Member::Note => {
+                let members = Note(NoteDraft::default());
+                draft.note = object(nested(map, exact, Object { members, cx })?, cx.d);
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self, _: &mut Cx<'_>) -> Draft<'de> {
+        self.draft
+    }
+}
+
+// Converters: a scalar read where a member's type belongs. Each reports a wrong type at the
+// current path; `null` is "not sent".
+
+fn string<'de>(found: Scalar<'de>, d: &mut Diagnostics) -> Field<Cow<'de, str>> {
+    match found {
+        Scalar::Null => Field::Absent,
+        Scalar::Str(text) => Field::Value(text),
+        other => {
+            d.invalid_type("a string", other.kind());
+            Field::Invalid
+        }
+    }
+}
+
+fn boolean(found: Scalar<'_>, d: &mut Diagnostics) -> Field<bool> {
+    match found {
+        Scalar::Null => Field::Absent,
+        Scalar::Bool(flag) => Field::Value(flag),
+        other => {
+            d.invalid_type("a boolean", other.kind());
+            Field::Invalid
+        }
+    }
+}
+
+fn uuid(found: Scalar<'_>, d: &mut Diagnostics) -> Field<Uuid> {
+    let text = match string(found, d) {
+        Field::Value(text) => text,
+        Field::Absent => return Field::Absent,
+        Field::Invalid => return Field::Invalid,
+    };
+    let text = text.trim_matches(is_trimmed);
+    match Uuid::parse_str(text) {
+        Ok(id) => Field::Value(id),
+        Err(_) => {
+            d.error(
+                ErrorCode::InvalidUuid,
+                format_args!("expected a UUID, found `{}`", excerpt(text)),
+            );
+            Field::Invalid
+        }
+    }
+}
+
+/// One of the small integer enums: a whole number that is one of the codes (SPEC 3.1: `4.0`
+/// is 4; `4.5`, `7` and `1e400` are `invalid_enum`).
+fn code<T>(
+    found: Scalar<'_>,
+    d: &mut Diagnostics,
+    from_code: fn(i64) -> Option<T>,
+    options: &str,
+) -> Field<T> {
+    match found {
+        Scalar::Null => Field::Absent,
+        Scalar::Num(number) => {
+            let known = number
+                .whole()
+                .and_then(|n| i64::try_from(n).ok())
+                .and_then(from_code);
+            match known {
+                Some(value) => Field::Value(value),
+                None => {
+                    d.error(
+                        ErrorCode::InvalidEnum,
+                        format_args!("expected {options}, found {number}"),
+                    );
+                    Field::Invalid
+                }
+            }
+        }
+        other => {
+            d.invalid_type("an integer", other.kind());
+            Field::Invalid
+        }
+    }
+}
+
+/// A contact type: a whole number from 0 to `u32::MAX` (a fraction is `invalid_type`, a
+/// negative or too large number `out_of_range`).
+fn contact_type(found: Scalar<'_>, d: &mut Diagnostics) -> Field<u32> {
+    let number = match found {
+        Scalar::Null => return Field::Absent,
+        Scalar::Num(number) => number,
+        other => {
+            d.invalid_type("an integer", other.kind());
+            return Field::Invalid;
+        }
+    };
+    if !number.is_whole() {
+        d.invalid_type("an integer", "a number with a fraction");
+        return Field::Invalid;
+    }
+    match number.whole().and_then(|n| u32::try_from(n).ok()) {
+        Some(kind) => Field::Value(kind),
+        None => {
+            d.error(
+                ErrorCode::OutOfRange,
+                format_args!("expected an integer from 0 to {}, found {number}", u32::MAX),
+            );
+            Field::Invalid
+        }
+    }
+}
+
+/// `value`: read from its JSON text, exactly (see [`Money`]).
+fn money(raw: &RawValue, d: &mut Diagnostics) -> Field<Money> {
+    let text = raw.get();
+    let found = match text.as_bytes().first() {
+        Some(b'n') => return Field::Absent,
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'[') => "an array",
+        Some(b'{') => "an object",
+        _ => "",
+    };
+    if !found.is_empty() {
+        d.invalid_type("a number", found);
+        return Field::Invalid;
+    }
+    match Money::parse(text) {
+        Ok(money) => Field::Value(money),
+        Err(err) => {
+            d.error(err.code(), format_args!("{err}: `{}`", excerpt(text)));
+            Field::Invalid
+        }
+    }
+}
+
+/// `expected_close_date`: RFC 3339, or a bare date read as midnight UTC with `date_only`.
+fn close_date(found: Scalar<'_>, d: &mut Diagnostics) -> Field<jiff::civil::DateTime> {
+    let found = match found {
+        Scalar::Str(text) => text,
+        Scalar::Null => return Field::Absent,
+        other => {
+            d.invalid_type("a date-time string", other.kind());
+            return Field::Invalid;
+        }
+    };
+    let text = found.trim_matches(is_trimmed);
+    match date::parse(text) {
+        Ok(parsed) => {
+            if parsed.date_only {
+                d.warn(
+                    WarningCode::DateOnly,
+                    format_args!("`{text}` has no time; read as {text}T00:00:00Z"),
+                );
+            }
+            Field::Value(parsed.utc)
+        }
+        Err(err) => {
+            report_date(d, err, text);
+            Field::Invalid
+        }
+    }
+}
+
+/// An object member: `null` is not sent, another type is `invalid_type`.
+fn object<T>(read: Result<T, Scalar<'_>>, d: &mut Diagnostics) -> Field<T> {
+    container(read, d, "an object")
+}
+
+/// An array member: `null` is not sent, another type is `invalid_type`.
+fn array<T>(read: Result<T, Scalar<'_>>, d: &mut Diagnostics) -> Field<T> {
+    container(read, d, "an array")
+}
+
+fn container<T>(read: Result<T, Scalar<'_>>, d: &mut Diagnostics, expected: &str) -> Field<T> {
+    match read {
+        Ok(made) => Field::Value(made),
+        Err(Scalar::Null) => Field::Absent,
+        Err(other) => {
+            d.invalid_type(expected, other.kind());
+            Field::Invalid
+        }
+    }
+}
+
+/// `tags`: strings; the rules (trim, empty, repeats, catalog) come in `Draft::finish`.
+struct Tags<'de>(Vec<(usize, Cow<'de, str>)>);
+
+impl<'de> Items<'de> for Tags<'de> {
+    type Output = Vec<(usize, Cow<'de, str>)>;
+
+    fn item<A: SeqAccess<'de>>(
+        &mut self,
+        index: usize,
+        seq: &mut A,
+        cx: &mut Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        let Some(found) = scalar_item(seq, cx)? else {
+            return Ok(false);
+        };
+        match found {
+            Scalar::Str(tag) => self.0.push((index, tag)),
+            other => cx.d.invalid_type("a string", other.kind()),
+        }
+        Ok(true)
+    }
+
+    fn finish(self) -> Self::Output {
+        self.0
+    }
+}
+
+/// `persons_id`: `[{"id": uuid}]`; `None` when one entry is invalid.
+struct PersonsId {
+    ids: Vec<Uuid>,
+    all: bool,
+}
+
+impl<'de> Items<'de> for PersonsId {
+    type Output = Option<Vec<Uuid>>;
+
+    fn item<A: SeqAccess<'de>>(
+        &mut self,
+        _: usize,
+        seq: &mut A,
+        cx: &mut Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        let exact = cx.exact;
+        let members = Id(Field::Absent);
+        let Some(read) = nested_item(seq, exact, Object { members, cx })? else {
+            return Ok(false);
+        };
+        match object(read, cx.d) {
+            Field::Value(Some(id)) => self.ids.push(id),
+            Field::Absent => {
+                cx.d.invalid_type("an object", "null");
+                self.all = false;
+            }
+            Field::Value(None) | Field::Invalid => self.all = false,
+        }
+        Ok(true)
+    }
+
+    fn finish(self) -> Self::Output {
+        self.all.then_some(self.ids)
+    }
+}
+
+/// A `persons_id` entry.
+struct Id(Field<Uuid>);
+
+impl<'de> Members<'de> for Id {
+    const NAMES: &'static [&'static str] = &["id"];
+    type Output = Option<Uuid>;
+
+    fn known<A: MapAccess<'de>>(
+        &mut self,
+        _: usize,
+        map: &mut A,
+        cx: &mut Cx<'_>,
+    ) -> Result<(), A::Error> {
+        self.0 = uuid(scalar(map, cx)?, cx.d);
+        Ok(())
+    }
+
+    fn finish(self, cx: &mut Cx<'_>) -> Option<Uuid> {
+        required(self.0, "id", cx.d)
+    }
+}
+
+/// A required member of a nested object: `required` when not sent.
+fn required<T>(field: Field<T>, key: &str, d: &mut Diagnostics) -> Option<T> {
+    if let Field::Absent = field {
+        d.at(key, |d| {
+            d.error(
+                ErrorCode::Required,
+                format_args!("missing required member `{key}`"),
+            );
+        });
+    }
+    field.value()
+}
+
+/// `person`.
+struct Person<'de>(PersonDraft<'de>);
+
+impl<'de> Members<'de> for Person<'de> {
+    const NAMES: &'static [&'static str] = &[
+        "name",
+        "contacts",
+        "avoid_duplicate",
+        "duplicate_check_types",
+    ];
+    type Output = PersonDraft<'de>;
+
+    fn known<A: MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+        cx: &mut Cx<'_>,
+    ) -> Result<(), A::Error> {
+        let exact = cx.exact;
+        let person = &mut self.0;
+        match index {
+            0 => person.name = string(scalar(map, cx)?, cx.d),
+            1 => {
+                let items = Contacts(Vec::new());
+                person.contacts = array(nested(map, exact, Array { items, cx })?, cx.d)
+                    .value()
+                    .unwrap_or_default();
+            }
+            2 => person.avoid_duplicate = boolean(scalar(map, cx)?, cx.d).value(),
+            _ => {
+                let items = CheckTypes(Vec::new());
+                person.duplicate_check_types =
+                    array(nested(map, exact, Array { items, cx })?, cx.d)
+                        .value()
+                        .unwrap_or_default();
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self, _: &mut Cx<'_>) -> PersonDraft<'de> {
+        self.0
+    }
+}
+
+type ContactDraft<'de> = (usize, Field<u32>, Field<Cow<'de, str>>);
+
+/// `person.contacts`.
+struct Contacts<'de>(Vec<ContactDraft<'de>>);
+
+impl<'de> Items<'de> for Contacts<'de> {
+    type Output = Vec<ContactDraft<'de>>;
+
+    fn item<A: SeqAccess<'de>>(
+        &mut self,
+        index: usize,
+        seq: &mut A,
+        cx: &mut Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        let exact = cx.exact;
+        let members = Contact(Field::Absent, Field::Absent);
+        let Some(read) = nested_item(seq, exact, Object { members, cx })? else {
+            return Ok(false);
+        };
+        match object(read, cx.d) {
+            Field::Value((kind, value)) => self.0.push((index, kind, value)),
+            Field::Absent => cx.d.invalid_type("an object", "null"),
+            Field::Invalid => {}
+        }
+        Ok(true)
+    }
+
+    fn finish(self) -> Self::Output {
+        self.0
+    }
+}
+
+/// A contact: `type` and `value`, checked in `Draft::finish`.
+struct Contact<'de>(Field<u32>, Field<Cow<'de, str>>);
+
+impl<'de> Members<'de> for Contact<'de> {
+    const NAMES: &'static [&'static str] = &["type", "value"];
+    type Output = (Field<u32>, Field<Cow<'de, str>>);
+
+    fn known<A: MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+        cx: &mut Cx<'_>,
+    ) -> Result<(), A::Error> {
+        let found = scalar(map, cx)?;
+        if index == 0 {
+            self.0 = contact_type(found, cx.d);
+        } else {
+            self.1 = string(found, cx.d);
+        }
+        Ok(())
+    }
+
+    fn finish(self, _: &mut Cx<'_>) -> Self::Output {
+        (self.0, self.1)
+    }
+}
+
+/// `person.duplicate_check_types`: contact types.
+struct CheckTypes(Vec<u32>);
+
+impl<'de> Items<'de> for CheckTypes {
+    type Output = Vec<u32>;
+
+    fn item<A: SeqAccess<'de>>(
+        &mut self,
+        _: usize,
+        seq: &mut A,
+        cx: &mut Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        let Some(found) = scalar_item(seq, cx)? else {
+            return Ok(false);
+        };
+        let found = match found {
+            Scalar::Null => {
+                cx.d.invalid_type("an integer", "null");
+                return Ok(true);
+            }
+            other => other,
+        };
+        if let Field::Value(kind) = contact_type(found, cx.d) {
+            self.0.push(kind);
+        }
+        Ok(true)
+    }
+
+    fn finish(self) -> Self::Output {
+        self.0
+    }
+}
+
+/// `organization` and `lead_source`: `{"name": …}`.
+struct Named<'de>(Field<Cow<'de, str>>);
+
+impl<'de> Members<'de> for Named<'de> {
+    const NAMES: &'static [&'static str] = &["name"];
+    type Output = Field<Cow<'de, str>>;
+
+    fn known<A: MapAccess<'de>>(
+        &mut self,
+        _: usize,
+        map: &mut A,
+        cx: &mut Cx<'_>,
+    ) -> Result<(), A::Error> {
+        self.0 = string(scalar(map, cx)?, cx.d);
+        Ok(())
+    }
+
+    fn finish(self, _: &mut Cx<'_>) -> Self::Output {
+        self.0
+    }
+}
+
+/// `custom_fields`.
+struct CustomFields(Vec<CustomField>);
+
+impl<'de> Items<'de> for CustomFields {
+    type Output = Vec<CustomField>;
+
+    fn item<A: SeqAccess<'de>>(
+        &mut self,
+        _: usize,
+        seq: &mut A,
+        cx: &mut Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        let exact = cx.exact;
+        let members = Answer {
+            field_id: Field::Absent,
+            members: Vec::new(),
+        };
+        let Some(read) = nested_item(seq, exact, Object { members, cx })? else {
+            return Ok(false);
+        };
+        match object(read, cx.d) {
+            Field::Value(Some(field)) => self.0.push(field),
+            Field::Absent => cx.d.invalid_type("an object", "null"),
+            Field::Value(None) | Field::Invalid => {}
+        }
+        Ok(true)
+    }
+
+    fn finish(self) -> Self::Output {
+        self.0
+    }
+}
+
+/// One custom field answer: `field_id` and members passed through as their exact text.
+struct Answer<'de> {
+    field_id: Field<Uuid>,
+    members: Vec<(Cow<'de, str>, &'de RawValue)>,
+}
+
+impl<'de> Members<'de> for Answer<'de> {
+    const NAMES: &'static [&'static str] = &["field_id"];
+    const TRACK_UNKNOWN: bool = false;
+    type Output = Option<CustomField>;
+
+    fn known<A: MapAccess<'de>>(
+        &mut self,
+        _: usize,
+        map: &mut A,
+        cx: &mut Cx<'_>,
+    ) -> Result<(), A::Error> {
+        self.field_id = uuid(scalar(map, cx)?, cx.d);
+        Ok(())
+    }
+
+    fn unknown<A: MapAccess<'de>>(
+        &mut self,
+        key: Cow<'de, str>,
+        map: &mut A,
+        _: &mut Cx<'_>,
+    ) -> Result<(), A::Error> {
+        let value = raw(map)?;
+        if nesting(value.get()) > MAX_DEPTH {
+            // What `serde_json` reports when it builds a value this deep: the answer could not
+            // be read back by the usual readers.
+            return Err(serde::de::Error::custom("recursion limit exceeded"));
+        }
+        self.members.push((key, value));
+        Ok(())
+    }
+
+    fn finish(self, cx: &mut Cx<'_>) -> Option<CustomField> {
+        let field_id = required(self.field_id, "field_id", cx.d)?;
+        let members = last_of_each(self.members, cx.d);
+        let mut field = CustomField::new(field_id);
+        field.members = members
+            .into_iter()
+            .map(|(key, value)| (key.into_owned(), minified(value.to_owned())))
+            .collect();
+        field.members.sort_by(|a, b| a.0.cmp(&b.0));
+        Some(field)
+    }
+}
+
+/// The deepest custom field answer passed through: `serde_json`'s recursion limit, so that
+/// what the crate writes, its readers read.
+const MAX_DEPTH: usize = 127;
+
+/// How deeply arrays and objects nest in valid JSON text.
+fn nesting(json: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for b in json.bytes() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// `marketing`: every member kept for the engine, which judges them.
+struct Marketing<'de>(Vec<(Cow<'de, str>, MarketingValue<'de>)>);
+
+impl<'de> Members<'de> for Marketing<'de> {
+    const NAMES: &'static [&'static str] = &[];
+    const TRACK_UNKNOWN: bool = false;
+    type Output = Vec<(Cow<'de, str>, MarketingValue<'de>)>;
+
+    fn known<A: MapAccess<'de>>(
+        &mut self,
+        _: usize,
+        map: &mut A,
+        _: &mut Cx<'_>,
+    ) -> Result<(), A::Error> {
+        map.next_value::<IgnoredAny>()?;
+        Ok(())
+    }
+
+    fn unknown<A: MapAccess<'de>>(
+        &mut self,
+        key: Cow<'de, str>,
+        map: &mut A,
+        cx: &mut Cx<'_>,
+    ) -> Result<(), A::Error> {
+        let value = match scalar(map, cx)? {
+            Scalar::Str(text) => MarketingValue::Str(text),
+            Scalar::Null => MarketingValue::Null,
+            other => MarketingValue::Other(other.kind()),
+        };
+        self.0.push((key, value));
+        Ok(())
+    }
+
+    fn finish(self, cx: &mut Cx<'_>) -> Self::Output {
+        last_of_each(self.0, cx.d)
+    }
+}
+
+/// Keeps the last occurrence of each key, in document order, with one `duplicate_member`
+/// warning per repeated key (SPEC 3.1). Linear for the usual few members; a sort for many.
+fn last_of_each<'de, T>(
+    members: Vec<(Cow<'de, str>, T)>,
+    d: &mut Diagnostics,
+) -> Vec<(Cow<'de, str>, T)> {
+    let count = members.len();
+    let mut order: Vec<usize> = (0..count).collect();
+    order.sort_by(|&a, &b| {
+        let key = |i: usize| members.get(i).map(|(key, _)| key.as_ref());
+        key(a).cmp(&key(b)).then(a.cmp(&b))
+    });
+    let mut keep = vec![true; count];
+    let mut warned: Option<usize> = None;
+    for pair in order.windows(2) {
+        let [a, b] = pair else { continue };
+        let (Some((key_a, _)), Some((key_b, _))) = (members.get(*a), members.get(*b)) else {
+            continue;
+        };
+        if key_a != key_b {
+            continue;
+        }
+        if let Some(slot) = keep.get_mut(*a) {
+            *slot = false;
+        }
+        let first_repeat = warned.is_none_or(|w| members.get(w).map(|(k, _)| k) != Some(key_a));
+        if first_repeat {
+            warned = Some(*a);
+            d.at(key_a.as_ref(), |d| {
+                d.warn(
+                    WarningCode::DuplicateMember,
+                    format_args!(
+                        "`{}` appears more than once; the last occurrence is used",
+                        excerpt(key_a)
+                    ),
+                );
+            });
+        }
+    }
+    if keep.iter().all(|k| *k) {
+        return members;
+    }
+    members
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(member, keep)| keep.then_some(member))
+        .collect()
+}
+
+/// `followers`.
+struct Followers(Vec<(usize, Follower)>);
+
+impl<'de> Items<'de> for Followers {
+    type Output = Vec<(usize, Follower)>;
+
+    fn item<A: SeqAccess<'de>>(
+        &mut self,
+        index: usize,
+        seq: &mut A,
+        cx: &mut Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        let exact = cx.exact;
+        let members = FollowerReader(Field::Absent, Field::Absent);
+        let Some(read) = nested_item(seq, exact, Object { members, cx })? else {
+            return Ok(false);
+        };
+        match object(read, cx.d) {
+            Field::Value(Some(follower)) => self.0.push((index, follower)),
+            Field::Absent => cx.d.invalid_type("an object", "null"),
+            Field::Value(None) | Field::Invalid => {}
+        }
+        Ok(true)
+    }
+
+    fn finish(self) -> Self::Output {
+        self.0
+    }
+}
+
+/// A follower: `user_id` and `role_id`, both required.
+struct FollowerReader(Field<Uuid>, Field<Uuid>);
+
+impl<'de> Members<'de> for FollowerReader {
+    const NAMES: &'static [&'static str] = &["user_id", "role_id"];
+    type Output = Option<Follower>;
+
+    fn known<A: MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+        cx: &mut Cx<'_>,
+    ) -> Result<(), A::Error> {
+        let id = uuid(scalar(map, cx)?, cx.d);
+        if index == 0 {
+            self.0 = id;
+        } else {
+            self.1 = id;
+        }
+        Ok(())
+    }
+
+    fn finish(self, cx: &mut Cx<'_>) -> Option<Follower> {
+        let user_id = required(self.0, "user_id", cx.d);
+        let role_id = required(self.1, "role_id", cx.d);
+        Some(Follower {
+            user_id: user_id?,
+            role_id: role_id?,
+        })
+    }
+}
+
+/// `note`.
+struct Note<'de>(NoteDraft<'de>);
+
+impl<'de> Members<'de> for Note<'de> {
+    const NAMES: &'static [&'static str] = &["content", "is_pinned"];
+    type Output = NoteDraft<'de>;
+
+    fn known<A: MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+        cx: &mut Cx<'_>,
+    ) -> Result<(), A::Error> {
+        let found = scalar(map, cx)?;
+        if index == 0 {
+            self.0.content = string(found, cx.d);
+        } else {
+            self.0.is_pinned = boolean(found, cx.d).value().unwrap_or(false);
+        }
+        Ok(())
+    }
+
+    fn finish(self, _: &mut Cx<'_>) -> NoteDraft<'de> {
+        self.0
+    }
+}

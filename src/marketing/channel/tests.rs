@@ -1,0 +1,588 @@
+//! SPEC 2.6 rule by rule: each row shows its rule holding, and where an earlier rule could
+//! also hold, which one wins.
+
+use super::patterns::{Source, contains, host_name, is_paid_medium, matches_shop_pattern};
+use super::{Channel, ChannelRules, SEARCH, SOCIAL};
+use crate::Marketing;
+
+/// (source, medium, campaign, click ids, expected channel).
+type Row = (
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static [&'static str],
+    Channel,
+);
+
+fn check(rules: &ChannelRules, cases: &[Row]) {
+    for (i, &(source, medium, campaign, clicks, expected)) in cases.iter().enumerate() {
+        let found = rules.attribute(source, medium, campaign, clicks.iter().copied());
+        assert_eq!(
+            found.channel, expected,
+            "row {i}: source {source:?}, medium {medium:?}, campaign {campaign:?}, clicks {clicks:?}"
+        );
+    }
+}
+
+#[test]
+fn every_rule_in_order() {
+    use Channel::*;
+    let cases: &[Row] = &[
+        // 1. cross_network: before everything, even a paid shopping source.
+        (None, None, Some("pmax-cross-network-br"), &[], CrossNetwork),
+        (
+            Some("amazon"),
+            Some("cpc"),
+            Some("Cross-Network"),
+            &[],
+            CrossNetwork,
+        ),
+        (
+            Some("google"),
+            Some("cpc"),
+            Some("cross network"),
+            &[],
+            PaidSearch,
+        ),
+        // 2. paid_shopping: a shopping source or a shop campaign, before paid_search.
+        (Some("mercadolivre"), Some("cpc"), None, &[], PaidShopping),
+        (
+            Some("google"),
+            Some("cpc"),
+            Some("shopping-natal"),
+            &[],
+            PaidShopping,
+        ),
+        (
+            Some("google shopping"),
+            Some("paid"),
+            None,
+            &[],
+            PaidShopping,
+        ),
+        (
+            Some("facebook"),
+            Some("paid"),
+            Some("loja-eshop"),
+            &[],
+            PaidShopping,
+        ),
+        // 3. paid_search, before paid_social (a search source with a social-looking medium).
+        (Some("google"), Some("cpc"), None, &[], PaidSearch),
+        (Some("bing"), Some("ppc"), None, &[], PaidSearch),
+        (Some("yahoo"), Some("paid_social"), None, &[], PaidSearch),
+        (
+            Some("search.brave.com"),
+            Some("retargeting"),
+            None,
+            &[],
+            PaidSearch,
+        ),
+        // 4. paid_social, before paid_video and display.
+        (Some("facebook"), Some("paid"), None, &[], PaidSocial),
+        (Some("instagram"), Some("cpm"), None, &[], PaidSocial),
+        (Some("l.facebook.com"), Some("cpc"), None, &[], PaidSocial),
+        // 5. paid_video, before display.
+        (Some("youtube"), Some("cpm"), None, &[], PaidVideo),
+        (
+            Some("m.youtube.com"),
+            Some("paid-video"),
+            None,
+            &[],
+            PaidVideo,
+        ),
+        // 6. display: a paid `cpm` with no listed source, and unpaid display media.
+        (Some("dv360"), Some("cpm"), None, &[], Display),
+        (Some("dv360"), Some("display"), None, &[], Display),
+        (None, Some("banner"), None, &[], Display),
+        (Some("x"), Some("interstitial"), None, &[], Display),
+        (Some("amazon"), Some("expandable"), None, &[], Display),
+        // 7. paid_other.
+        (Some("newsletter"), Some("cpc"), None, &[], PaidOther),
+        (None, Some("paid"), None, &[], PaidOther),
+        (Some("googleads"), Some("cpc"), None, &[], PaidOther),
+        // 8. organic_shopping, before organic_social.
+        (Some("shopee"), Some("referral"), None, &[], OrganicShopping),
+        (
+            Some("instagram"),
+            Some("social"),
+            Some("shop-verao"),
+            &[],
+            OrganicShopping,
+        ),
+        (None, None, Some("shopping"), &[], OrganicShopping),
+        // 9. organic_social, before organic_video, email and sms.
+        (Some("whatsapp"), Some("sms"), None, &[], OrganicSocial),
+        (Some("youtube"), Some("social"), None, &[], OrganicSocial),
+        (Some("facebook"), Some("email"), None, &[], OrganicSocial),
+        (
+            Some("rdstation"),
+            Some("social network"),
+            None,
+            &[],
+            OrganicSocial,
+        ),
+        (Some("blog"), Some("sm"), None, &[], OrganicSocial),
+        (Some("blog"), Some("social-media"), None, &[], OrganicSocial),
+        // 10. organic_video, before organic_search.
+        (Some("google"), Some("video"), None, &[], OrganicVideo),
+        (Some("vimeo"), Some("organic"), None, &[], OrganicVideo),
+        (
+            Some("blog"),
+            Some("youtube-video-embed"),
+            None,
+            &[],
+            OrganicVideo,
+        ),
+        // 11. organic_search, before email.
+        (Some("yahoo"), Some("email"), None, &[], OrganicSearch),
+        (
+            Some("google.com.br"),
+            Some("referral"),
+            None,
+            &[],
+            OrganicSearch,
+        ),
+        (Some("wiki"), Some("organic"), None, &[], OrganicSearch),
+        // 12. email, by source or medium, before sms and referral.
+        (Some("newsletter"), Some("email"), None, &[], Email),
+        (Some("e-mail"), Some("sms"), None, &[], Email),
+        (Some("crm"), Some("e mail"), None, &[], Email),
+        (Some("e_mail"), None, None, &[], Email),
+        // 13. affiliates.
+        (Some("parceiro"), Some("affiliate"), None, &[], Affiliates),
+        (Some("parceiro"), Some("affiliates"), None, &[], Unassigned),
+        // 14. referral.
+        (
+            Some("blog.example.com"),
+            Some("referral"),
+            None,
+            &[],
+            Referral,
+        ),
+        (Some("app-store"), Some("app"), None, &[], Referral),
+        (Some("qr"), Some("link"), None, &[], Referral),
+        // 15. audio.
+        (Some("spotify"), Some("audio"), None, &[], Audio),
+        // 16. sms, by source or medium, before mobile_push.
+        (Some("zenvia"), Some("sms"), None, &[], Sms),
+        (Some("sms"), Some("push"), None, &[], Sms),
+        // 17. mobile_push.
+        (Some("onesignal"), Some("web-push"), None, &[], MobilePush),
+        (Some("app"), Some("mobile-banner"), None, &[], MobilePush),
+        (Some("app"), Some("notification"), None, &[], MobilePush),
+        (Some("firebase"), None, None, &[], MobilePush),
+        (Some("app"), Some("pushed"), None, &[], Unassigned),
+        // 18. direct: nothing at all, or a campaign alone, or a click id without inference.
+        (None, None, None, &[], Direct),
+        (None, None, Some("dia-das-maes"), &[], Direct),
+        (None, None, None, &["gclsrc"], Direct),
+        // 19. unassigned.
+        (Some("mix"), None, None, &[], Unassigned),
+        (None, Some("indicacao"), None, &[], Unassigned),
+    ];
+    check(&ChannelRules::new(), cases);
+}
+
+#[test]
+fn click_ids_infer_only_when_source_and_medium_are_both_absent() {
+    use Channel::*;
+    let cases: &[Row] = &[
+        (None, None, None, &["gclid"], PaidSearch),
+        (None, None, None, &["gbraid"], PaidSearch),
+        (None, None, None, &["WBRAID"], PaidSearch),
+        (None, None, None, &["dclid"], Display),
+        (None, None, None, &["msclkid"], PaidSearch),
+        (None, None, None, &["ttclid"], PaidSocial),
+        (None, None, None, &["li_fat_id"], PaidSocial),
+        (None, None, None, &["twclid"], PaidSocial),
+        (None, None, None, &["rdt_cid"], PaidSocial),
+        (None, None, None, &["epik"], PaidSocial),
+        (None, None, None, &["sccid"], PaidSocial),
+        (None, None, None, &["fbclid"], OrganicSocial),
+        (None, None, None, &["igshid"], OrganicSocial),
+        // A source or a medium alone blocks the inference.
+        (Some("mix"), None, None, &["gclid"], Unassigned),
+        (None, Some("indicacao"), None, &["gclid"], Unassigned),
+        (Some("  "), Some(""), None, &["gclid"], PaidSearch),
+        // The campaign does not block it, and still decides rule 1.
+        (None, None, Some("crm-enterprise"), &["gclid"], PaidSearch),
+        (
+            None,
+            None,
+            Some("x-cross-network"),
+            &["gclid"],
+            CrossNetwork,
+        ),
+        (None, None, Some("shopping"), &["msclkid"], PaidShopping),
+        // SPEC order decides, not the order found; gclsrc and other names are skipped.
+        (None, None, None, &["fbclid", "ttclid"], PaidSocial),
+        (None, None, None, &["igshid", "fbclid"], OrganicSocial),
+        (
+            None,
+            None,
+            None,
+            &["gclsrc", "ref", "dclid", "gbraid"],
+            PaidSearch,
+        ),
+        (None, None, None, &["sccid", "msclkid"], PaidSearch),
+    ];
+    check(&ChannelRules::new(), cases);
+
+    let rules = ChannelRules::new();
+    let found = rules.attribute(None, None, None, ["igshid", "twclid", "fbclid"]);
+    assert_eq!(
+        (found.source.as_deref(), found.medium.as_deref()),
+        (Some("twitter"), Some("paid"))
+    );
+    let found = rules.attribute(None, None, None, ["dclid"]);
+    assert_eq!(
+        (found.source.as_deref(), found.medium.as_deref()),
+        (Some("google"), Some("display"))
+    );
+    let found = rules.attribute(Some("Mix"), None, None, ["gclid"]);
+    assert_eq!(
+        (found.source.as_deref(), found.medium.as_deref()),
+        (Some("mix"), None)
+    );
+    let found = rules.attribute(None, None, None, ["gclsrc"]);
+    assert_eq!((found.source, found.medium), (None, None));
+}
+
+#[test]
+fn the_click_ids_are_not_read_past_gclid_nor_when_a_source_was_sent() {
+    let rules = ChannelRules::new();
+    let mut read = 0;
+    let params = ["msclkid", "gclid", "ttclid", "fbclid"]
+        .into_iter()
+        .inspect(|_| read += 1);
+    assert_eq!(
+        rules.attribute(None, None, None, params).channel,
+        Channel::PaidSearch
+    );
+    assert_eq!(read, 2);
+
+    let mut read = 0;
+    let params = ["gclid"].into_iter().inspect(|_| read += 1);
+    assert_eq!(
+        rules.attribute(Some("x"), None, None, params).channel,
+        Channel::OrganicSocial
+    );
+    assert_eq!(read, 0);
+}
+
+#[test]
+fn case_and_white_space() {
+    use Channel::*;
+    let cases: &[Row] = &[
+        (
+            Some("  Google\t"),
+            Some("\u{a0}CPC\n"),
+            None,
+            &[],
+            PaidSearch,
+        ),
+        (
+            Some("\u{feff}FACEBOOK"),
+            Some("Paid_Social"),
+            None,
+            &[],
+            PaidSocial,
+        ),
+        (
+            Some("L.Facebook.COM"),
+            Some("Referral"),
+            None,
+            &[],
+            OrganicSocial,
+        ),
+        (Some("newsletter"), Some("E-Mail"), None, &[], Email),
+        (
+            None,
+            None,
+            Some("  BLACK-FRIDAY-SHOP "),
+            &[],
+            OrganicShopping,
+        ),
+        (None, None, Some("Cross-Network"), &[], CrossNetwork),
+        // Only ASCII is lowercased, and white space inside stays.
+        (
+            Some("GOOGLE SHOPPING"),
+            Some("cpc"),
+            None,
+            &[],
+            PaidShopping,
+        ),
+        (Some("google  shopping"), Some("cpc"), None, &[], PaidOther),
+        (Some("\u{3000}"), Some(" "), Some(""), &[], Direct),
+    ];
+    check(&ChannelRules::new(), cases);
+
+    let rules = ChannelRules::new();
+    let found = rules.attribute(Some(" Google "), Some("cpc"), None, [""; 0]);
+    assert_eq!(found.source.as_deref(), Some("google"));
+    assert!(matches!(found.source, Some(std::borrow::Cow::Owned(_))));
+    assert!(matches!(
+        found.medium,
+        Some(std::borrow::Cow::Borrowed("cpc"))
+    ));
+    let found = rules.attribute(Some("  google  "), None, None, [""; 0]);
+    assert!(matches!(
+        found.source,
+        Some(std::borrow::Cow::Borrowed("google"))
+    ));
+}
+
+#[test]
+fn paid_medium_pattern() {
+    let cases = [
+        ("cpc", true),
+        ("cpm", true),
+        ("cpa", true),
+        ("ppc", true),
+        ("retargeting", true),
+        ("paid", true),
+        ("paid_social", true),
+        ("paidsearch", true),
+        ("social_cpc", true),
+        ("xcpx", true),
+        ("ppcx", false),
+        ("xppc", false),
+        ("remarketing", false),
+        ("retargeting-fb", false),
+        ("unpaid", false),
+        ("pago", false),
+        ("c-p", false),
+        ("", false),
+        // `.` matches no line break.
+        ("paid\nsocial", false),
+        ("cp\nx", false),
+    ];
+    for (medium, expected) in cases {
+        assert_eq!(is_paid_medium(medium), expected, "medium {medium:?}");
+    }
+}
+
+#[test]
+fn shop_pattern() {
+    let cases = [
+        ("shop", true),
+        ("shopping", true),
+        ("shop-verao", true),
+        ("verao-shop", true),
+        ("verao_shop", true),
+        ("verao shop", true),
+        ("2shop", true),
+        ("eshop", true),
+        ("loja-eshop", true),
+        ("e-shop", true),
+        ("éshop", true),
+        ("myshop", false),
+        ("ashop", false),
+        ("dshop", false),
+        ("fshop", false),
+        ("zshop", false),
+        ("myshopping", true),
+        ("workshop", false),
+        ("workshopping", true),
+        ("myshop-eshop", true),
+        ("myshop-zshop", false),
+        ("shoe", false),
+        ("sho", false),
+        ("", false),
+        // A line break can be the character before `shop`, but the `.*` cross none.
+        ("a\nshop", true),
+        ("my\nshop-x", true),
+        ("shop\nx", false),
+        ("a\nb shop", false),
+        ("a\nshop\n", false),
+        ("shopping\n", false),
+    ];
+    for (campaign, expected) in cases {
+        assert_eq!(
+            matches_shop_pattern(campaign),
+            expected,
+            "campaign {campaign:?}"
+        );
+    }
+}
+
+#[test]
+fn substrings() {
+    let cases = [
+        ("cross-network", "cross-network", true),
+        ("x-cross-network-y", "cross-network", true),
+        ("cross-networ", "cross-network", false),
+        ("ccross-network", "cross-network", true),
+        ("ccp", "cp", true),
+        ("c", "cp", false),
+        ("", "cp", false),
+        ("mobilé", "mobile", false),
+    ];
+    for (haystack, needle, expected) in cases {
+        assert_eq!(
+            contains(haystack, needle),
+            expected,
+            "{needle:?} in {haystack:?}"
+        );
+    }
+}
+
+#[test]
+fn host_labels() {
+    let cases = [
+        // (source, search, social)
+        ("google", true, false),
+        ("google.com", true, false),
+        ("google.com.br", true, false),
+        ("www.google.com.br", true, false),
+        ("google.com.br.", true, false),
+        ("google.com:443", true, false),
+        ("googleads", false, false),
+        ("googleads.g.doubleclick.net", false, false),
+        ("google-ads.com", false, false),
+        ("com.google", false, false),
+        ("https://google.com", false, false),
+        ("google..com", false, false),
+        ("l.facebook.com", false, true),
+        ("m.facebook.com", false, true),
+        ("facebook", false, true),
+        ("lnkd.in", false, true),
+        ("www.lnkd.in", false, true),
+        ("x.lnkd.in", false, true),
+        ("xlnkd.in", false, false),
+        ("lnkd.in.evil.com", false, false),
+        ("x.com", false, true),
+        ("t.co", false, true),
+        ("www.t.co", false, true),
+        ("search.brave.com", true, false),
+        ("www.search.brave.com", true, false),
+        ("brave.com", false, false),
+        ("instagram ads", false, false),
+    ];
+    for (source, search, social) in cases {
+        let source = Source::new(source);
+        assert_eq!(source.in_list(SEARCH, &[]), search, "{source:?} in search");
+        assert_eq!(source.in_list(SOCIAL, &[]), social, "{source:?} in social");
+    }
+    assert_eq!(host_name("google.com.:8080"), Some("google.com"));
+    assert_eq!(host_name("google:80"), None);
+    assert_eq!(host_name("google.com:"), None);
+}
+
+#[test]
+fn caller_entries_extend_each_list() {
+    use Channel::*;
+    let rules = ChannelRules::new()
+        .search_source("Kagi")
+        .search_source("  ")
+        .social_source("bsky.app")
+        .video_source("kick")
+        .shopping_source("netshoes");
+    let cases: &[Row] = &[
+        (Some("kagi"), Some("cpc"), None, &[], PaidSearch),
+        (Some("kagi.com"), Some("organic"), None, &[], OrganicSearch),
+        (
+            Some("www.kagi.com"),
+            Some("referral"),
+            None,
+            &[],
+            OrganicSearch,
+        ),
+        (Some("bsky.app"), None, None, &[], OrganicSocial),
+        (Some("go.bsky.app"), Some("paid"), None, &[], PaidSocial),
+        (Some("bsky"), Some("referral"), None, &[], Referral),
+        (Some("kick"), Some("referral"), None, &[], OrganicVideo),
+        (
+            Some("netshoes.com.br"),
+            Some("cpc"),
+            None,
+            &[],
+            PaidShopping,
+        ),
+        // The defaults stay.
+        (Some("google"), Some("cpc"), None, &[], PaidSearch),
+        // An empty entry was not added: an empty source is still no source.
+        (Some(""), None, None, &[], Direct),
+    ];
+    check(&rules, cases);
+    assert_eq!(rules.search.len(), 1);
+    check(
+        &ChannelRules::default(),
+        &[(Some("kagi"), Some("cpc"), None, &[], PaidOther)],
+    );
+}
+
+#[test]
+fn from_marketing() {
+    let cases = [
+        (
+            "https://x.com.br/?utm_source=google&utm_medium=cpc",
+            "paid_search",
+            Some("google"),
+            Some("cpc"),
+        ),
+        // wegly_ wins over utm_.
+        (
+            "/?wegly_source=bing&utm_source=google&utm_medium=cpc",
+            "paid_search",
+            Some("bing"),
+            Some("cpc"),
+        ),
+        (
+            "/?utm_campaign=x-cross-network&wegly_campaign=plain&utm_source=y",
+            "unassigned",
+            Some("y"),
+            None,
+        ),
+        // Click ids from the fields and from the URL, SPEC order.
+        (
+            "/?fbclid=F&msclkid=M",
+            "paid_search",
+            Some("bing"),
+            Some("cpc"),
+        ),
+        (
+            "/?fbclid=F&igshid=I",
+            "organic_social",
+            Some("facebook"),
+            Some("referral"),
+        ),
+        ("/?gclsrc=aw.ds", "direct", None, None),
+        (
+            "/#/ok?ttclid=T",
+            "paid_social",
+            Some("tiktok"),
+            Some("paid"),
+        ),
+        ("/?gclid=", "direct", None, None),
+        ("", "direct", None, None),
+    ];
+    for (url, channel, source, medium) in cases {
+        let n = Marketing::from_url(url);
+        let found = n.marketing.channel();
+        assert_eq!(
+            (
+                found.channel.as_str(),
+                found.source.as_deref(),
+                found.medium.as_deref()
+            ),
+            (channel, source, medium),
+            "url {url:?}"
+        );
+    }
+}
+
+#[test]
+fn serializes_with_nulls() {
+    let n = Marketing::from_url("https://x.com.br/?utm_source=Mix");
+    assert_eq!(
+        serde_json::to_string(&n.marketing.channel()).unwrap(),
+        r#"{"channel":"unassigned","source":"mix","medium":null}"#
+    );
+    let n = Marketing::from_url("https://x.com.br/");
+    assert_eq!(
+        serde_json::to_string(&n.marketing.channel()).unwrap(),
+        r#"{"channel":"direct","source":null,"medium":null}"#
+    );
+}
