@@ -184,6 +184,11 @@
 //!
 //! - `cli` (off by default): the `wegly-attribution` command-line tool (`extract`,
 //!   `normalize`), and its `clap` dependency. The library itself never depends on it.
+//! - `arrow` (off by default): the module `arrow`, kernels over Arrow string columns
+//!   (`normalize_urls`, `validate_deals`) for warehouse engines, on `arrow-array`,
+//!   `arrow-buffer` and `arrow-schema` (not the whole `arrow` crate). The Python package
+//!   `wegly_attribution` (`python/`, pyo3 and maturin) wraps them for Spark, Ray, Dask, DuckDB
+//!   and Polars.
 #![forbid(unsafe_code)]
 
 #[cfg(feature = "arrow")]

@@ -271,7 +271,7 @@ impl NormalizedColumns {
         self.marketing.close(self.entries)?;
         for id in marketing.click_ids() {
             self.click_ids
-                .push([&*id.param, id.platform.as_str(), &*id.value])?;
+                .push([id.param, id.platform.as_str(), id.value])?;
         }
         self.click_ids.close()?;
         let channel = marketing.channel();

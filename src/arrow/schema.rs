@@ -13,7 +13,8 @@ use arrow_schema::{DataType, Field, FieldRef, Fields};
 ///
 /// ```
 /// use wegly_attribution::arrow::normalized_fields;
-/// let names: Vec<&str> = normalized_fields().iter().map(|f| f.name().as_str()).collect();
+/// let fields = normalized_fields();
+/// let names: Vec<&str> = fields.iter().map(|f| f.name().as_str()).collect();
 /// assert_eq!(names, ["marketing", "click_ids", "channel", "warnings"]);
 /// ```
 #[must_use]
@@ -47,7 +48,8 @@ pub fn normalized_type() -> DataType {
 ///
 /// ```
 /// use wegly_attribution::arrow::validated_fields;
-/// let names: Vec<&str> = validated_fields().iter().map(|f| f.name().as_str()).collect();
+/// let fields = validated_fields();
+/// let names: Vec<&str> = fields.iter().map(|f| f.name().as_str()).collect();
 /// assert_eq!(names, ["ok", "request", "errors", "warnings"]);
 /// ```
 #[must_use]
