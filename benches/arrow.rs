@@ -9,7 +9,12 @@
 //! The URLs are `benches/data/*.txt` and `examples/urls.txt`, repeated to the row count. The
 //! kernel runs over batches of 10,000 rows (Spark's `maxRecordsPerBatch`) and over one batch.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
