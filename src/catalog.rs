@@ -4,6 +4,11 @@
 //! sending, what the API would refuse. Every method defaults to "unknown", which skips the
 //! check, so validation without a catalog runs every other rule.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::Deserialize;
+use serde_json::error::Category;
 use uuid::Uuid;
 
 use crate::LeadSource;
@@ -111,5 +116,273 @@ impl<C: Catalog + ?Sized> Catalog for &C {
 
     fn tracker_lead_source(&self, wegly_code: &str) -> Lookup<LeadSource> {
         (**self).tracker_lead_source(wegly_code)
+    }
+}
+
+/// A catalog held in memory, as a gateway caches it or the CLI's `--catalog` file holds it.
+///
+/// It has three parts, each optional; a part that is absent means "unknown, skip the check",
+/// a part that is present is the whole truth about its items:
+///
+/// - `trackers`: the lead source of each `wegly_code` (SPEC 2.2 rule 5); a code not in a
+///   present map is [`Lookup::NotFound`] (warning `unknown_tracker`).
+/// - `tags`: the tag IDs that exist; a tag not in a present list is `not_found`.
+/// - `stages_requiring_quality_reason`: the stages whose pipeline requires `quality_reason`;
+///   a stage not in a present list does not require it. A deal with no `stage_id` goes to
+///   the account's primary pipeline, which the list cannot name: the check is skipped.
+///
+/// Its JSON form, read by [`MemoryCatalog::from_json`] and by serde:
+///
+/// ```json
+/// {
+///   "trackers": {"OPP123": {"name": "Evento"}, "TRK-01": {"id": "0b5e9c52-1c1f-4a5e-9d6f-2d6b9e0a1c3d"}},
+///   "tags": ["crm", "enterprise"],
+///   "stages_requiring_quality_reason": ["21bade02-6a6a-4768-b2ed-66ffdcc99396"]
+/// }
+/// ```
+///
+/// The shape is exact: an unknown member, a tracker with both or neither of `id` and `name`,
+/// or an `id` or stage that is not a UUID is an error. `null` for a part is the same as
+/// leaving it out. A well-formed entry with an unusable value (a tracker `name` of blanks)
+/// loads: validation judges catalog answers like sent input.
+///
+/// ```
+/// use wegly_attribution::{CreateDealRequest, LeadSource, MemoryCatalog, Normalizer};
+///
+/// let catalog = MemoryCatalog::from_json(br#"{
+///     "trackers": {"OPP123": {"name": " Evento "}, "BLANK": {"name": "   "}},
+///     "tags": ["crm"]
+/// }"#)?;
+/// let normalizer = Normalizer::new().catalog(catalog);
+/// let n = normalizer.normalize_url("/lp?wegly_code=OPP123");
+/// assert_eq!(n.lead_source, Some(LeadSource::Named("Evento".into()))); // trimmed
+///
+/// // An answer that cannot be used is ignored, with a warning (SPEC 3.1).
+/// let n = normalizer.normalize_url("/lp?wegly_code=BLANK");
+/// assert_eq!(n.lead_source, None);
+/// assert_eq!(n.warnings[0].code.as_str(), "invalid_catalog_answer");
+///
+/// let rejected = normalizer.create_deal(br#"{"title": "T", "tags": ["crm", "vip"]}"#).unwrap_err();
+/// assert_eq!((rejected.errors[0].path.as_str(), rejected.errors[0].code.as_str()), ("/tags/1", "not_found"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemoryCatalog {
+    trackers: Option<BTreeMap<String, TrackerEntry>>,
+    tags: Option<BTreeSet<String>>,
+    stages_requiring_quality_reason: Option<BTreeSet<Uuid>>,
+}
+
+impl MemoryCatalog {
+    /// A catalog that knows nothing yet: every part absent, every check skipped.
+    ///
+    /// ```
+    /// use wegly_attribution::{Catalog, Lookup, MemoryCatalog};
+    /// let catalog = MemoryCatalog::new();
+    /// assert_eq!(catalog.tag_exists("crm"), None);
+    /// assert_eq!(catalog.tracker_lead_source("OPP123"), Lookup::Unchecked);
+    /// ```
+    #[must_use]
+    pub const fn new() -> Self {
+        MemoryCatalog {
+            trackers: None,
+            tags: None,
+            stages_requiring_quality_reason: None,
+        }
+    }
+
+    /// Reads a catalog from its JSON form (see the type's documentation).
+    ///
+    /// # Errors
+    ///
+    /// [`CatalogError`] when the bytes are not JSON or do not have the catalog's shape; its
+    /// message names the problem, the line and the column.
+    ///
+    /// ```
+    /// use wegly_attribution::{Catalog, Lookup, MemoryCatalog};
+    ///
+    /// let catalog = MemoryCatalog::from_json(br#"{"trackers": {"OPP123": {"name": "Evento"}}}"#)?;
+    /// assert_eq!(catalog.tracker_lead_source("OPP999"), Lookup::NotFound);
+    /// assert_eq!(catalog.tag_exists("crm"), None); // no `tags`: unknown
+    ///
+    /// let wrong = MemoryCatalog::from_json(br#"{"trackers": {"OPP123": {"id": "abc"}}}"#).unwrap_err();
+    /// assert_eq!((wrong.line(), wrong.column()), (1, 36));
+    /// # Ok::<(), wegly_attribution::CatalogError>(())
+    /// ```
+    pub fn from_json(bytes: &[u8]) -> Result<Self, CatalogError> {
+        serde_json::from_slice(bytes).map_err(CatalogError::new)
+    }
+
+    /// Sets the `trackers` part: the lead source of each `wegly_code`; any other code is
+    /// [`Lookup::NotFound`].
+    ///
+    /// ```
+    /// use wegly_attribution::{Catalog, LeadSource, Lookup, MemoryCatalog};
+    /// let evento = LeadSource::Named("Evento".into());
+    /// let catalog = MemoryCatalog::new().trackers([("OPP123".to_owned(), evento.clone())]);
+    /// assert_eq!(catalog.tracker_lead_source("OPP123"), Lookup::Found(evento));
+    /// assert_eq!(catalog.tracker_lead_source("OPP999"), Lookup::NotFound);
+    /// ```
+    #[must_use]
+    pub fn trackers(mut self, trackers: impl IntoIterator<Item = (String, LeadSource)>) -> Self {
+        let trackers = trackers
+            .into_iter()
+            .map(|(code, source)| (code, TrackerEntry(source)));
+        self.trackers = Some(trackers.collect());
+        self
+    }
+
+    /// Sets the `tags` part: the tag IDs that exist; any other tag is not found.
+    ///
+    /// ```
+    /// use wegly_attribution::{Catalog, MemoryCatalog};
+    /// let catalog = MemoryCatalog::new().tags(["crm", "enterprise"]);
+    /// assert_eq!(catalog.tag_exists("crm"), Some(true));
+    /// assert_eq!(catalog.tag_exists("vip"), Some(false));
+    /// ```
+    #[must_use]
+    pub fn tags<T: Into<String>>(mut self, tags: impl IntoIterator<Item = T>) -> Self {
+        self.tags = Some(tags.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets the `stages_requiring_quality_reason` part: the stages whose pipeline requires
+    /// `quality_reason`; any other stage does not.
+    ///
+    /// ```
+    /// use uuid::Uuid;
+    /// use wegly_attribution::{Catalog, MemoryCatalog};
+    /// let stage = Uuid::from_u128(7);
+    /// let catalog = MemoryCatalog::new().stages_requiring_quality_reason([stage]);
+    /// assert_eq!(catalog.quality_reason_required(Some(stage)), Some(true));
+    /// assert_eq!(catalog.quality_reason_required(Some(Uuid::nil())), Some(false));
+    /// assert_eq!(catalog.quality_reason_required(None), None); // the primary pipeline: unknown
+    /// ```
+    #[must_use]
+    pub fn stages_requiring_quality_reason(
+        mut self,
+        stages: impl IntoIterator<Item = Uuid>,
+    ) -> Self {
+        self.stages_requiring_quality_reason = Some(stages.into_iter().collect());
+        self
+    }
+}
+
+impl Catalog for MemoryCatalog {
+    fn tag_exists(&self, tag_id: &str) -> Option<bool> {
+        self.tags.as_ref().map(|tags| tags.contains(tag_id))
+    }
+
+    fn quality_reason_required(&self, stage_id: Option<Uuid>) -> Option<bool> {
+        // No stage is the primary pipeline, which a list of stages cannot name: unknown.
+        let stage_id = stage_id?;
+        self.stages_requiring_quality_reason
+            .as_ref()
+            .map(|stages| stages.contains(&stage_id))
+    }
+
+    fn tracker_lead_source(&self, wegly_code: &str) -> Lookup<LeadSource> {
+        match self
+            .trackers
+            .as_ref()
+            .map(|trackers| trackers.get(wegly_code))
+        {
+            None => Lookup::Unchecked,
+            Some(None) => Lookup::NotFound,
+            Some(Some(TrackerEntry(source))) => Lookup::Found(source.clone()),
+        }
+    }
+}
+
+/// A tracker's lead source in the catalog's JSON: `{"id": uuid}` or `{"name": string}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "TrackerJson")]
+struct TrackerEntry(LeadSource);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrackerJson {
+    id: Option<Uuid>,
+    name: Option<String>,
+}
+
+impl TryFrom<TrackerJson> for TrackerEntry {
+    type Error = &'static str;
+
+    fn try_from(json: TrackerJson) -> Result<Self, Self::Error> {
+        match (json.id, json.name) {
+            (Some(id), None) => Ok(TrackerEntry(LeadSource::Existing(id))),
+            (None, Some(name)) => Ok(TrackerEntry(LeadSource::Named(name))),
+            _ => Err("a tracker has exactly one of `id` and `name`"),
+        }
+    }
+}
+
+/// Why [`MemoryCatalog::from_json`] refused its input: not JSON, or not the catalog's shape.
+///
+/// ```
+/// use wegly_attribution::MemoryCatalog;
+///
+/// let err = MemoryCatalog::from_json(b"{\"tags\": [\"crm\"],\n \"tracker\": {}}").unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "catalog has the wrong shape at line 2 column 10: unknown field `tracker`, \
+///      expected one of `trackers`, `tags`, `stages_requiring_quality_reason`"
+/// );
+/// let err = MemoryCatalog::from_json(b"{\"tags\": [").unwrap_err();
+/// assert_eq!(err.to_string(), "catalog is not JSON at line 1 column 10: EOF while parsing a list");
+/// ```
+#[derive(Debug)]
+pub struct CatalogError {
+    inner: serde_json::Error,
+}
+
+impl CatalogError {
+    #[cold]
+    fn new(inner: serde_json::Error) -> Self {
+        CatalogError { inner }
+    }
+
+    /// The 1-based line where the problem was found.
+    ///
+    /// ```
+    /// use wegly_attribution::MemoryCatalog;
+    /// assert_eq!(MemoryCatalog::from_json(b"\n\n[]").unwrap_err().line(), 3);
+    /// ```
+    #[must_use]
+    pub fn line(&self) -> usize {
+        self.inner.line()
+    }
+
+    /// The 1-based column (in bytes) where the problem was found.
+    ///
+    /// ```
+    /// use wegly_attribution::MemoryCatalog;
+    /// assert_eq!(MemoryCatalog::from_json(b"  x").unwrap_err().column(), 3);
+    /// ```
+    #[must_use]
+    pub fn column(&self) -> usize {
+        self.inner.column()
+    }
+}
+
+impl fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.inner.classify() {
+            Category::Data => "has the wrong shape",
+            Category::Syntax | Category::Eof | Category::Io => "is not JSON",
+        };
+        // serde_json's own text ends with " at line L column C", said first here instead.
+        let text = self.inner.to_string();
+        let suffix = format!(" at line {} column {}", self.line(), self.column());
+        let text = text.strip_suffix(&suffix).unwrap_or(&text);
+        write!(f, "catalog {what}{suffix}: {text}")
+    }
+}
+
+impl std::error::Error for CatalogError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.inner)
     }
 }

@@ -178,12 +178,13 @@
 //! - [`DealRef`]: a deal's UUID or numeric code, and its request path.
 //! - [`BearerToken`]: the integration key, never printed; [`AllowedDomain`]: the key's
 //!   `allowed_domain` check on `Origin` / `Referer`.
-//! - [`Catalog`]: the gateway's lookups (tags, pipelines, trackers), all optional.
+//! - [`Catalog`]: the gateway's lookups (tags, pipelines, trackers), all optional;
+//!   [`MemoryCatalog`] holds them in memory, read from JSON (the CLI's `--catalog` file).
 //!
 //! # Feature flags
 //!
-//! - `cli` (off by default): the `wegly-attribution` command-line tool (`extract`,
-//!   `normalize`), and its `clap` dependency. The library itself never depends on it.
+//! - `cli` (off by default): the `wegly-attribution` command-line tool (`normalize`,
+//!   `extract`), and its `clap` dependency. The library itself never depends on it.
 //! - `arrow` (off by default): the module `arrow`, kernels over Arrow string columns
 //!   (`normalize_urls`, `validate_deals`) for warehouse engines, on `arrow-array`,
 //!   `arrow-buffer` and `arrow-schema` (not the whole `arrow` crate). The Python package
@@ -203,7 +204,7 @@ mod origin;
 mod query;
 
 pub use auth::{BearerToken, InvalidToken};
-pub use catalog::{Catalog, Lookup, NoCatalog};
+pub use catalog::{Catalog, CatalogError, Lookup, MemoryCatalog, NoCatalog};
 pub use deal::*;
 pub use error::{DEFAULT_MAX_REPORTS, ErrorCode, Rejected, ValidationError, Warning, WarningCode};
 pub use lead_source::LeadSource;

@@ -1,17 +1,27 @@
 //! Create-deal validation (SPEC 3): no input panics, and a validated request round-trips.
 //!
 //! Serializing `Validated::request` and validating it again must succeed with an equal request.
+//! Every entry point gives the same request (SPEC 3.1): the payload's `marketing`, read as a
+//! `serde_json::Value` (which keeps the last of repeated members, as the bytes reader does),
+//! normalizes through `Marketing::normalize` to the request's own marketing.
 //! The second pass may only repeat warnings of the first about `marketing.url_conversion`: SPEC
 //! 2.4 allows a URL value that is over the length limit to be dropped again on every pass.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wegly_attribution::{CreateDealRequest, WarningCode};
+use wegly_attribution::{CreateDealRequest, Marketing, WarningCode};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(first) = CreateDealRequest::from_json(data) else {
         return;
     };
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(data)
+        && let Some(marketing) = value.get("marketing").filter(|m| !m.is_null())
+    {
+        let normalized = Marketing::normalize(marketing).expect("the bytes reader accepted it");
+        let expected = Some(&normalized.marketing).filter(|m| !m.is_empty());
+        assert_eq!(first.request.marketing(), expected, "the two JSON models disagree");
+    }
     let json = serde_json::to_vec(&first.request).expect("a validated request serializes");
     let second = match CreateDealRequest::from_json(&json) {
         Ok(second) => second,

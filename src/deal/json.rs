@@ -529,9 +529,10 @@ pub(crate) fn document<'de, M: Members<'de>>(
     let fresh = d.fresh();
     match read(bytes, d, false, make()) {
         Ok(read) => Ok(read),
-        Err(_) => {
+        Err(fast) => {
             *d = fresh;
-            read(bytes, d, true, make())
+            // Not JSON either way: the fast pass's message is the one `serde_json` users know.
+            read(bytes, d, true, make()).map_err(|_| fast)
         }
     }
 }

@@ -706,7 +706,11 @@ impl<'de> Members<'de> for Marketing<'de> {
     }
 
     fn finish(self, cx: &mut Cx<'_>) -> Self::Output {
-        last_of_each(self.0, cx.d)
+        let mut members = self.0;
+        // A large object grew this list by doubling; give the slack back before the engine
+        // builds the normalized object beside it.
+        members.shrink_to_fit();
+        last_of_each(members, cx.d)
     }
 }
 

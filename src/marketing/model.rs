@@ -136,12 +136,50 @@ pub(super) fn common(key: &str) -> Option<u8> {
 }
 
 impl Marketing {
+    /// The empty object, as a constant (for a `static` default).
+    ///
+    /// ```
+    /// use wegly_attribution::{Channel, Marketing};
+    /// static NONE: Marketing = Marketing::EMPTY;
+    /// assert!(NONE.is_empty());
+    /// assert_eq!(NONE.channel().channel, Channel::Direct);
+    /// ```
+    pub const EMPTY: Marketing = Marketing {
+        text: String::new(),
+        entries: Vec::new(),
+        clicks: Vec::new(),
+        redact: Redact::Nothing,
+    };
+
     /// An empty object whose arena can take `capacity` bytes without growing.
     pub(super) fn with_capacity(capacity: usize) -> Self {
         Marketing {
             text: String::with_capacity(capacity),
             ..Marketing::default()
         }
+    }
+
+    /// Reserves, exactly, the room the explicit `members` and their `wegly_` twins need, so
+    /// that a large object does not grow its arrays by doubling (SPEC 3.1 bounds memory).
+    pub(super) fn reserve_for<'m>(
+        &mut self,
+        members: impl Iterator<Item = (&'m str, super::normalize::Explicit<'m>)>,
+    ) {
+        let (mut entries, mut text) = (0, 0);
+        for (key, value) in members {
+            let super::normalize::Explicit::Str(value) = value else {
+                continue;
+            };
+            entries += 1;
+            text += value.len() + if common(key).is_none() { key.len() } else { 0 };
+            if key.starts_with("utm_") {
+                entries += 1;
+                text += key.len() + 2;
+            }
+        }
+        // Room for what the URL adds, which is usually little.
+        self.entries.reserve_exact(entries + 8);
+        self.text.reserve_exact(text + 64);
     }
 
     /// The text of a span; empty for a span that does not fit (which the arena never makes).

@@ -315,11 +315,12 @@ impl Normalizer {
     pub(crate) fn marketing<'m>(
         &self,
         catalog: &dyn Catalog,
-        members: impl Iterator<Item = (&'m str, Explicit<'m>)>,
+        members: impl Iterator<Item = (&'m str, Explicit<'m>)> + Clone,
         sent: Option<&LeadSource>,
         d: &mut Diagnostics,
     ) -> (Marketing, Option<LeadSource>) {
         let mut marketing = Marketing::default();
+        marketing.reserve_for(members.clone());
         let url = self.read_explicit(members, &mut marketing, d);
         marketing.sort();
         let lead_source = self.apply_rules(catalog, &mut marketing, url, sent, d);

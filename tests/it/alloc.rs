@@ -8,18 +8,34 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::borrow::Cow;
 use std::cell::Cell;
 
-use wegly_attribution::{Marketing, query_pairs, redact_click_ids, tracking_params};
+use wegly_attribution::{
+    CreateDealRequest, Marketing, query_pairs, redact_click_ids, tracking_params,
+};
 
 struct Counting;
 
 thread_local! {
     // `const` and without `Drop`: reading it never allocates nor registers a destructor.
     static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+    // Bytes this thread holds, and the most it held since the last reset.
+    static LIVE: Cell<isize> = const { Cell::new(0) };
+    static PEAK: Cell<isize> = const { Cell::new(0) };
 }
 
 fn bump() {
     // `try_with`: the slot is gone while a thread is torn down; those allocations are not ours.
     let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+}
+
+fn track(delta: isize) {
+    let _ = LIVE.try_with(|live| {
+        live.set(live.get() + delta);
+        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(live.get())));
+    });
+}
+
+fn size(bytes: usize) -> isize {
+    isize::try_from(bytes).unwrap_or(isize::MAX)
 }
 
 // SAFETY: every method forwards to `System` with the caller's arguments unchanged; counting
@@ -28,23 +44,27 @@ fn bump() {
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         bump();
+        track(size(layout.size()));
         // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which `System` shares.
         unsafe { System.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         bump();
+        track(size(layout.size()));
         // SAFETY: as for `alloc`.
         unsafe { System.alloc_zeroed(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        track(-size(layout.size()));
         // SAFETY: `ptr` came from `System` through this allocator, with this layout.
         unsafe { System.dealloc(ptr, layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         bump();
+        track(size(new_size) - size(layout.size()));
         // SAFETY: as for `dealloc`; `new_size` is checked by the caller.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -62,6 +82,59 @@ fn counting<T>(f: impl FnOnce() -> T) -> (T, usize) {
     let before = allocations_so_far();
     let out = f();
     (out, allocations_so_far() - before)
+}
+
+/// Runs `f` and returns its result and the most heap this thread held meanwhile, above what
+/// it held before (its result included, since it is alive at the end).
+fn peak_heap<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let base = LIVE.with(Cell::get);
+    PEAK.with(|peak| peak.set(base));
+    let out = f();
+    let peak = PEAK.with(Cell::get) - base;
+    (out, usize::try_from(peak).unwrap_or(0))
+}
+
+const MIB: usize = 1 << 20;
+
+#[test]
+fn a_million_bad_tags_cost_no_memory_per_item() {
+    // SPEC 3.1: 1.6 million `[]` items (about 4.8 MB) peak under 4n + 1 MiB, 101 errors.
+    let mut payload = String::from(r#"{"title":"T","tags":["#);
+    payload.push_str(&vec!["[]"; 1_600_000].join(","));
+    payload.push_str("]}");
+    let n = payload.len();
+    let (rejected, peak) = peak_heap(|| CreateDealRequest::from_json(payload.as_bytes()));
+    let rejected = rejected.unwrap_err();
+    assert_eq!(rejected.errors.len(), 101);
+    assert_eq!(rejected.errors[100].code.as_str(), "too_many_errors");
+    assert_eq!(
+        rejected.errors[100].message,
+        "1599900 more errors were found and not reported"
+    );
+    assert!(
+        peak < 4 * n + MIB,
+        "peak {peak} bytes for {n} bytes of input"
+    );
+}
+
+#[test]
+fn three_hundred_thousand_utm_members_stay_linear() {
+    // SPEC 3.1: 300,000 tiny `utm_` members (about 4.7 MB), a valid payload whose output is
+    // about 2n, peak under 8n + 1 MiB.
+    let members: Vec<String> = (0..300_000)
+        .map(|i| format!(r#""utm_{i:x}":"v""#))
+        .collect();
+    let payload = format!(r#"{{"title":"T","marketing":{{{}}}}}"#, members.join(","));
+    let n = payload.len();
+    let (valid, peak) = peak_heap(|| CreateDealRequest::from_json(payload.as_bytes()));
+    let valid = valid.unwrap();
+    let marketing = valid.request.marketing().unwrap();
+    assert_eq!(marketing.len(), 600_000); // each with its `wegly_` twin
+    assert_eq!(marketing.get("wegly_493df"), Some("v"));
+    assert!(
+        peak < 8 * n + MIB,
+        "peak {peak} bytes for {n} bytes of input"
+    );
 }
 
 /// Consumes every parameter and touches every value: (count, total value bytes).

@@ -19,4 +19,5 @@ mod differential;
 mod hostile;
 mod oracle;
 mod properties;
+mod request_path;
 mod wpt;

@@ -1,169 +1,263 @@
-//! `normalize [FILE]`: validate NDJSON create-deal payloads, streaming, in flat memory.
+//! `normalize [FILE]`: validate NDJSON create-deal payloads on N threads, written in input
+//! order, in flat memory.
+//!
+//! The main thread writes; a reader thread cuts the input into batches; N workers validate
+//! them. At most `4 * N` batches are between the reader and the output at any time (read,
+//! queued, validated or waiting for an earlier one): the reader takes a slot before it reads a
+//! batch, the writer gives it back once the batch is written.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, StdoutLock, Write};
+use std::panic::{self, AssertUnwindSafe};
 use std::process::ExitCode;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+use std::thread;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
-use wegly_attribution::{CreateDealRequest, Normalizer, ValidationError, Warning};
+use crate::Engine;
+use crate::batch::{Batch, Records, recycle};
+use crate::failure::Failure;
+use crate::input::Input;
+use crate::summary::{Format, Tally};
+use crate::validate::{self, Done};
 
-#[derive(Serialize)]
-struct Accepted<'a> {
-    record: u64,
-    ok: bool,
-    request: &'a CreateDealRequest,
-    warnings: &'a [Warning],
+/// What `normalize` needs besides its normalizer.
+#[derive(Debug)]
+pub(crate) struct Options {
+    pub(crate) file: Option<String>,
+    pub(crate) jobs: usize,
+    pub(crate) summary: Format,
 }
 
-#[derive(Serialize)]
-struct Refused<'a> {
-    record: u64,
-    ok: bool,
-    errors: &'a [ValidationError],
-    warnings: &'a [Warning],
-}
-
-#[derive(Default)]
-struct Summary {
-    records: u64,
-    ok: u64,
-    bytes: u64,
-    warnings: BTreeMap<&'static str, u64>,
-}
-
-pub(crate) fn run(file: Option<&str>, max_value_chars: usize) -> io::Result<ExitCode> {
-    let input: Box<dyn Read> = match file {
-        None | Some("-") => Box::new(io::stdin().lock()),
-        Some(path) => Box::new(
-            File::open(path).map_err(|err| io::Error::new(err.kind(), format!("{path}: {err}")))?,
-        ),
-    };
-    let normalizer = Normalizer::new().max_value_chars(max_value_chars);
+pub(crate) fn run(options: &Options, normalizer: Engine) -> Result<ExitCode, Failure> {
+    let records = Records::new(Input::open(options.file.as_deref())?);
     let started = Instant::now();
-    let summary = stream(
-        BufReader::with_capacity(BUFFER, input),
-        &normalizer,
-        started,
-    )?;
-    report(&summary, started.elapsed());
-    Ok(if summary.ok == summary.records {
+    let mut output = Output::new(started);
+    if options.jobs <= 1 {
+        sequential(records, &normalizer, &mut output)?;
+    } else {
+        parallel(records, Arc::new(normalizer), options.jobs, &mut output)?;
+    }
+    let tally = output.finish()?;
+    tally.report(options.summary, started.elapsed());
+    Ok(if tally.all_ok() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
 }
 
-/// U+FEFF in UTF-8.
-const BOM: &[u8] = b"\xef\xbb\xbf";
-
-/// The size of the input, output and line buffers.
-const BUFFER: usize = 1 << 16;
-
-/// One record at a time through one reused buffer: memory stays flat however long the input.
-fn stream(
-    mut input: impl BufRead,
-    normalizer: &Normalizer,
-    started: Instant,
-) -> io::Result<Summary> {
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(BUFFER, stdout.lock());
-    let progress = io::stderr().is_terminal();
-    let mut last_progress = started;
-    let mut summary = Summary::default();
-    let mut line = Vec::with_capacity(BUFFER);
-    loop {
-        line.clear();
-        let read = input.read_until(b'\n', &mut line)?;
-        if read == 0 {
-            break;
-        }
-        // A byte order mark, as Windows tools write at the start of a file, is not part of the
-        // first record.
-        if summary.bytes == 0 && line.starts_with(BOM) {
-            line.drain(..BOM.len());
-        }
-        summary.bytes += read as u64;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        summary.records += 1;
-        let record = summary.records;
-        // The terminator is not part of the record: error positions then read "line 1".
-        let record_bytes = line.strip_suffix(b"\n").unwrap_or(&line);
-        let record_bytes = record_bytes.strip_suffix(b"\r").unwrap_or(record_bytes);
-        let warnings = match normalizer.create_deal(record_bytes) {
-            Ok(valid) => {
-                summary.ok += 1;
-                let accepted = Accepted {
-                    record,
-                    ok: true,
-                    request: &valid.request,
-                    warnings: &valid.warnings,
-                };
-                serde_json::to_writer(&mut out, &accepted)?;
-                valid.warnings
-            }
-            Err(rejected) => {
-                let refused = Refused {
-                    record,
-                    ok: false,
-                    errors: &rejected.errors,
-                    warnings: &rejected.warnings,
-                };
-                serde_json::to_writer(&mut out, &refused)?;
-                rejected.warnings
-            }
-        };
-        out.write_all(b"\n")?;
-        // One huge record must not keep its buffer for the rest of the run.
-        if line.capacity() > BUFFER {
-            line = Vec::with_capacity(BUFFER);
-        }
-        for warning in &warnings {
-            *summary.warnings.entry(warning.code.as_str()).or_default() += 1;
-        }
-        // A progress line for people watching a large input go by.
-        if progress && record % 4096 == 0 && last_progress.elapsed() >= Duration::from_secs(1) {
-            last_progress = Instant::now();
-            eprint!("\r{record} records, {} MiB…", summary.bytes >> 20);
-        }
+/// One thread reads, validates and writes, batch after batch.
+fn sequential(
+    mut records: Records,
+    normalizer: &Engine,
+    output: &mut Output,
+) -> Result<(), Failure> {
+    let (mut input, mut lines) = (Vec::new(), Vec::new());
+    while let Some(batch) = records.next_batch(input)? {
+        let done = validated(&batch, normalizer, lines)?;
+        input = batch.into_bytes();
+        lines = output.write(done)?;
     }
-    if progress && last_progress != started {
-        eprint!("\r\x1b[K");
-    }
-    out.flush()?;
-    Ok(summary)
+    Ok(())
 }
 
-fn report(summary: &Summary, elapsed: Duration) {
-    let seconds = elapsed.as_secs_f64().max(1e-9);
-    #[allow(clippy::cast_precision_loss)]
-    let (records, mib) = (
-        summary.records as f64,
-        summary.bytes as f64 / f64::from(1 << 20),
-    );
-    eprintln!(
-        "records: {}, ok: {}, rejected: {}",
-        summary.records,
-        summary.ok,
-        summary.records - summary.ok
-    );
-    if summary.warnings.is_empty() {
-        eprintln!("warnings: none");
-    } else {
-        let by_code: Vec<String> = summary
-            .warnings
-            .iter()
-            .map(|(code, count)| format!("{code} {count}"))
-            .collect();
-        eprintln!("warnings: {}", by_code.join(", "));
+/// A reader thread, `jobs` workers, and this thread writing the batches in input order.
+fn parallel(
+    records: Records,
+    normalizer: Arc<Engine>,
+    jobs: usize,
+    output: &mut Output,
+) -> Result<(), Failure> {
+    let slots = jobs.saturating_mul(4);
+    // A slot is a buffer: the writer gives back the one it wrote, the reader reads into it.
+    let (slot_back, slot) = sync_channel::<Vec<u8>>(slots);
+    for _ in 0..slots {
+        // The channel holds `slots` items: none of these sends waits.
+        let _ = slot_back.try_send(Vec::new());
     }
-    eprintln!(
-        "throughput: {:.0} records/s, {:.1} MiB/s ({:.3} s)",
-        records / seconds,
-        mib / seconds,
-        seconds
-    );
+    let (work_tx, work_rx) = sync_channel::<(u64, Batch)>(slots);
+    let (done_tx, done_rx) = sync_channel::<(u64, Result<Done, Failure>)>(slots);
+    let reader = spawn("read", move || read(records, &slot, &work_tx))?;
+    let work = Arc::new(Mutex::new(work_rx));
+    for _ in 0..jobs {
+        let (work, done, normalizer) =
+            (Arc::clone(&work), done_tx.clone(), Arc::clone(&normalizer));
+        spawn("validate", move || validate(&work, &done, &normalizer))?;
+    }
+    // The results end when every worker has gone, which they do once the reader has.
+    drop(done_tx);
+    write_in_order(&done_rx, &slot_back, output)?;
+    reader
+        .join()
+        .map_err(|_| Failure::Internal("the reader thread stopped".to_owned()))?
+}
+
+/// Writes the results as they come back, each after the one before it, and frees their slots.
+fn write_in_order(
+    done: &Receiver<(u64, Result<Done, Failure>)>,
+    slot_back: &SyncSender<Vec<u8>>,
+    output: &mut Output,
+) -> Result<(), Failure> {
+    let mut waiting = InOrder::new();
+    for (sequence, result) in done {
+        waiting.insert(sequence, result);
+        while let Some(result) = waiting.next() {
+            let buffer = output.write(result?)?;
+            // A slot is only ever given back after it was taken: this send does not wait.
+            let _ = slot_back.try_send(buffer);
+        }
+    }
+    if waiting.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Internal("a worker thread stopped".to_owned()))
+    }
+}
+
+/// The reader thread: a batch per free slot, numbered, until the input ends or the writer
+/// has gone.
+fn read(
+    mut records: Records,
+    slot: &Receiver<Vec<u8>>,
+    work: &SyncSender<(u64, Batch)>,
+) -> Result<(), Failure> {
+    for sequence in 0.. {
+        let Ok(buffer) = slot.recv() else {
+            break;
+        };
+        let Some(batch) = records.next_batch(buffer)? else {
+            break;
+        };
+        if work.send((sequence, batch)).is_err() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// A worker thread: validates batches until there are no more. A batch's buffer holds the
+/// next batch's output.
+fn validate(
+    work: &Mutex<Receiver<(u64, Batch)>>,
+    done: &SyncSender<(u64, Result<Done, Failure>)>,
+    normalizer: &Engine,
+) {
+    let mut lines = Vec::new();
+    loop {
+        // The lock is held while waiting: one worker waits on the channel, the others on it.
+        let next = match work.lock() {
+            Ok(work) => work.recv(),
+            Err(_) => return,
+        };
+        let Ok((sequence, batch)) = next else {
+            return;
+        };
+        // A panic would lose the batch and leave the writer waiting for it: it becomes a
+        // failure instead (the crate promises none, but a hung process is worse than a report).
+        let result = panic::catch_unwind(AssertUnwindSafe(|| validated(&batch, normalizer, lines)))
+            .unwrap_or_else(|_| Err(Failure::Internal("a worker thread panicked".to_owned())));
+        lines = batch.into_bytes();
+        if done.send((sequence, result)).is_err() {
+            return;
+        }
+    }
+}
+
+fn validated(batch: &Batch, normalizer: &Engine, lines: Vec<u8>) -> Result<Done, Failure> {
+    validate::batch(batch, normalizer, lines)
+        .map_err(|error| Failure::Internal(format!("cannot write a result: {error}")))
+}
+
+fn spawn<T: Send + 'static>(
+    name: &str,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<thread::JoinHandle<T>, Failure> {
+    thread::Builder::new()
+        .name(name.to_owned())
+        .spawn(work)
+        .map_err(|error| Failure::Internal(format!("cannot start a thread: {error}")))
+}
+
+/// Results that came back before an earlier one, held until it comes.
+struct InOrder<T> {
+    next: u64,
+    waiting: BTreeMap<u64, T>,
+}
+
+impl<T> InOrder<T> {
+    const fn new() -> Self {
+        InOrder {
+            next: 0,
+            waiting: BTreeMap::new(),
+        }
+    }
+
+    fn insert(&mut self, sequence: u64, item: T) {
+        self.waiting.insert(sequence, item);
+    }
+
+    fn next(&mut self) -> Option<T> {
+        let item = self.waiting.remove(&self.next)?;
+        self.next += 1;
+        Some(item)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.waiting.is_empty()
+    }
+}
+
+/// Stdout, the running tally and the progress line.
+struct Output {
+    out: StdoutLock<'static>,
+    tally: Tally,
+    progress: Option<Progress>,
+}
+
+/// A progress line on stderr, for people watching a large input go by.
+struct Progress {
+    started: Instant,
+    last: Instant,
+}
+
+impl Output {
+    fn new(started: Instant) -> Self {
+        let progress = io::stderr().is_terminal().then_some(Progress {
+            started,
+            last: started,
+        });
+        Output {
+            out: io::stdout().lock(),
+            tally: Tally::default(),
+            progress,
+        }
+    }
+
+    /// Writes a batch's lines and gives their buffer back. Stdout is line-buffered and a batch
+    /// ends with a line end, so each batch goes out whole, in one write, as soon as it is
+    /// ready.
+    fn write(&mut self, done: Done) -> Result<Vec<u8>, Failure> {
+        self.out.write_all(&done.lines).map_err(Failure::Write)?;
+        self.tally.add(done.tally);
+        if let Some(progress) = &mut self.progress
+            && progress.last.elapsed() >= Duration::from_secs(1)
+        {
+            progress.last = Instant::now();
+            let (records, mib) = (self.tally.records(), self.tally.input_bytes() >> 20);
+            eprint!("\r{records} records, {mib} MiB…");
+        }
+        Ok(recycle(done.lines))
+    }
+
+    fn finish(mut self) -> Result<Tally, Failure> {
+        self.out.flush().map_err(Failure::Write)?;
+        if let Some(progress) = self.progress
+            && progress.last != progress.started
+        {
+            eprint!("\r\x1b[K");
+        }
+        Ok(self.tally)
+    }
 }
