@@ -165,7 +165,7 @@ def main() -> None:
         f"{(1 - figures['kernel_10k_batches_rows_per_s'] / loop) * 100:.0f}% in Rust and "
         f"{(1 - rows / python_batches / loop) * 100:.0f}% through Python, in batches of 10,000 "
         "(target: at most 25%). The hand-written UDF does less: no fragment repairs, no click-id "
-        "platforms, no warnings."
+        "platforms, no channel, no warnings."
     )
 
 
