@@ -329,3 +329,14 @@ print(f"- max RSS of `-j 2` at {mb(big):.0f} MB / at {mb(small):.0f} MB: "
 print("- exit status 1 is expected for ours: the sample holds invalid records.")
 print("- jq reads the same sample without its malformed line (it stops at the first one).")
 PY
+
+# --- Arrow and Python -------------------------------------------------------------------------
+
+# The wheel in .ci/python's virtualenv; built (with the package's tests) when absent.
+if ! [ -x .venv-ci/bin/python ] || ! .venv-ci/bin/python -c 'import wegly_attribution' 2>/dev/null; then
+    log "building the Python package (bash .ci/python)"
+    bash .ci/python >&2
+fi
+log "timing normalize_urls against a Rust loop and a hand-written Spark UDF"
+echo
+.venv-ci/bin/python benches/python_bench.py 1000000 2> "$target/bench-python.log"

@@ -191,11 +191,18 @@
 //! - `client` (off by default): [`client`], an async client for the two API pages on
 //!   `reqwest` 0.12 with rustls (`ring`, no OpenSSL), with timeouts and retries that never
 //!   create a deal twice. It needs a tokio runtime.
+//! - `arrow` (off by default): the module `arrow`, kernels over Arrow string columns
+//!   (`normalize_urls`, `validate_deals`) for warehouse engines, on `arrow-array`,
+//!   `arrow-buffer` and `arrow-schema` (not the whole `arrow` crate). The Python package
+//!   `wegly_attribution` (`python/`, pyo3 and maturin) wraps them for Spark, Ray, Dask, DuckDB
+//!   and Polars.
 //!
 //! Without features the crate does no I/O: `tokio`, `hyper` and `reqwest` are not in its
 //! dependency tree (CI checks it).
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 mod auth;
 mod catalog;
 #[cfg(feature = "client")]

@@ -560,7 +560,7 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 prop_compose! {
-    fn valid_payload()(
+    pub(crate) fn valid_payload()(
         title in text(),
         ids in prop::collection::vec(uuid(), 4),
         rating in prop::option::of(1..=5i64),

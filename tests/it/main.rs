@@ -10,6 +10,8 @@
 )]
 
 mod alloc;
+#[cfg(feature = "arrow")]
+mod arrow;
 mod channel;
 mod cli;
 mod deal;

@@ -164,7 +164,7 @@ fn pairs() -> impl Strategy<Value = String> {
 }
 
 /// A conversion URL as landing pages send them.
-fn messy_url() -> impl Strategy<Value = String> {
+pub(crate) fn messy_url() -> impl Strategy<Value = String> {
     let fragment = prop_oneof![
         3 => Just(None),
         1 => pairs().prop_map(|p| Some(format!("#{p}"))),

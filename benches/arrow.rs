@@ -1,0 +1,114 @@
+//! Rows per second of the Arrow kernel `normalize_urls` against a plain Rust loop doing the same
+//! work (`Marketing::from_url`, its click ids and channel), for `benches/python_bench.py`, which adds
+//! the Python package and Spark to the comparison. Prints one JSON object.
+//!
+//! ```sh
+//! cargo bench --features arrow --bench arrow -- 1000000
+//! ```
+//!
+//! The URLs are `benches/data/*.txt` and `examples/urls.txt`, repeated to the row count. The
+//! kernel runs over batches of 10,000 rows (Spark's `maxRecordsPerBatch`) and over one batch.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use wegly_attribution::Marketing;
+use wegly_attribution::arrow::arrow_array::{Array, StringArray};
+use wegly_attribution::arrow::normalize_urls;
+
+/// The corpus, one URL per entry.
+fn corpus() -> Vec<String> {
+    let mut urls = Vec::new();
+    for name in [
+        "seed",
+        "meta_ad",
+        "google_ads",
+        "encoded",
+        "hash_router",
+        "plain",
+    ] {
+        let path = format!("{}/benches/data/{name}.txt", env!("CARGO_MANIFEST_DIR"));
+        urls.push(std::fs::read_to_string(path).unwrap().trim().to_owned());
+    }
+    let sample = include_str!("../examples/urls.txt");
+    urls.extend(
+        sample
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_owned),
+    );
+    urls
+}
+
+/// The fastest of `runs` timings of `f`.
+fn best(runs: usize, mut f: impl FnMut() -> usize) -> (Duration, usize) {
+    let mut best = Duration::MAX;
+    let mut check = 0;
+    for _ in 0..runs {
+        let started = Instant::now();
+        check = black_box(f());
+        best = best.min(started.elapsed());
+    }
+    (best, check)
+}
+
+fn main() {
+    // `cargo bench` appends `--bench`.
+    let rows: usize = std::env::args()
+        .skip(1)
+        .find(|arg| !arg.starts_with("--"))
+        .map_or(1_000_000, |n| n.parse().expect("a row count"));
+    let corpus = corpus();
+    let urls: Vec<&str> = corpus
+        .iter()
+        .map(String::as_str)
+        .cycle()
+        .take(rows)
+        .collect();
+    let array = StringArray::from(urls.clone());
+    let batches: Vec<StringArray> = (0..rows)
+        .step_by(10_000)
+        .map(|start| {
+            let len = 10_000.min(rows - start);
+            StringArray::from(urls[start..start + len].to_vec())
+        })
+        .collect();
+
+    // The same work as one row of the kernel, its results kept alive as long.
+    let (rust_loop, loop_check) = best(3, || {
+        let mut items = 0;
+        for url in &urls {
+            let n = Marketing::from_url(black_box(url));
+            let ids = n.marketing.click_ids();
+            let channel = n.marketing.channel();
+            items += n.marketing.len() + ids.len() + n.warnings.len();
+            black_box((&n, &ids, &channel));
+        }
+        items
+    });
+    let (kernel_batches, batch_check) = best(3, || {
+        batches
+            .iter()
+            .map(|batch| normalize_urls(batch).unwrap().len())
+            .sum()
+    });
+    let (kernel_one, one_check) = best(3, || normalize_urls(&array).unwrap().len());
+    assert_eq!((batch_check, one_check), (rows, rows));
+    assert!(loop_check > rows);
+
+    let per_second = |d: Duration| (rows as f64 / d.as_secs_f64()).round();
+    println!(
+        "{{\"rows\": {rows}, \"bytes\": {}, \"rust_loop_rows_per_s\": {}, \"kernel_10k_batches_rows_per_s\": {}, \"kernel_one_batch_rows_per_s\": {}}}",
+        urls.iter().map(|u| u.len()).sum::<usize>(),
+        per_second(rust_loop),
+        per_second(kernel_batches),
+        per_second(kernel_one),
+    );
+}

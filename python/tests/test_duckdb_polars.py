@@ -1,0 +1,58 @@
+"""In-process engines: DuckDB (Arrow UDFs in SQL) and Polars (map_batches), over Parquet."""
+
+from __future__ import annotations
+
+import pytest
+
+import wegly_attribution as w
+from conftest import canonical_deal, urls_equal, need
+
+
+def test_duckdb_sql(urls_parquet, deals_parquet, cli_extract, cli_normalize) -> None:
+    duckdb = need("duckdb")
+    from wegly_attribution import duckdb as wegly
+
+    con = duckdb.connect()
+    try:
+        wegly.register(con)
+        rows = con.sql(
+            f"SELECT normalize_urls(url) FROM read_parquet('{urls_parquet}') ORDER BY id"
+        ).fetchall()
+        assert urls_equal([r[0] for r in rows], cli_extract)
+        rows = con.sql(
+            f"SELECT validate_deals(payload) FROM read_parquet('{deals_parquet}') ORDER BY id"
+        ).fetchall()
+        assert [canonical_deal(r[0]) for r in rows] == cli_normalize
+        assert con.sql("SELECT normalize_urls(NULL::VARCHAR)").fetchall() == [(None,)]
+    finally:
+        con.close()
+
+
+def test_polars(urls_parquet, deals_parquet, cli_extract, cli_normalize) -> None:
+    pl = need("polars")
+    import pyarrow as pa
+
+    normalized = pl.from_arrow(pa.array([], w.NORMALIZED_TYPE)).dtype
+    validated = pl.from_arrow(pa.array([], w.VALIDATED_TYPE)).dtype
+    out = (
+        pl.scan_parquet(urls_parquet)
+        .with_columns(
+            a=pl.col("url").map_batches(
+                lambda s: pl.Series(w.normalize_urls(s)), return_dtype=normalized
+            )
+        )
+        .sort("id")
+        .collect()
+    )
+    assert urls_equal(out["a"].to_arrow().to_pylist(), cli_extract)
+    out = (
+        pl.scan_parquet(deals_parquet)
+        .with_columns(
+            v=pl.col("payload").map_batches(
+                lambda s: pl.Series(w.validate_deals(s)), return_dtype=validated
+            )
+        )
+        .sort("id")
+        .collect()
+    )
+    assert [canonical_deal(r) for r in out["v"].to_list()] == cli_normalize

@@ -1,0 +1,386 @@
+//! Arrow kernels: the library over whole columns of URLs or payloads (SPEC 4.8, feature `arrow`).
+//!
+//! Warehouse engines (Spark, Ray, Dask, DuckDB, Polars) hand user functions Arrow arrays. The
+//! two kernels here take a string array (`Utf8`, `LargeUtf8` or `Utf8View`) and return a
+//! [`StructArray`] with one row per input row, equal to the library call on that row; a null
+//! row gives a null row. The Python package `wegly_attribution` (in `python/`) wraps them.
+//!
+//! - [`normalize_urls`]: [`Marketing::from_url`], its [`click_ids`](Marketing::click_ids),
+//!   [`channel`](Marketing::channel) and warnings, as the fields of [`normalized_fields`].
+//! - [`validate_deals`]: [`CreateDealRequest::from_json`], the request as the JSON the
+//!   command-line tool writes, errors and warnings, as the fields of [`validated_fields`].
+//!
+//! ```
+//! use wegly_attribution::arrow::{arrow_array::{Array, StringArray, cast::AsArray}, normalize_urls};
+//!
+//! let urls = StringArray::from(vec![Some("https://x.com.br/lp?utm_source=google&gclid=AbC"), None]);
+//! let rows = normalize_urls(&urls)?;
+//! let marketing = rows.column_by_name("marketing").map(|c| c.as_map());
+//! assert_eq!(marketing.map(|m| m.value_length(0)), Some(4)); // gclid, url, utm and wegly source
+//! assert!(rows.is_null(1));
+//! # Ok::<(), wegly_attribution::arrow::KernelError>(())
+//! ```
+
+mod columns;
+mod schema;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::sync::Arc;
+
+use arrow_array::builder::BooleanBuilder;
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, MapArray, StructArray};
+use arrow_buffer::NullBuffer;
+use arrow_schema::{ArrowError, DataType};
+
+pub use arrow_array;
+pub use arrow_schema;
+pub use schema::{normalized_fields, normalized_type, validated_fields, validated_type};
+
+use crate::{CreateDealRequest, Marketing, ValidationError, Warning};
+use columns::{Offsets, Text, TextStructs};
+
+/// Why a kernel could not produce its result.
+///
+/// ```
+/// use wegly_attribution::arrow::{arrow_array::Int64Array, normalize_urls};
+/// let err = normalize_urls(&Int64Array::from(vec![1])).unwrap_err();
+/// assert_eq!(err.to_string(), "expected a Utf8, LargeUtf8 or Utf8View array, found Int64");
+/// ```
+#[derive(Debug)]
+pub struct KernelError {
+    kind: Kind,
+}
+
+#[derive(Debug)]
+enum Kind {
+    UnsupportedType(DataType),
+    Overflow(&'static str),
+    Arrow(ArrowError),
+    Json(serde_json::Error),
+}
+
+impl KernelError {
+    /// The input's type, when the kernel was given an array that is not a string array.
+    ///
+    /// ```
+    /// use wegly_attribution::arrow::{arrow_array::Int64Array, arrow_schema::DataType, validate_deals};
+    /// let err = validate_deals(&Int64Array::from(vec![1])).unwrap_err();
+    /// assert_eq!(err.unsupported_type(), Some(&DataType::Int64));
+    /// ```
+    #[must_use]
+    pub fn unsupported_type(&self) -> Option<&DataType> {
+        match &self.kind {
+            Kind::UnsupportedType(data_type) => Some(data_type),
+            _ => None,
+        }
+    }
+
+    #[cold]
+    fn overflow(column: &'static str) -> Self {
+        Self {
+            kind: Kind::Overflow(column),
+        }
+    }
+}
+
+impl fmt::Display for KernelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            Kind::UnsupportedType(found) => {
+                write!(
+                    f,
+                    "expected a Utf8, LargeUtf8 or Utf8View array, found {found}"
+                )
+            }
+            Kind::Overflow(column) => write!(
+                f,
+                "column `{column}` would exceed 2 GiB (32-bit offsets) in one batch: split the batch"
+            ),
+            Kind::Arrow(err) => write!(f, "building the result: {err}"),
+            Kind::Json(err) => write!(f, "writing the request as JSON: {err}"),
+        }
+    }
+}
+
+impl std::error::Error for KernelError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            Kind::Arrow(err) => Some(err),
+            Kind::Json(err) => Some(err),
+            Kind::UnsupportedType(_) | Kind::Overflow(_) => None,
+        }
+    }
+}
+
+impl From<ArrowError> for KernelError {
+    #[cold]
+    fn from(err: ArrowError) -> Self {
+        Self {
+            kind: Kind::Arrow(err),
+        }
+    }
+}
+
+/// The attribution of each URL of a string array: [`Marketing::from_url`] row by row.
+///
+/// The result has the fields of [`normalized_fields`]: `marketing` (the normalized object, keys
+/// in ascending byte order), `click_ids` (as [`Marketing::click_ids`]), `channel` (as
+/// [`Marketing::channel`]: `channel`, `source`, `medium`) and `warnings` (`path`, `code`,
+/// `message`). A null URL gives a null row; an empty one an empty `marketing`.
+///
+/// # Errors
+///
+/// When `urls` is not a `Utf8`, `LargeUtf8` or `Utf8View` array, or when a result column
+/// would outgrow 32-bit offsets (more than 2 GiB of text in one batch).
+///
+/// ```
+/// use wegly_attribution::arrow::{arrow_array::{cast::AsArray, LargeStringArray}, normalize_urls};
+///
+/// let urls = LargeStringArray::from(vec!["?fbclid=F1&utm_medium=cpc"]);
+/// let rows = normalize_urls(&urls)?;
+/// let click_ids = rows.column_by_name("click_ids").map(|c| c.as_list::<i32>().value(0));
+/// let platform = click_ids.as_ref().and_then(|ids| ids.as_struct().column_by_name("platform"));
+/// assert_eq!(platform.map(|p| p.as_string::<i32>().value(0)), Some("meta"));
+/// # Ok::<(), wegly_attribution::arrow::KernelError>(())
+/// ```
+pub fn normalize_urls(urls: &dyn Array) -> Result<StructArray, KernelError> {
+    let mut columns = NormalizedColumns::new(urls.len());
+    for_each_row(urls, |url| match url {
+        Some(url) => columns.push(&Marketing::from_url(url)),
+        None => columns.push_null(),
+    })?;
+    columns.finish(urls.nulls().cloned())
+}
+
+/// The validation of each create-deal payload of a string array:
+/// [`CreateDealRequest::from_json`] row by row.
+///
+/// The result has the fields of [`validated_fields`]: `ok`, `request` (the normalized request
+/// as JSON, exactly what `wegly-attribution normalize` writes; null when rejected), `errors`
+/// and `warnings` (`path`, `code`, `message`; `errors` is empty when `ok`). A null payload
+/// gives a null row; a blank one is a payload like any other (`invalid_json`).
+///
+/// # Errors
+///
+/// When `payloads` is not a `Utf8`, `LargeUtf8` or `Utf8View` array, or when a result column
+/// would outgrow 32-bit offsets (more than 2 GiB of text in one batch).
+///
+/// ```
+/// use wegly_attribution::arrow::{arrow_array::{cast::AsArray, StringViewArray}, validate_deals};
+///
+/// let payloads = StringViewArray::from(vec![r#"{"title": " Deal "}"#, ""]);
+/// let rows = validate_deals(&payloads)?;
+/// let ok = rows.column_by_name("ok").map(|c| c.as_boolean().values().iter().collect::<Vec<_>>());
+/// assert_eq!(ok, Some(vec![true, false]));
+/// let request = rows.column_by_name("request").map(|c| c.as_string::<i32>().value(0));
+/// assert_eq!(request, Some(r#"{"title":"Deal"}"#));
+/// # Ok::<(), wegly_attribution::arrow::KernelError>(())
+/// ```
+pub fn validate_deals(payloads: &dyn Array) -> Result<StructArray, KernelError> {
+    let mut columns = ValidatedColumns::new(payloads.len());
+    for_each_row(payloads, |payload| match payload {
+        Some(payload) => columns.push(payload.as_bytes()),
+        None => columns.push_null(),
+    })?;
+    columns.finish(payloads.nulls().cloned())
+}
+
+/// Calls `row` with each value of a string array, `None` for a null.
+fn for_each_row(
+    array: &dyn Array,
+    row: impl FnMut(Option<&str>) -> Result<(), KernelError>,
+) -> Result<(), KernelError> {
+    if let Some(strings) = array.as_string_opt::<i32>() {
+        strings.iter().try_for_each(row)
+    } else if let Some(strings) = array.as_string_opt::<i64>() {
+        strings.iter().try_for_each(row)
+    } else if let Some(strings) = array.as_string_view_opt() {
+        strings.iter().try_for_each(row)
+    } else {
+        Err(KernelError {
+            kind: Kind::UnsupportedType(array.data_type().clone()),
+        })
+    }
+}
+
+/// A `list<struct<path, code, message>>` column.
+type Problems = TextStructs<3>;
+
+fn problems(column: &'static str, rows: usize) -> Problems {
+    TextStructs::new(
+        column,
+        schema::problem_fields(),
+        ["path", "code", "message"],
+        rows,
+    )
+}
+
+fn push_warnings(column: &mut Problems, warnings: &[Warning]) -> Result<(), KernelError> {
+    for warning in warnings {
+        column.push([&warning.path, warning.code.as_str(), &warning.message])?;
+    }
+    column.close()
+}
+
+fn push_errors(column: &mut Problems, errors: &[ValidationError]) -> Result<(), KernelError> {
+    for error in errors {
+        column.push([&error.path, error.code.as_str(), &error.message])?;
+    }
+    column.close()
+}
+
+/// The columns of [`normalize_urls`], filled row by row.
+struct NormalizedColumns {
+    keys: Text,
+    values: Text,
+    entries: usize,
+    marketing: Offsets,
+    click_ids: TextStructs<3>,
+    channel: [Text; 3],
+    warnings: Problems,
+}
+
+impl NormalizedColumns {
+    fn new(rows: usize) -> Self {
+        Self {
+            keys: Text::new("marketing", rows),
+            values: Text::new("marketing", rows),
+            entries: 0,
+            marketing: Offsets::new("marketing", rows),
+            click_ids: TextStructs::new(
+                "click_ids",
+                schema::click_id_fields(),
+                ["param", "platform", "value"],
+                rows,
+            ),
+            channel: ["channel", "source", "medium"].map(|name| Text::new(name, rows)),
+            warnings: problems("warnings", rows),
+        }
+    }
+
+    fn push(&mut self, normalized: &crate::Normalized) -> Result<(), KernelError> {
+        let marketing = &normalized.marketing;
+        for (key, value) in marketing.iter() {
+            self.keys.push(key)?;
+            self.values.push(value)?;
+        }
+        self.entries = self.entries.saturating_add(marketing.len());
+        self.marketing.close(self.entries)?;
+        for id in marketing.click_ids() {
+            self.click_ids
+                .push([id.param, id.platform.as_str(), id.value])?;
+        }
+        self.click_ids.close()?;
+        let channel = marketing.channel();
+        let [name, source, medium] = &mut self.channel;
+        name.push(channel.channel.as_str())?;
+        source.push_option(channel.source.as_deref())?;
+        medium.push_option(channel.medium.as_deref())?;
+        push_warnings(&mut self.warnings, &normalized.warnings)
+    }
+
+    fn push_null(&mut self) -> Result<(), KernelError> {
+        self.marketing.close(self.entries)?;
+        self.click_ids.close()?;
+        for column in &mut self.channel {
+            column.push_option(None)?;
+        }
+        self.warnings.close()
+    }
+
+    fn finish(self, nulls: Option<NullBuffer>) -> Result<StructArray, KernelError> {
+        let entries = StructArray::try_new(
+            schema::entry_fields(),
+            vec![self.keys.finish(), self.values.finish()],
+            None,
+        )?;
+        let marketing = MapArray::try_new(
+            schema::entries_field(),
+            self.marketing.finish(),
+            entries,
+            nulls.clone(),
+            false,
+        )?;
+        let channel = StructArray::try_new(
+            schema::channel_fields(),
+            self.channel.into_iter().map(Text::finish).collect(),
+            nulls.clone(),
+        )?;
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(marketing),
+            self.click_ids.finish(nulls.clone())?,
+            Arc::new(channel),
+            self.warnings.finish(nulls.clone())?,
+        ];
+        Ok(StructArray::try_new(normalized_fields(), columns, nulls)?)
+    }
+}
+
+/// The columns of [`validate_deals`], filled row by row.
+struct ValidatedColumns {
+    ok: BooleanBuilder,
+    request: Text,
+    json: Vec<u8>,
+    errors: Problems,
+    warnings: Problems,
+}
+
+impl ValidatedColumns {
+    fn new(rows: usize) -> Self {
+        Self {
+            ok: BooleanBuilder::with_capacity(rows),
+            request: Text::new("request", rows),
+            json: Vec::new(),
+            errors: problems("errors", rows),
+            warnings: problems("warnings", rows),
+        }
+    }
+
+    fn push(&mut self, payload: &[u8]) -> Result<(), KernelError> {
+        match CreateDealRequest::from_json(payload) {
+            Ok(valid) => {
+                self.ok.append_value(true);
+                self.json.clear();
+                serde_json::to_writer(&mut self.json, &valid.request).map_err(|err| {
+                    KernelError {
+                        kind: Kind::Json(err),
+                    }
+                })?;
+                // serde_json writes UTF-8 only; a failure here would be a serde_json bug, and
+                // is reported like the error above rather than hidden.
+                let json = std::str::from_utf8(&self.json).map_err(|err| KernelError {
+                    kind: Kind::Arrow(ArrowError::ExternalError(Box::new(err))),
+                })?;
+                self.request.push(json)?;
+                self.errors.close()?;
+                push_warnings(&mut self.warnings, &valid.warnings)
+            }
+            Err(rejected) => {
+                self.ok.append_value(false);
+                self.request.push_option(None)?;
+                push_errors(&mut self.errors, &rejected.errors)?;
+                push_warnings(&mut self.warnings, &rejected.warnings)
+            }
+        }
+    }
+
+    fn push_null(&mut self) -> Result<(), KernelError> {
+        self.ok.append_null();
+        self.request.push_option(None)?;
+        self.errors.close()?;
+        self.warnings.close()
+    }
+
+    fn finish(mut self, nulls: Option<NullBuffer>) -> Result<StructArray, KernelError> {
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(self.ok.finish()),
+            self.request.finish(),
+            self.errors.finish(nulls.clone())?,
+            self.warnings.finish(nulls.clone())?,
+        ];
+        Ok(StructArray::try_new(validated_fields(), columns, nulls)?)
+    }
+}

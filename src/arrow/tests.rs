@@ -1,0 +1,234 @@
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+use arrow_array::cast::AsArray;
+use arrow_array::{
+    Array, BinaryArray, Int32Array, LargeStringArray, StringArray, StringViewArray, StructArray,
+};
+use arrow_schema::DataType;
+
+use super::*;
+
+/// The strings of a `list<struct<...>>` row, field by field: `[(a, b, c), ...]`.
+fn items(rows: &StructArray, column: &str, row: usize) -> Vec<Vec<String>> {
+    let list = rows.column_by_name(column).unwrap().as_list::<i32>();
+    let items = list.value(row);
+    let items = items.as_struct();
+    (0..items.len())
+        .map(|i| {
+            items
+                .columns()
+                .iter()
+                .map(|c| c.as_string::<i32>().value(i).to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+fn marketing(rows: &StructArray, row: usize) -> Vec<(String, String)> {
+    let map = rows.column_by_name("marketing").unwrap().as_map();
+    let entries = map.value(row);
+    let (keys, values) = (
+        entries.column(0).as_string::<i32>(),
+        entries.column(1).as_string::<i32>(),
+    );
+    (0..entries.len())
+        .map(|i| (keys.value(i).to_owned(), values.value(i).to_owned()))
+        .collect()
+}
+
+#[test]
+fn every_string_type_gives_the_same_rows() {
+    let urls = [
+        Some("https://x.com.br/lp?UTM_Source=Google&gclid=AbC#utm_medium=cpc"),
+        None,
+        Some(""),
+    ];
+    let utf8 = normalize_urls(&StringArray::from(urls.to_vec())).unwrap();
+    let large = normalize_urls(&LargeStringArray::from(urls.to_vec())).unwrap();
+    let view = normalize_urls(&StringViewArray::from(urls.to_vec())).unwrap();
+    assert_eq!(utf8, large);
+    assert_eq!(utf8, view);
+    assert_eq!(utf8.data_type(), &normalized_type());
+    assert_eq!((utf8.len(), utf8.null_count()), (3, 1));
+}
+
+#[test]
+fn rows_are_the_library_call() {
+    let cases = [
+        "https://x.com.br/lp?UTM_Source=Google&gclid=AbC#utm_medium=cpc",
+        "x.com.br/?msclkid=M1&fbclid=F1&amp;utm_campaign=bf",
+        "",
+        "no query at all",
+    ];
+    let rows = normalize_urls(&StringArray::from(cases.to_vec())).unwrap();
+    for (row, url) in cases.iter().enumerate() {
+        let expected = Marketing::from_url(url);
+        let pairs: Vec<(String, String)> = expected
+            .marketing
+            .iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        assert_eq!(marketing(&rows, row), pairs, "row {row}: {url}");
+        let ids: Vec<Vec<String>> = expected
+            .marketing
+            .click_ids()
+            .iter()
+            .map(|id| {
+                vec![
+                    id.param.to_string(),
+                    id.platform.as_str().to_owned(),
+                    id.value.to_string(),
+                ]
+            })
+            .collect();
+        assert_eq!(items(&rows, "click_ids", row), ids, "row {row}: {url}");
+        let warnings: Vec<Vec<String>> = expected
+            .warnings
+            .iter()
+            .map(|w| {
+                vec![
+                    w.path.clone(),
+                    w.code.as_str().to_owned(),
+                    w.message.clone(),
+                ]
+            })
+            .collect();
+        assert_eq!(items(&rows, "warnings", row), warnings, "row {row}: {url}");
+        let channel = expected.marketing.channel();
+        let expected_channel = [
+            Some(channel.channel.as_str()),
+            channel.source.as_deref(),
+            channel.medium.as_deref(),
+        ];
+        assert_eq!(
+            channel_row(&rows, row),
+            expected_channel,
+            "row {row}: {url}"
+        );
+    }
+}
+
+fn channel_row(rows: &StructArray, row: usize) -> [Option<&str>; 3] {
+    let channel = rows.column_by_name("channel").unwrap().as_struct();
+    let text = |i: usize| {
+        let column = channel.column(i).as_string::<i32>();
+        column.is_valid(row).then(|| column.value(row))
+    };
+    [text(0), text(1), text(2)]
+}
+
+#[test]
+fn a_null_row_is_null_in_every_column() {
+    let rows = normalize_urls(&StringArray::from(vec![None, Some("?gclid=1")])).unwrap();
+    assert!(rows.is_null(0));
+    for column in rows.columns() {
+        assert!(column.is_null(0), "{:?}", column.data_type());
+        assert!(column.is_valid(1), "{:?}", column.data_type());
+    }
+    let rows = validate_deals(&StringArray::from(vec![None, Some("{}")])).unwrap();
+    for column in rows.columns() {
+        assert!(column.is_null(0), "{:?}", column.data_type());
+    }
+}
+
+#[test]
+fn a_sliced_input_keeps_its_rows() {
+    let urls = StringArray::from(vec![Some("?gclid=A"), None, Some("?gclid=C")]);
+    let sliced = urls.slice(1, 2);
+    let rows = normalize_urls(&sliced).unwrap();
+    assert!(rows.is_null(0));
+    assert_eq!(items(&rows, "click_ids", 1)[0][2], "C");
+}
+
+#[test]
+fn deals_are_the_library_call() {
+    let cases = [
+        (
+            r#"{"title": " Deal ", "marketing": {"url_conversion": "?utm_source=fb"}}"#,
+            true,
+        ),
+        (r#"{"title": "", "visibility": 9}"#, false),
+        ("", false),
+        ("   ", false),
+        ("not json", false),
+    ];
+    let payloads: Vec<&str> = cases.iter().map(|(p, _)| *p).collect();
+    let rows = validate_deals(&StringArray::from(payloads)).unwrap();
+    let ok = rows.column_by_name("ok").unwrap().as_boolean();
+    let request = rows.column_by_name("request").unwrap().as_string::<i32>();
+    for (row, (payload, valid)) in cases.iter().enumerate() {
+        assert_eq!(ok.value(row), *valid, "row {row}");
+        match CreateDealRequest::from_json(payload.as_bytes()) {
+            Ok(v) => {
+                assert_eq!(
+                    request.value(row),
+                    serde_json::to_string(&v.request).unwrap()
+                );
+                assert!(items(&rows, "errors", row).is_empty());
+            }
+            Err(r) => {
+                assert!(request.is_null(row));
+                let errors: Vec<Vec<String>> = r
+                    .errors
+                    .iter()
+                    .map(|e| {
+                        vec![
+                            e.path.clone(),
+                            e.code.as_str().to_owned(),
+                            e.message.clone(),
+                        ]
+                    })
+                    .collect();
+                assert_eq!(items(&rows, "errors", row), errors, "row {row}");
+            }
+        }
+    }
+    assert_eq!(
+        items(&rows, "errors", 2)[0][..2],
+        ["".to_owned(), "invalid_json".to_owned()]
+    );
+}
+
+#[test]
+fn other_types_are_refused() {
+    let cases: [(Box<dyn Array>, DataType); 2] = [
+        (Box::new(Int32Array::from(vec![1])), DataType::Int32),
+        (
+            Box::new(BinaryArray::from(vec![&b"?gclid=1"[..]])),
+            DataType::Binary,
+        ),
+    ];
+    for (array, data_type) in cases {
+        let err = normalize_urls(array.as_ref()).unwrap_err();
+        assert_eq!(err.unsupported_type(), Some(&data_type));
+        let err = validate_deals(array.as_ref()).unwrap_err();
+        assert_eq!(err.unsupported_type(), Some(&data_type));
+    }
+}
+
+#[test]
+fn an_empty_array_gives_an_empty_result() {
+    let rows = normalize_urls(&StringArray::from(Vec::<&str>::new())).unwrap();
+    assert_eq!((rows.len(), rows.data_type()), (0, &normalized_type()));
+    let rows = validate_deals(&StringViewArray::from(Vec::<&str>::new())).unwrap();
+    assert_eq!((rows.len(), rows.data_type()), (0, &validated_type()));
+}
+
+#[test]
+fn overflow_is_an_error() {
+    let mut text = columns::Text::with_limit("marketing", 10);
+    assert!(text.push("0123456789").is_ok());
+    let err = text.push("x").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "column `marketing` would exceed 2 GiB (32-bit offsets) in one batch: split the batch"
+    );
+    let mut offsets = columns::Offsets::new("click_ids", 1);
+    assert!(offsets.close(i32::MAX as usize).is_ok());
+    let err = offsets.close(i32::MAX as usize + 1).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("column `click_ids` would exceed"),
+        "{err}"
+    );
+}
