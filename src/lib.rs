@@ -79,13 +79,24 @@
 //!   `9999999999999.99` (`out_of_range` above), fifteen significant digits that survive any
 //!   `f64`-based reader exactly.
 //! - `expected_close_date` must have RFC 3339's shape (`T`, `t` or space; `Z` or `±HH:MM`);
-//!   it is written back as UTC (`2024-03-15T00:00:00Z`).
+//!   it is written back as UTC (`2024-03-15T00:00:00Z`, a fraction only when there is one) and
+//!   read as a UTC `jiff::civil::DateTime`, which reaches the end of year 9999. A leap second
+//!   `60` is read as `59`; fractional digits past nanoseconds are cut, not rounded.
 //! - UUIDs are accepted in any form [`uuid::Uuid::parse_str`] reads and written hyphenated.
 //! - Contact types are integers `>= 0`: a negative one is `out_of_range`, a fraction is
 //!   `invalid_type`.
 //! - `conflict` is reported at the object member (`/organization`, `/lead_source`).
-//! - Errors come in the order of the API page's fields, unknown members last. A JSON object
-//!   with a repeated member keeps the last one, as `serde_json` does.
+//! - Errors come in the order of the API page's fields (nested members too), unknown members
+//!   last, and the items of a list in index order.
+//! - A repeated JSON member gives one `duplicate_member` warning, at its path, however often it
+//!   is repeated. An earlier occurrence's reports are withdrawn; if it held more than the
+//!   error limit, the errors it pushed past the limit stay counted in `too_many_errors`.
+//! - `custom_fields` members are written in ascending name order, without insignificant white
+//!   space; `CustomField::member("field_id", …)` is ignored (the id is the one given to
+//!   `new`). An answer nested deeper than 127 levels is `invalid_json`: the crate would pass on
+//!   JSON that `serde_json`'s readers refuse.
+//! - A catalog's tracker lead source is trimmed; a blank one is ignored with warning
+//!   `invalid_catalog_answer` at `/marketing/wegly_code`.
 //! - `primary_person_id` is checked against `persons_id` only when every entry of that is valid.
 //! - The tracker's lead source is compared with the sent one by [`LeadSource`] equality: a
 //!   catalog should answer in the form the gateway sends (id or name).
