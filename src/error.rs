@@ -338,8 +338,9 @@ pub(crate) const MAX_MESSAGE_BYTES: usize = 512;
 /// Collects errors and warnings while a validator walks a document, tracking the JSON Pointer
 /// of the member under inspection.
 ///
-/// - The path is one string extended and cut back in place; it is copied only when something
-///   is reported.
+/// - The path is a stack of steps: a member name the reader knows is a `'static` string, an
+///   index is a number, and only other keys are copied (into one buffer, cut back in place).
+///   It is written as a JSON Pointer only when something is reported.
 /// - Messages are `Display` values rendered only when kept: past the limit (SPEC 3.1, 100 by
 ///   default) a report is only counted, so a hostile payload of a million bad items costs no
 ///   string per item, and a final `too_many_errors` / `too_many_warnings` gives the count.
@@ -350,10 +351,10 @@ pub(crate) const MAX_MESSAGE_BYTES: usize = 512;
 pub(crate) struct Diagnostics {
     errors: Reports<ValidationError>,
     warnings: Reports<Warning>,
-    /// The current path as a JSON Pointer, `~` and `/` escaped (RFC 6901 section 3). It is
-    /// extended and cut back in place as the reader walks, so keys of any lifetime can be on it
-    /// and no step allocates once the string has grown.
-    path: String,
+    /// The current path, step by step.
+    path: Vec<Step>,
+    /// The text of the `Step::Copied` keys.
+    copied: String,
     /// A last token not written into `path`: [`at_leaf`](Self::at_leaf) costs nothing until
     /// something is reported.
     leaf: Option<&'static str>,
@@ -406,8 +407,27 @@ impl<T> Reports<T> {
 /// A JSON Pointer reference token: an object member name or an array index.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Token<'a> {
+    /// A key of any lifetime: copied onto the path.
     Key(&'a str),
+    /// A member name the reader knows: kept as a reference.
+    Name(&'static str),
     Index(usize),
+}
+
+/// One step of the path.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    Name(&'static str),
+    Index(usize),
+    /// A key copied into `Diagnostics::copied`, at this byte range.
+    Copied(usize, usize),
+}
+
+/// Where the path was before [`Diagnostics::enter`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mark {
+    steps: usize,
+    copied: usize,
 }
 
 impl<'a> From<&'a str> for Token<'a> {
@@ -423,6 +443,7 @@ impl From<usize> for Token<'_> {
 }
 
 impl Diagnostics {
+    #[cfg(test)]
     pub(crate) fn new() -> Self {
         Self::with_limits(DEFAULT_MAX_REPORTS, DEFAULT_MAX_REPORTS)
     }
@@ -431,7 +452,8 @@ impl Diagnostics {
         Diagnostics {
             errors: Reports::new(max_errors),
             warnings: Reports::new(max_warnings),
-            path: String::new(),
+            path: Vec::new(),
+            copied: String::new(),
             leaf: None,
             clock: 0,
         }
@@ -444,10 +466,9 @@ impl Diagnostics {
         token: impl Into<Token<'t>>,
         f: impl FnOnce(&mut Self) -> R,
     ) -> R {
-        let mark = self.path.len();
-        self.push(token.into());
+        let mark = self.enter(token);
         let result = f(self);
-        self.path.truncate(mark);
+        self.leave(mark);
         result
     }
 
@@ -464,41 +485,34 @@ impl Diagnostics {
 
     /// Extends the path by one token; [`leave`](Self::leave) with the mark cuts it back.
     #[inline]
-    pub(crate) fn enter<'t>(&mut self, token: impl Into<Token<'t>>) -> usize {
-        let mark = self.path.len();
-        self.push(token.into());
+    pub(crate) fn enter<'t>(&mut self, token: impl Into<Token<'t>>) -> Mark {
+        debug_assert!(self.leaf.is_none(), "no path below a leaf");
+        let mark = Mark {
+            steps: self.path.len(),
+            copied: self.copied.len(),
+        };
+        let step = match token.into() {
+            Token::Name(name) => Step::Name(name),
+            Token::Index(index) => Step::Index(index),
+            Token::Key(key) => {
+                self.copied.push_str(key);
+                Step::Copied(mark.copied, self.copied.len())
+            }
+        };
+        self.path.push(step);
         mark
     }
 
     /// Cuts the path back to a mark of [`enter`](Self::enter).
     #[inline]
-    pub(crate) fn leave(&mut self, mark: usize) {
-        self.path.truncate(mark);
+    pub(crate) fn leave(&mut self, mark: Mark) {
+        self.path.truncate(mark.steps);
+        self.copied.truncate(mark.copied);
     }
 
     /// An empty sink with the same limits.
     pub(crate) fn fresh(&self) -> Self {
         Self::with_limits(self.errors.max, self.warnings.max)
-    }
-
-    fn push(&mut self, token: Token<'_>) {
-        debug_assert!(self.leaf.is_none(), "no path below a leaf");
-        self.path.push('/');
-        match token {
-            Token::Key(key) if memchr::memchr2(b'~', b'/', key.as_bytes()).is_none() => {
-                self.path.push_str(key);
-            }
-            Token::Key(key) => {
-                for c in key.chars() {
-                    match c {
-                        '~' => self.path.push_str("~0"),
-                        '/' => self.path.push_str("~1"),
-                        c => self.path.push(c),
-                    }
-                }
-            }
-            Token::Index(index) => push_decimal(&mut self.path, index),
-        }
     }
 
     /// Advances the clock: reports made from now on can be told from earlier ones.
@@ -515,12 +529,39 @@ impl Diagnostics {
         self.warnings.retract(&ticks);
     }
 
+    /// The current path as a JSON Pointer, `~` and `/` escaped (RFC 6901 section 3).
     #[cold]
     fn pointer(&self) -> String {
-        match self.leaf {
-            None => self.path.clone(),
-            Some(leaf) => format!("{}/{leaf}", self.path),
+        let mut pointer = String::new();
+        let key = |pointer: &mut String, key: &str| {
+            pointer.push('/');
+            for c in key.chars() {
+                match c {
+                    '~' => pointer.push_str("~0"),
+                    '/' => pointer.push_str("~1"),
+                    c => pointer.push(c),
+                }
+            }
+        };
+        for step in &self.path {
+            match *step {
+                Step::Name(name) => key(&mut pointer, name),
+                Step::Copied(start, end) => {
+                    key(
+                        &mut pointer,
+                        self.copied.get(start..end).unwrap_or_default(),
+                    );
+                }
+                Step::Index(index) => {
+                    pointer.push('/');
+                    push_decimal(&mut pointer, index);
+                }
+            }
         }
+        if let Some(leaf) = self.leaf {
+            key(&mut pointer, leaf);
+        }
+        pointer
     }
 
     /// Reports an error at the current path; `message` is rendered only if it is kept.
@@ -761,7 +802,8 @@ mod tests {
                 max: 1,
                 dropped: d.warnings.dropped.clone(),
             },
-            path: String::new(),
+            path: Vec::new(),
+            copied: String::new(),
             leaf: None,
             clock: 0,
         }

@@ -22,7 +22,7 @@ use serde::de::{
 };
 use serde_json::value::RawValue;
 
-use crate::error::{Diagnostics, excerpt};
+use crate::error::{Diagnostics, Token, excerpt};
 use crate::{ErrorCode, WarningCode};
 
 /// What a reader carries down: the report sink and the mode.
@@ -342,6 +342,11 @@ pub(crate) trait Members<'de> {
     /// What the object becomes.
     type Output;
 
+    /// The index of a member name in `NAMES`.
+    fn index(key: &str) -> Option<usize> {
+        Self::NAMES.iter().position(|name| *name == key)
+    }
+
     /// Reads the value of `NAMES[index]`; the path is at the member.
     fn known<A: MapAccess<'de>>(
         &mut self,
@@ -412,8 +417,13 @@ impl<'de, M: Members<'de>> Visitor<'de> for Object<'_, '_, M> {
         let mut unknown: Option<std::collections::HashMap<Cow<'de, str>, Range<u32>>> = None;
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             let start = cx.d.tick();
-            let mark = cx.d.enter(&*key);
-            let index = M::NAMES.iter().position(|name| **name == *key);
+            let index = M::index(&key);
+            // A known member's name is `'static`: the path refers to it, nothing is copied.
+            let name = index.and_then(|i| M::NAMES.get(i));
+            let mark = match name {
+                Some(name) => cx.d.enter(Token::Name(name)),
+                None => cx.d.enter(&*key),
+            };
             match index {
                 Some(index) => members.known(index, &mut map, cx)?,
                 None => members.unknown(key.clone(), &mut map, cx)?,

@@ -30,6 +30,10 @@ impl<'de> Members<'de> for Request<'de> {
     const NAMES: &'static [&'static str] = &Member::NAMES;
     type Output = Draft<'de>;
 
+    fn index(key: &str) -> Option<usize> {
+        Member::from_name(key).map(|member| member as usize)
+    }
+
     fn known<A: MapAccess<'de>>(
         &mut self,
         index: usize,

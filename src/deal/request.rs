@@ -105,6 +105,35 @@ impl Member {
         }
     }
 
+    /// The member of a name. A `match`, which the compiler turns into a switch on the length:
+    /// this runs for every member of every payload.
+    pub(crate) fn from_name(name: &str) -> Option<Member> {
+        Some(match name {
+            "title" => Member::Title,
+            "stage_id" => Member::StageId,
+            "responsible_id" => Member::ResponsibleId,
+            "quality_rating" => Member::QualityRating,
+            "quality_reason" => Member::QualityReason,
+            "value" => Member::Value,
+            "expected_close_date" => Member::ExpectedCloseDate,
+            "visibility" => Member::Visibility,
+            "temperature" => Member::Temperature,
+            "tags" => Member::Tags,
+            "persons_id" => Member::PersonsId,
+            "person" => Member::Person,
+            "primary_person_id" => Member::PrimaryPersonId,
+            "organization_id" => Member::OrganizationId,
+            "organization" => Member::Organization,
+            "custom_fields" => Member::CustomFields,
+            "marketing" => Member::Marketing,
+            "crm_lead_source_id" => Member::CrmLeadSourceId,
+            "lead_source" => Member::LeadSource,
+            "followers" => Member::Followers,
+            "note" => Member::Note,
+            _ => return None,
+        })
+    }
+
     /// Every name, in the page's order.
     pub(crate) const NAMES: [&'static str; 21] = {
         let mut names = [""; 21];
@@ -864,5 +893,20 @@ fn list<M: SerializeMap, T: Serialize>(
         Ok(())
     } else {
         map.serialize_entry(key, items)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Member;
+
+    #[test]
+    fn member_names_agree_with_their_order() {
+        for (i, member) in Member::ALL.iter().enumerate() {
+            assert_eq!(*member as usize, i, "{member:?}");
+            assert_eq!(Member::from_name(member.name()), Some(*member));
+            assert_eq!(Member::NAMES.get(i), Some(&member.name()));
+        }
+        assert_eq!(Member::from_name("Title"), None);
     }
 }

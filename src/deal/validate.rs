@@ -37,12 +37,17 @@ fn validate(
     let draft: Draft<'_> = match json::document(bytes, &mut d, Request::default) {
         Ok(Ok(draft)) => draft,
         Ok(Err(found)) => {
-            return Err(reject(
+            return Err(Rejected::at_root(
                 ErrorCode::InvalidType,
                 format!("expected an object, found {}", found.kind()),
             ));
         }
-        Err(err) => return Err(reject(ErrorCode::InvalidJson, format!("not JSON: {err}"))),
+        Err(err) => {
+            return Err(Rejected::at_root(
+                ErrorCode::InvalidJson,
+                format!("not JSON: {err}"),
+            ));
+        }
     };
     let request = draft.finish(normalizer, catalog, &mut d);
     conclude(request, d)
@@ -64,14 +69,6 @@ pub(crate) fn conclude(
             Err(Rejected { errors, warnings })
         }
     }
-}
-
-#[cold]
-fn reject(code: ErrorCode, message: String) -> Rejected {
-    let mut d = Diagnostics::new();
-    d.error(code, message);
-    let (errors, warnings) = d.finish(|_| 0);
-    Rejected { errors, warnings }
 }
 
 impl CreateDealRequest {
