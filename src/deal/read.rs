@@ -305,6 +305,27 @@ fn container<T>(read: Result<T, Scalar<'_>>, d: &mut Diagnostics, expected: &str
     }
 }
 
+/// Reads the next item of an array of objects with `members`: `None` at the end of the array,
+/// `Some(None)` for an item that is not an object (`null` included: an item is never "not
+/// sent"), reported.
+fn object_item<'de, A: SeqAccess<'de>, M: Members<'de>>(
+    seq: &mut A,
+    cx: &mut Cx<'_>,
+    members: M,
+) -> Result<Option<Option<M::Output>>, A::Error> {
+    let exact = cx.exact;
+    let Some(read) = nested_item(seq, exact, Object { members, cx })? else {
+        return Ok(None);
+    };
+    Ok(Some(match read {
+        Ok(made) => Some(made),
+        Err(other) => {
+            cx.d.invalid_type("an object", other.kind());
+            None
+        }
+    }))
+}
+
 /// `tags`: strings; the rules (trim, empty, repeats, catalog) come in `Draft::finish`.
 struct Tags<'de>(Vec<(usize, Cow<'de, str>)>);
 
@@ -347,18 +368,12 @@ impl<'de> Items<'de> for PersonsId {
         seq: &mut A,
         cx: &mut Cx<'_>,
     ) -> Result<bool, A::Error> {
-        let exact = cx.exact;
-        let members = Id(Field::Absent);
-        let Some(read) = nested_item(seq, exact, Object { members, cx })? else {
+        let Some(read) = object_item(seq, cx, Id(Field::Absent))? else {
             return Ok(false);
         };
-        match object(read, cx.d) {
-            Field::Value(Some(id)) => self.ids.push(id),
-            Field::Absent => {
-                cx.d.invalid_type("an object", "null");
-                self.all = false;
-            }
-            Field::Value(None) | Field::Invalid => self.all = false,
+        match read.flatten() {
+            Some(id) => self.ids.push(id),
+            None => self.all = false,
         }
         Ok(true)
     }
@@ -462,15 +477,11 @@ impl<'de> Items<'de> for Contacts<'de> {
         seq: &mut A,
         cx: &mut Cx<'_>,
     ) -> Result<bool, A::Error> {
-        let exact = cx.exact;
-        let members = Contact(Field::Absent, Field::Absent);
-        let Some(read) = nested_item(seq, exact, Object { members, cx })? else {
+        let Some(read) = object_item(seq, cx, Contact(Field::Absent, Field::Absent))? else {
             return Ok(false);
         };
-        match object(read, cx.d) {
-            Field::Value((kind, value)) => self.0.push((index, kind, value)),
-            Field::Absent => cx.d.invalid_type("an object", "null"),
-            Field::Invalid => {}
+        if let Some((kind, value)) = read {
+            self.0.push((index, kind, value));
         }
         Ok(true)
     }
@@ -574,18 +585,15 @@ impl<'de> Items<'de> for CustomFields {
         seq: &mut A,
         cx: &mut Cx<'_>,
     ) -> Result<bool, A::Error> {
-        let exact = cx.exact;
         let members = Answer {
             field_id: Field::Absent,
             members: Vec::new(),
         };
-        let Some(read) = nested_item(seq, exact, Object { members, cx })? else {
+        let Some(read) = object_item(seq, cx, members)? else {
             return Ok(false);
         };
-        match object(read, cx.d) {
-            Field::Value(Some(field)) => self.0.push(field),
-            Field::Absent => cx.d.invalid_type("an object", "null"),
-            Field::Value(None) | Field::Invalid => {}
+        if let Some(field) = read.flatten() {
+            self.0.push(field);
         }
         Ok(true)
     }
@@ -779,15 +787,11 @@ impl<'de> Items<'de> for Followers {
         seq: &mut A,
         cx: &mut Cx<'_>,
     ) -> Result<bool, A::Error> {
-        let exact = cx.exact;
-        let members = FollowerReader(Field::Absent, Field::Absent);
-        let Some(read) = nested_item(seq, exact, Object { members, cx })? else {
+        let Some(read) = object_item(seq, cx, FollowerReader(Field::Absent, Field::Absent))? else {
             return Ok(false);
         };
-        match object(read, cx.d) {
-            Field::Value(Some(follower)) => self.0.push((index, follower)),
-            Field::Absent => cx.d.invalid_type("an object", "null"),
-            Field::Value(None) | Field::Invalid => {}
+        if let Some(follower) = read.flatten() {
+            self.0.push((index, follower));
         }
         Ok(true)
     }
