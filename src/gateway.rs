@@ -51,9 +51,6 @@
 //! # Ok::<(), wegly_attribution::InvalidDomain>(())
 //! ```
 
-use std::fmt;
-use std::sync::Arc;
-
 use axum::body::Body;
 use axum::extract::{FromRef, FromRequest, Request};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -65,10 +62,11 @@ use crate::{
     AllowedDomain, Catalog, CreateDealRequest, ErrorCode, Normalizer, Rejected, Validated, Warning,
 };
 
-/// How the [`CreateDeal`] extractor checks requests: allowed domain, catalog, body limit.
+/// How the [`CreateDeal`] extractor checks requests: allowed domain, body limit, and the
+/// [`Normalizer`] that validates (its catalog and limits).
 ///
 /// Built once, kept in the application state (it is `Clone`, and cheap to clone: the catalog
-/// is shared behind an [`Arc`]). Options are by-value setters.
+/// is shared behind an [`Arc`](std::sync::Arc)). Options are by-value setters.
 ///
 /// ```
 /// use wegly_attribution::gateway::GatewayConfig;
@@ -81,10 +79,10 @@ use crate::{
 /// assert_eq!(config.get_body_limit(), 64 * 1024);
 /// # Ok::<(), wegly_attribution::InvalidDomain>(())
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct GatewayConfig {
     allowed_domain: Option<AllowedDomain>,
-    catalog: Option<Arc<dyn Catalog + Send + Sync>>,
+    normalizer: Normalizer,
     body_limit: usize,
 }
 
@@ -107,7 +105,7 @@ impl GatewayConfig {
     pub const fn new() -> Self {
         GatewayConfig {
             allowed_domain: None,
-            catalog: None,
+            normalizer: Normalizer::new(),
             body_limit: Self::DEFAULT_BODY_LIMIT,
         }
     }
@@ -130,7 +128,7 @@ impl GatewayConfig {
         self
     }
 
-    /// Validates with this catalog (tags, pipelines, trackers), kept behind an [`Arc`].
+    /// Validates with this catalog (tags, pipelines, trackers), as [`Normalizer::catalog`].
     ///
     /// ```
     /// use wegly_attribution::MemoryCatalog;
@@ -142,25 +140,24 @@ impl GatewayConfig {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn catalog(self, catalog: impl Catalog + Send + Sync + 'static) -> Self {
-        self.catalog_arc(Arc::new(catalog))
+    pub fn catalog(mut self, catalog: impl Catalog + Send + Sync + 'static) -> Self {
+        self.normalizer = self.normalizer.catalog(catalog);
+        self
     }
 
-    /// Like [`catalog`](Self::catalog), with a catalog already shared (a cache the gateway
-    /// also refreshes), as [`Normalizer::catalog_arc`].
+    /// Validates with this normalizer: its catalog (a shared one with
+    /// [`Normalizer::catalog_arc`]), its value limit and its report limits.
     ///
     /// ```
-    /// use std::sync::Arc;
+    /// use wegly_attribution::Normalizer;
     /// use wegly_attribution::gateway::GatewayConfig;
-    /// use wegly_attribution::{Catalog, NoCatalog};
     ///
-    /// let shared: Arc<dyn Catalog + Send + Sync> = Arc::new(NoCatalog);
-    /// let config = GatewayConfig::new().catalog_arc(Arc::clone(&shared));
+    /// let config = GatewayConfig::new().normalizer(Normalizer::new().max_value_chars(500).max_errors(20));
     /// # let _ = config;
     /// ```
     #[must_use]
-    pub fn catalog_arc(mut self, catalog: Arc<dyn Catalog + Send + Sync>) -> Self {
-        self.catalog = Some(catalog);
+    pub fn normalizer(mut self, normalizer: Normalizer) -> Self {
+        self.normalizer = normalizer;
         self
     }
 
@@ -198,14 +195,9 @@ impl GatewayConfig {
         self.body_limit
     }
 
-    /// Validates a body with this configuration's catalog: the one place a request's
-    /// [`Normalizer`] is built.
+    /// Validates a body with this configuration's normalizer.
     fn validate(&self, body: &[u8]) -> Result<Validated, Rejected> {
-        let normalizer = match &self.catalog {
-            Some(catalog) => Normalizer::new().catalog_arc(Arc::clone(catalog)),
-            None => Normalizer::new(),
-        };
-        normalizer.create_deal(body)
+        self.normalizer.create_deal(body)
     }
 
     /// The origin check (step 1).
@@ -285,16 +277,6 @@ impl GatewayConfig {
 impl Default for GatewayConfig {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-impl fmt::Debug for GatewayConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GatewayConfig")
-            .field("allowed_domain", &self.allowed_domain)
-            .field("catalog", &self.catalog.as_ref().map(|_| "dyn Catalog"))
-            .field("body_limit", &self.body_limit)
-            .finish()
     }
 }
 
