@@ -532,9 +532,12 @@ impl Diagnostics {
     /// The current path as a JSON Pointer, `~` and `/` escaped (RFC 6901 section 3).
     #[cold]
     fn pointer(&self) -> String {
-        let mut pointer = String::new();
+        let mut pointer = String::with_capacity(32);
         let key = |pointer: &mut String, key: &str| {
             pointer.push('/');
+            if !key.bytes().any(|b| b == b'~' || b == b'/') {
+                return pointer.push_str(key);
+            }
             for c in key.chars() {
                 match c {
                     '~' => pointer.push_str("~0"),
@@ -617,6 +620,10 @@ impl Diagnostics {
 
     /// The warnings, with `too_many_warnings` last when some were dropped.
     pub(crate) fn into_warnings(self) -> Vec<Warning> {
+        if self.warnings.dropped.is_empty() {
+            // The usual case, without the sorting and counting of `finish`.
+            return self.warnings.kept.into_iter().map(|(_, w)| w).collect();
+        }
         self.finish(|_| 0).1
     }
 

@@ -166,14 +166,6 @@ pub(super) fn common(key: &str) -> Option<u8> {
     })
 }
 
-/// The index of the common key `prefix` + `suffix`, without building it.
-fn common_concat(prefix: &str, suffix: &str) -> Option<u8> {
-    let i = COMMON
-        .binary_search_by(|common| cmp_concat(common, prefix, suffix))
-        .ok()?;
-    u8::try_from(i).ok()
-}
-
 /// Two keys compared byte by byte. Keys are short and differ early (`utm_` against
 /// `wegly_`): a loop beats a call to `memcmp`.
 fn cmp_bytes(a: &str, b: &str) -> std::cmp::Ordering {
@@ -350,29 +342,23 @@ impl Marketing {
             Ok(span) => self.text(span),
             Err(text) => text,
         };
-        if let Some(index) = common_concat(prefix, suffix_text) {
-            return Some(Key::Common(index));
-        }
-        // The suffix may be in the arena itself: copy it through a small buffer first.
+        // The whole key in a stack buffer (keys are short); the suffix may be in the arena
+        // itself, which the copy leaves free to grow.
         let mut buffer = [0u8; 64];
         let owned: String;
-        let copied: &str = match buffer.get_mut(..suffix_text.len()) {
+        let whole: &str = match buffer.get_mut(..prefix.len() + suffix_text.len()) {
             Some(small) => {
-                small.copy_from_slice(suffix_text.as_bytes());
+                let (head, tail) = small.split_at_mut(prefix.len());
+                head.copy_from_slice(prefix.as_bytes());
+                tail.copy_from_slice(suffix_text.as_bytes());
                 std::str::from_utf8(small).ok()?
             }
             None => {
-                owned = suffix_text.to_owned();
+                owned = format!("{prefix}{suffix_text}");
                 &owned
             }
         };
-        let start = self.push_text(prefix)?;
-        self.push_text(copied)?;
-        let end = u32::try_from(self.text.len()).ok()?;
-        Some(Key::Text(Span {
-            start: start.start,
-            end,
-        }))
+        self.key_for(whole)
     }
 
     /// The span of an arena key's text after `skip` bytes.
