@@ -7,9 +7,11 @@ use std::iter;
 use serde::Serialize;
 
 use super::extract::is_trimmed;
-use super::model::Marketing;
+use super::model::{Key, Marketing};
 use crate::error::code_enum;
-use patterns::{Source, contains, is_paid_medium, matches_shop_pattern};
+use patterns::{
+    Source, contains, find_cross_network_and_shop, is_paid_medium, matches_shop_pattern,
+};
 
 mod patterns;
 #[cfg(test)]
@@ -143,6 +145,18 @@ pub struct ChannelRules {
     social: Vec<String>,
     video: Vec<String>,
     shopping: Vec<String>,
+}
+
+/// The indices of the common keys the channel reads (`model::COMMON`); a test checks them.
+mod key {
+    pub(super) const FBCLID: u8 = 1;
+    pub(super) const GCLID: u8 = 2;
+    pub(super) const UTM_CAMPAIGN: u8 = 6;
+    pub(super) const UTM_MEDIUM: u8 = 11;
+    pub(super) const UTM_SOURCE: u8 = 14;
+    pub(super) const WEGLY_CAMPAIGN: u8 = 19;
+    pub(super) const WEGLY_MEDIUM: u8 = 25;
+    pub(super) const WEGLY_SOURCE: u8 = 28;
 }
 
 /// The rules of [`Marketing::channel`], built once.
@@ -353,71 +367,59 @@ impl ChannelRules {
         }
     }
 
-    /// SPEC 2.6's table, on lowercased values: the first rule that holds. Each source list is
-    /// searched at most once: a paid medium always ends at rule 7, so rules 2-5 and 8-11
-    /// never both run.
+    /// SPEC 2.6's table, on lowercased values: the first rule that holds.
+    ///
+    /// Each input is read once up front, into what the rules ask of it: the campaign in one
+    /// pass (rule 1 and the shop pattern), the source into the lists it is in, the medium
+    /// into the one named set it equals. The rules then test bits.
     fn classify(
         &self,
         source: Option<&str>,
         medium: Option<&str>,
         campaign: Option<&str>,
     ) -> Channel {
-        let medium_is = |names: &[&str]| medium.is_some_and(|m| names.contains(&m));
-        let listed = source.map(Source::new);
-        let source_in = |defaults: &[&str], added: &[String]| {
-            listed.is_some_and(|s| s.in_list(defaults, added))
-        };
-        let shopping =
-            || campaign.is_some_and(matches_shop_pattern) || source_in(SHOPPING, &self.shopping);
-        if campaign.is_some_and(|c| contains(c, "cross-network")) {
+        let campaign = campaign.map(CampaignMarks::of).unwrap_or_default();
+        if campaign.cross_network {
             return Channel::CrossNetwork;
         }
-        let display = || medium_is(&["display", "banner", "expandable", "interstitial", "cpm"]);
+        let lists = source.map_or(Lists::NONE, |source| self.lists(source));
+        let kind = medium.map_or(MediumKind::Other, MediumKind::of);
+        let shopping = campaign.shop || lists.has(Lists::SHOPPING);
         if medium.is_some_and(is_paid_medium) {
-            return if shopping() {
+            return if shopping {
                 Channel::PaidShopping
-            } else if source_in(SEARCH, &self.search) {
+            } else if lists.has(Lists::SEARCH) {
                 Channel::PaidSearch
-            } else if source_in(SOCIAL, &self.social) {
+            } else if lists.has(Lists::SOCIAL) {
                 Channel::PaidSocial
-            } else if source_in(VIDEO, &self.video) {
+            } else if lists.has(Lists::VIDEO) {
                 Channel::PaidVideo
-            } else if display() {
+            } else if kind == MediumKind::Display {
                 Channel::Display
             } else {
                 Channel::PaidOther
             };
         }
-        const SOCIAL_MEDIA: &[&str] = &[
-            "social",
-            "social-network",
-            "social-media",
-            "sm",
-            "social network",
-            "social media",
-        ];
-        const EMAIL: &[&str] = &["email", "e-mail", "e_mail", "e mail"];
-        let either_is =
-            |names: &[&str]| medium_is(names) || source.is_some_and(|s| names.contains(&s));
-        if display() {
+        let source_is_email = matches!(source, Some("email" | "e-mail" | "e_mail" | "e mail"));
+        if kind == MediumKind::Display {
             Channel::Display
-        } else if shopping() {
+        } else if shopping {
             Channel::OrganicShopping
-        } else if source_in(SOCIAL, &self.social) || medium_is(SOCIAL_MEDIA) {
+        } else if lists.has(Lists::SOCIAL) || kind == MediumKind::Social {
             Channel::OrganicSocial
-        } else if source_in(VIDEO, &self.video) || medium.is_some_and(|m| contains(m, "video")) {
+        } else if lists.has(Lists::VIDEO) || medium.is_some_and(|m| contains(m, "video")) {
             Channel::OrganicVideo
-        } else if source_in(SEARCH, &self.search) || medium_is(&["organic"]) {
+        } else if lists.has(Lists::SEARCH) || kind == MediumKind::Organic {
             Channel::OrganicSearch
-        } else if either_is(EMAIL) {
+        } else if kind == MediumKind::Email || source_is_email {
             Channel::Email
-        } else if medium_is(&["affiliate"]) {
+        } else if kind == MediumKind::Affiliate {
             Channel::Affiliates
-        } else if medium_is(&["referral", "app", "link"]) {
+        } else if kind == MediumKind::Referral {
             Channel::Referral
-        } else if medium_is(&["audio"]) {
+        } else if kind == MediumKind::Audio {
             Channel::Audio
-        } else if either_is(&["sms"]) {
+        } else if kind == MediumKind::Sms || source == Some("sms") {
             Channel::Sms
         } else if medium.is_some_and(|m| {
             m.ends_with("push") || contains(m, "mobile") || contains(m, "notification")
@@ -429,6 +431,130 @@ impl ChannelRules {
             Channel::Direct
         } else {
             Channel::Unassigned
+        }
+    }
+
+    /// The source lists `source` is in. A one-word source against the default lists (the
+    /// common case) is one `match`; a host name, or any source once entries were added, goes
+    /// through the general label matching of [`Source::in_list`].
+    fn lists(&self, source: &str) -> Lists {
+        let listed = Source::new(source);
+        let nothing_added = self.search.is_empty()
+            && self.social.is_empty()
+            && self.video.is_empty()
+            && self.shopping.is_empty();
+        if nothing_added && !listed.is_host_name() {
+            return Lists::of_default_entry(source);
+        }
+        let mut lists = Lists::NONE;
+        for (list, defaults, added) in [
+            (Lists::SEARCH, SEARCH, &self.search),
+            (Lists::SOCIAL, SOCIAL, &self.social),
+            (Lists::VIDEO, VIDEO, &self.video),
+            (Lists::SHOPPING, SHOPPING, &self.shopping),
+        ] {
+            if listed.in_list(defaults, added) {
+                lists = lists.with(list);
+            }
+        }
+        lists
+    }
+}
+
+/// The source lists a source is in, as bits: a source may be in several (`shopee.google.com`
+/// is in *search* and *shopping*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Lists(u8);
+
+impl Lists {
+    const NONE: Lists = Lists(0);
+    const SEARCH: Lists = Lists(1);
+    const SOCIAL: Lists = Lists(2);
+    const VIDEO: Lists = Lists(4);
+    const SHOPPING: Lists = Lists(8);
+
+    fn has(self, list: Lists) -> bool {
+        self.0 & list.0 != 0
+    }
+
+    fn with(self, list: Lists) -> Lists {
+        Lists(self.0 | list.0)
+    }
+
+    /// The default list whose entry equals `source` exactly: [`SEARCH`], [`SOCIAL`],
+    /// [`VIDEO`] and [`SHOPPING`] as one `match` (a switch on the length, then a compare).
+    /// The lists share no entry; a test checks this `match` against them.
+    fn of_default_entry(source: &str) -> Lists {
+        match source {
+            "google" | "bing" | "yahoo" | "duckduckgo" | "baidu" | "yandex" | "ecosia"
+            | "naver" | "ask" | "search.brave.com" => Lists::SEARCH,
+            "facebook" | "fb" | "instagram" | "ig" | "linkedin" | "lnkd.in" | "twitter"
+            | "t.co" | "x" | "tiktok" | "pinterest" | "reddit" | "whatsapp" | "telegram"
+            | "threads" | "snapchat" | "kwai" => Lists::SOCIAL,
+            "youtube" | "vimeo" | "twitch" | "dailymotion" => Lists::VIDEO,
+            "mercadolivre" | "mercadolibre" | "shopee" | "amazon" | "magalu" | "americanas"
+            | "aliexpress" | "google shopping" => Lists::SHOPPING,
+            _ => Lists::NONE,
+        }
+    }
+}
+
+/// The named set of SPEC 2.6's table a medium equals, if any: the sets share no name, so one
+/// `match` answers every "medium is ..." of the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MediumKind {
+    /// Rule 6.
+    Display,
+    /// Rule 9.
+    Social,
+    /// Rule 11.
+    Organic,
+    /// Rule 12.
+    Email,
+    /// Rule 13.
+    Affiliate,
+    /// Rule 14.
+    Referral,
+    /// Rule 15.
+    Audio,
+    /// Rule 16.
+    Sms,
+    /// None of them.
+    Other,
+}
+
+impl MediumKind {
+    fn of(medium: &str) -> MediumKind {
+        match medium {
+            "display" | "banner" | "expandable" | "interstitial" | "cpm" => MediumKind::Display,
+            "social" | "social-network" | "social-media" | "sm" | "social network"
+            | "social media" => MediumKind::Social,
+            "organic" => MediumKind::Organic,
+            "email" | "e-mail" | "e_mail" | "e mail" => MediumKind::Email,
+            "affiliate" => MediumKind::Affiliate,
+            "referral" | "app" | "link" => MediumKind::Referral,
+            "audio" => MediumKind::Audio,
+            "sms" => MediumKind::Sms,
+            _ => MediumKind::Other,
+        }
+    }
+}
+
+/// What the rules ask of the campaign: rule 1's `cross-network` and the shop pattern.
+#[derive(Debug, Clone, Copy, Default)]
+struct CampaignMarks {
+    cross_network: bool,
+    shop: bool,
+}
+
+impl CampaignMarks {
+    /// One pass over the campaign finds both literals; the full shop pattern (its
+    /// character-class and line-break cases) only runs when `shop` is there at all.
+    fn of(campaign: &str) -> CampaignMarks {
+        let (cross_network, holds_shop) = find_cross_network_and_shop(campaign);
+        CampaignMarks {
+            cross_network,
+            shop: holds_shop && matches_shop_pattern(campaign),
         }
     }
 }
@@ -527,33 +653,45 @@ impl Marketing {
     }
 
     /// `wegly_source` (else `utm_source`), `wegly_medium` (else `utm_medium`) and
-    /// `wegly_campaign` (else `utm_campaign`), in one walk back from the last key: the `wegly_`
-    /// keys sort last and the `utm_` keys right before them, so no key is searched for. After
-    /// rule 3 a `utm_X` is only read when its `wegly_X` is absent, which normalization makes
-    /// rare; the walk stops at the first key that is neither.
+    /// `wegly_campaign` (else `utm_campaign`), in one walk back from the last entry: the
+    /// entries are sorted by key, the `wegly_` keys last and the `utm_` keys right before
+    /// them. These six keys are common keys, stored as their index: comparing that index is
+    /// all a step costs, and the walk stops once nothing it looks for can come.
     fn channel_fields(&self) -> (Option<&str>, Option<&str>, Option<&str>) {
         let [mut source, mut medium, mut campaign] = [None::<&str>; 3];
-        for (key, value) in self.iter().rev() {
-            let name = if let Some(name) = key.strip_prefix("wegly_") {
-                name
-            } else if let Some(name) = key.strip_prefix("utm_") {
-                if source.is_some() && medium.is_some() && campaign.is_some() {
-                    break;
-                }
-                name
-            } else {
-                break;
+        for entry in self.entries().iter().rev() {
+            let Key::Common(index) = entry.key else {
+                continue;
             };
-            let slot = match name {
-                "source" => &mut source,
-                "medium" => &mut medium,
-                "campaign" => &mut campaign,
+            let slot = match index {
+                key::WEGLY_SOURCE | key::UTM_SOURCE => &mut source,
+                key::WEGLY_MEDIUM | key::UTM_MEDIUM => &mut medium,
+                key::WEGLY_CAMPAIGN | key::UTM_CAMPAIGN => &mut campaign,
+                // Every key sorting before `utm_campaign` is past all six.
+                index if index < key::UTM_CAMPAIGN => break,
                 _ => continue,
             };
             // Walking back, a `wegly_` key comes before its `utm_` twin: keep the first seen.
-            slot.get_or_insert(value);
+            slot.get_or_insert_with(|| self.value_text(entry.value));
+            // `wegly_campaign` is the last `wegly_` key of the three: with all found, the
+            // `utm_` keys could change nothing.
+            if index == key::WEGLY_CAMPAIGN
+                && source.is_some()
+                && medium.is_some()
+                && campaign.is_some()
+            {
+                break;
+            }
         }
         (source, medium, campaign)
+    }
+
+    /// Whether the common key `index` is present. The few common keys that are click ids
+    /// (`fbclid`, `gclid`) sort near the start: an equal index answers early.
+    fn has_common_key(&self, index: u8) -> bool {
+        self.entries()
+            .iter()
+            .any(|entry| entry.key == Key::Common(index))
     }
 
     /// The click-id parameter names, for [`ChannelRules::attribute`]: the same ids as
@@ -562,8 +700,9 @@ impl Marketing {
     /// before the first item is asked for, and `gclid` comes first, so the URL is only
     /// scanned when neither a source nor a medium was sent and `gclid` is absent.
     fn channel_click_params(&self) -> impl Iterator<Item = Cow<'_, str>> + '_ {
-        let field = |name: &'static str| {
-            iter::once_with(move || self.get(name).map(|_| Cow::Borrowed(name))).flatten()
+        let field = |name: &'static str, index: u8| {
+            iter::once_with(move || self.has_common_key(index).then_some(Cow::Borrowed(name)))
+                .flatten()
         };
         // The click ids other than `gclid` and `fbclid` were noted while the URL was read.
         let in_url = self
@@ -571,6 +710,75 @@ impl Marketing {
             .iter()
             .filter(|click| click.value.is_some())
             .map(|click| Cow::Borrowed(click.param));
-        field("gclid").chain(in_url).chain(field("fbclid"))
+        field("gclid", key::GCLID)
+            .chain(in_url)
+            .chain(field("fbclid", key::FBCLID))
+    }
+}
+
+/// Checks of the fast paths' tables against what they stand for.
+#[cfg(test)]
+mod fast_path_tests {
+    use super::super::model::common;
+    use super::{Lists, SEARCH, SHOPPING, SOCIAL, VIDEO, key};
+
+    #[test]
+    fn key_indices_are_the_common_keys() {
+        for (name, index) in [
+            ("fbclid", key::FBCLID),
+            ("gclid", key::GCLID),
+            ("utm_campaign", key::UTM_CAMPAIGN),
+            ("utm_medium", key::UTM_MEDIUM),
+            ("utm_source", key::UTM_SOURCE),
+            ("wegly_campaign", key::WEGLY_CAMPAIGN),
+            ("wegly_medium", key::WEGLY_MEDIUM),
+            ("wegly_source", key::WEGLY_SOURCE),
+        ] {
+            assert_eq!(common(name), Some(index), "{name}");
+        }
+        // Everything sorting before `utm_campaign` is a common key below its index.
+        for name in [
+            "conversion_tool_name",
+            "fbclid",
+            "gclid",
+            "url_conversion",
+            "utm_ad",
+        ] {
+            assert!(
+                common(name).is_some_and(|i| i < key::UTM_CAMPAIGN),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_default_entry_match_is_the_default_lists() {
+        let lists = [
+            (Lists::SEARCH, SEARCH),
+            (Lists::SOCIAL, SOCIAL),
+            (Lists::VIDEO, VIDEO),
+            (Lists::SHOPPING, SHOPPING),
+        ];
+        for (list, entries) in lists {
+            for entry in entries {
+                assert_eq!(Lists::of_default_entry(entry), list, "{entry}");
+            }
+        }
+        let count: usize = lists.iter().map(|(_, entries)| entries.len()).sum();
+        assert_eq!(
+            count, 39,
+            "a new default entry needs its arm in `of_default_entry`"
+        );
+        for other in [
+            "",
+            "googl",
+            "google ",
+            "shopping",
+            "youtube.com",
+            "x.com",
+            "email",
+        ] {
+            assert_eq!(Lists::of_default_entry(other), Lists::NONE, "{other}");
+        }
     }
 }

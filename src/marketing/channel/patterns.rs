@@ -71,6 +71,21 @@ pub(super) fn contains(haystack: &str, needle: &str) -> bool {
     })
 }
 
+/// Whether `campaign` contains `cross-network`, and whether it contains `shop`, in one pass:
+/// rule 1 and the cheap first test of [`matches_shop_pattern`].
+pub(super) fn find_cross_network_and_shop(campaign: &str) -> (bool, bool) {
+    let bytes = campaign.as_bytes();
+    let (mut cross_network, mut shop) = (false, false);
+    for (at, &b) in bytes.iter().enumerate() {
+        if b == b'c' || b == b's' {
+            let rest = bytes.get(at..).unwrap_or_default();
+            cross_network |= rest.starts_with(b"cross-network");
+            shop |= rest.starts_with(b"shop");
+        }
+    }
+    (cross_network, shop)
+}
+
 /// Whether `text` holds the byte `byte`, by a plain loop (see [`contains`]).
 fn has_byte(text: &str, byte: u8) -> bool {
     // No early exit: the compiler vectorizes the whole pass, cheaper for short values.
@@ -90,6 +105,11 @@ impl<'a> Source<'a> {
             text,
             host: host_name(text),
         }
+    }
+
+    /// Whether the source reads as a host name, so that label matching applies to it.
+    pub(super) fn is_host_name(self) -> bool {
+        self.host.is_some()
     }
 
     /// Whether the source is in the list made of `defaults` and `added` (SPEC 2.6): it equals
