@@ -327,7 +327,7 @@ impl Marketing {
         };
         let head = self.entries.get(..sorted).unwrap_or_default();
         let tail = self.entries.get(sorted..end).unwrap_or_default();
-        let in_head = if head.len() <= 16 {
+        let in_head = if head.len() <= super::normalize::FEW {
             head.iter().any(equal)
         } else {
             head.binary_search_by(cmp).is_ok()
@@ -386,7 +386,7 @@ impl Marketing {
     /// they are few (an unequal length answers at once), by binary search past that.
     pub(super) fn find_sorted(&self, sorted: usize, key: &str) -> Option<usize> {
         let entries = self.entries.get(..sorted)?;
-        if entries.len() <= 16 {
+        if entries.len() <= super::normalize::FEW {
             return entries
                 .iter()
                 .position(|entry| self.key_text(entry.key) == key);

@@ -502,8 +502,6 @@ struct Filled {
 }
 
 impl Filled {
-    const FEW: usize = 16;
-
     /// The value a URL already gave `key`.
     fn find(&self, marketing: &Marketing, explicit: usize, key: &str) -> Option<Span> {
         let entries = marketing.entries();
@@ -528,7 +526,7 @@ impl Filled {
                     index.insert(marketing.key_text(entry.key).to_owned(), entries.len() - 1);
                 }
             }
-            None if count > Self::FEW => {
+            None if count > FEW => {
                 let index = entries
                     .iter()
                     .enumerate()
@@ -633,8 +631,8 @@ fn warn_repairs(param: &super::TrackingParam<'_>, d: &mut Diagnostics) {
     }
 }
 
-/// Up to this many unsorted entries are searched one by one.
-const FEW: usize = 16;
+/// Up to this many entries are searched one by one; past it, through a hash map or a sort.
+pub(super) const FEW: usize = 16;
 
 /// Rule 3: `utm_X` fills an absent `wegly_X`, except `utm_term` and `utm_search_term`. The
 /// entries `0..sorted` are sorted, the few after them are not. Twins are added at the end, and
