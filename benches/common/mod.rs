@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use memchr::{memchr, memchr_iter};
 use serde::Deserialize;
 use url::Url;
-use wegly_attribution::{is_tracking_key, tracking_params};
+use wegly_attribution::{Platform, is_tracking_key, tracking_params};
 
 /// The URLs of `benches/data/`, by group name.
 pub(crate) const URLS: &[(&str, &str)] = &[
@@ -38,24 +38,6 @@ pub(crate) const DEALS: &[(&str, &[u8])] = &[
     ("large", include_bytes!("../data/large_deal.json")),
     // The seed payload with a 160-byte `url_conversion` and three explicit marketing fields.
     ("long_url", include_bytes!("../data/long_url_deal.json")),
-];
-
-/// The click ids of SPEC 2.5, which `tracking_params` yields besides the tracking keys.
-const CLICK_IDS: &[&str] = &[
-    "gclid",
-    "gbraid",
-    "wbraid",
-    "dclid",
-    "gclsrc",
-    "fbclid",
-    "msclkid",
-    "ttclid",
-    "li_fat_id",
-    "twclid",
-    "rdt_cid",
-    "epik",
-    "sccid",
-    "igshid",
 ];
 
 /// What an extraction found: how many parameters and the total length of their values.
@@ -100,7 +82,13 @@ fn wanted(mut name: &str) -> bool {
     while name.len() >= 4 && name.is_char_boundary(4) && name[..4].eq_ignore_ascii_case("amp;") {
         name = &name[4..];
     }
-    let known = |name: &str| is_tracking_key(name) || CLICK_IDS.contains(&name);
+    // The click ids of SPEC 2.5, which `tracking_params` yields besides the tracking keys.
+    let known = |name: &str| {
+        is_tracking_key(name)
+            || Platform::CLICK_PARAMS
+                .iter()
+                .any(|(param, _)| *param == name)
+    };
     if name.bytes().any(|b| b.is_ascii_uppercase()) {
         known(&name.to_ascii_lowercase())
     } else {

@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use serde_json::{Map, Value};
-use wegly_attribution::{Channel, ChannelRules, Marketing, Normalizer};
+use wegly_attribution::{Channel, ChannelRules, Marketing, Normalizer, Platform};
 
 /// `tests/data/urls.channels` holds the expected channel code of each line of
 /// `examples/urls.txt`, worked out by hand from SPEC 2.6's table. A blank line of `urls.txt`,
@@ -47,24 +47,6 @@ fn sample_urls_match_the_golden_file() {
 
 // ---------------------------------------------------------------------------------------------
 // The channel is a function of source, medium, campaign and click ids.
-
-/// The click ids of SPEC 2.5; only `gclid` and `fbclid` may be sent explicitly.
-const CLICK_IDS: &[&str] = &[
-    "gclid",
-    "gbraid",
-    "wbraid",
-    "dclid",
-    "gclsrc",
-    "fbclid",
-    "msclkid",
-    "ttclid",
-    "li_fat_id",
-    "twclid",
-    "rdt_cid",
-    "epik",
-    "sccid",
-    "igshid",
-];
 
 /// Values that reach many rules: listed sources in several spellings, paid and unpaid media,
 /// campaigns for rules 1, 2 and 8, white space and case.
@@ -122,12 +104,18 @@ struct Tracking {
 }
 
 fn tracking() -> impl Strategy<Value = Tracking> {
-    let clicks = prop::sample::subsequence(CLICK_IDS.to_vec(), 0..4)
-        .prop_flat_map(|names| {
-            let n = names.len();
-            (Just(names), prop::collection::vec("[A-Za-z0-9_-]{1,6}", n))
-        })
-        .prop_map(|(names, values)| names.into_iter().zip(values).collect());
+    let clicks = prop::sample::subsequence(
+        Platform::CLICK_PARAMS
+            .iter()
+            .map(|(param, _)| *param)
+            .collect::<Vec<_>>(),
+        0..4,
+    )
+    .prop_flat_map(|names| {
+        let n = names.len();
+        (Just(names), prop::collection::vec("[A-Za-z0-9_-]{1,6}", n))
+    })
+    .prop_map(|(names, values)| names.into_iter().zip(values).collect());
     (value(), value(), value(), clicks).prop_map(|(source, medium, campaign, clicks)| Tracking {
         source,
         medium,
