@@ -188,10 +188,6 @@ impl<'de> DeserializeSeed<'de> for ScalarSeed {
 
 struct ScalarVisitor;
 
-fn same<T>(value: T) -> T {
-    value
-}
-
 impl<'de> Visitor<'de> for ScalarVisitor {
     type Value = Scalar<'de>;
 
@@ -199,7 +195,7 @@ impl<'de> Visitor<'de> for ScalarVisitor {
         f.write_str("a JSON value")
     }
 
-    scalar_visits!(same);
+    scalar_visits!(std::convert::identity);
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar<'de>, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
