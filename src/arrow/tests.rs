@@ -8,21 +8,10 @@ use arrow_schema::DataType;
 
 use super::*;
 
-/// The strings of a `list<struct<...>>` row, field by field: `[(a, b, c), ...]`.
-fn items(rows: &StructArray, column: &str, row: usize) -> Vec<Vec<String>> {
-    let list = rows.column_by_name(column).unwrap().as_list::<i32>();
-    let items = list.value(row);
-    let items = items.as_struct();
-    (0..items.len())
-        .map(|i| {
-            items
-                .columns()
-                .iter()
-                .map(|c| c.as_string::<i32>().value(i).to_owned())
-                .collect()
-        })
-        .collect()
-}
+#[path = "../../tests/it/arrow_rows.rs"]
+mod rows;
+
+use rows::items;
 
 fn marketing(rows: &StructArray, row: usize) -> Vec<(String, String)> {
     let map = rows.column_by_name("marketing").unwrap().as_map();

@@ -6,21 +6,10 @@ use wegly_attribution::arrow::arrow_array::{Array, StringArray, StructArray};
 use wegly_attribution::arrow::{normalize_urls, validate_deals};
 use wegly_attribution::{CreateDealRequest, Marketing};
 
-/// The strings of a `list<struct<...>>` row, one `Vec` per item.
-fn items(rows: &StructArray, column: &str, row: usize) -> Vec<Vec<String>> {
-    let list = rows.column_by_name(column).unwrap().as_list::<i32>();
-    let items = list.value(row);
-    let items = items.as_struct();
-    (0..items.len())
-        .map(|i| {
-            items
-                .columns()
-                .iter()
-                .map(|c| c.as_string::<i32>().value(i).to_owned())
-                .collect()
-        })
-        .collect()
-}
+#[path = "arrow_rows.rs"]
+mod rows;
+
+use rows::items;
 
 fn url_row(rows: &StructArray, row: usize) -> serde_json::Value {
     let map = rows.column_by_name("marketing").unwrap().as_map();

@@ -6,6 +6,8 @@ use proptest::prelude::*;
 use serde_json::{Map, Value};
 use wegly_attribution::{Channel, ChannelRules, Marketing, Normalizer, Platform};
 
+use crate::properties::percent_encode_all;
+
 /// `tests/data/urls.channels` holds the expected channel code of each line of
 /// `examples/urls.txt`, worked out by hand from SPEC 2.6's table. A blank line of `urls.txt`,
 /// if one is ever added, is a conversion with no URL: its expected code is `direct`.
@@ -124,19 +126,6 @@ fn tracking() -> impl Strategy<Value = Tracking> {
     })
 }
 
-/// Percent-encodes every byte but the unreserved ones.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 /// Where and how the pairs are written.
 #[derive(Debug, Clone, Copy)]
 enum Shape {
@@ -184,7 +173,7 @@ fn pairs(t: &Tracking, prefix: &str) -> Vec<(String, String)> {
 fn join(pairs: &[(String, String)]) -> String {
     pairs
         .iter()
-        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .map(|(k, v)| format!("{k}={}", percent_encode_all(v)))
         .collect::<Vec<_>>()
         .join("&")
 }

@@ -23,7 +23,7 @@ fn within(limit: usize, value: &str) -> bool {
 }
 
 /// Percent-encodes every byte but the unreserved ones: the URL "encoded once more".
-fn percent_encode_all(text: &str) -> String {
+pub(crate) fn percent_encode_all(text: &str) -> String {
     text.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
