@@ -368,3 +368,24 @@ fn click_ids_and_redaction() {
         "https://x.com/p?gclid=REDACTED"
     );
 }
+
+#[test]
+fn reading_back_refuses_what_normalization_never_writes() {
+    let cases: &[(&str, &str)] = &[
+        (r#"{"referrer": "x"}"#, "not a tracking key"),
+        (r#"{"utm_source": " x"}"#, "not trimmed or is empty"),
+        (r#"{"utm_source": ""}"#, "not trimmed or is empty"),
+        (r#"{"utm_source": "a", "utm_source": "b"}"#, "repeated"),
+        (r#"{"utm_source": 1}"#, "invalid type"),
+    ];
+    for (json, expected) in cases {
+        let err = serde_json::from_str::<Marketing>(json)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(expected), "{json}: {err}");
+    }
+    let back: Marketing =
+        serde_json::from_str(r#"{"wegly_source": "a", "utm_source": "a"}"#).unwrap();
+    let keys: Vec<&str> = back.iter().map(|(k, _)| k).collect();
+    assert_eq!(keys, ["utm_source", "wegly_source"], "sorted as written");
+}
