@@ -2,7 +2,6 @@
 //! channel group rules, with click ids standing in for missing UTMs.
 
 use std::borrow::Cow;
-use std::iter;
 
 use serde::Serialize;
 
@@ -10,12 +9,14 @@ use super::extract::is_trimmed;
 use super::model::{Key, Marketing};
 use crate::error::code_enum;
 use patterns::{
-    Source, contains, find_cross_network_and_shop, is_paid_medium, matches_shop_pattern,
+    Scan, Source, contains, find_cross_network_and_shop, has_byte, is_paid_medium,
+    matches_shop_pattern,
 };
 
 mod patterns;
 #[cfg(test)]
 mod tests;
+mod words;
 
 code_enum! {
     /// The channel that brought a lead: GA4's default channel group (SPEC 2.6), in the order
@@ -141,6 +142,9 @@ impl ChannelAttribution<'_> {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChannelRules {
+    /// Whether any list holds an entry beyond the defaults: when not, one `match` answers
+    /// for the default lists.
+    extended: bool,
     search: Vec<String>,
     social: Vec<String>,
     video: Vec<String>,
@@ -212,24 +216,80 @@ const SHOPPING: &[&str] = &[
     "google shopping",
 ];
 
-/// What a click id implies when neither a source nor a medium was sent (SPEC 2.6), in the
-/// order that decides between several: (parameter, source, medium). `gclsrc` implies nothing.
-const INFERENCES: &[(&str, &str, &str)] = &[
-    ("gclid", "google", "cpc"),
-    ("gbraid", "google", "cpc"),
-    ("wbraid", "google", "cpc"),
-    ("dclid", "google", "display"),
-    ("msclkid", "bing", "cpc"),
-    ("ttclid", "tiktok", "paid"),
-    ("li_fat_id", "linkedin", "paid"),
-    ("twclid", "twitter", "paid"),
-    ("rdt_cid", "reddit", "paid"),
-    ("epik", "pinterest", "paid"),
-    ("sccid", "snapchat", "paid"),
-    // Meta adds these to organic links too, hence `referral`.
-    ("fbclid", "facebook", "referral"),
-    ("igshid", "instagram", "referral"),
-];
+/// What a click id implies when neither a source nor a medium was sent, with what the rules
+/// ask of the implied values under the default lists (a test checks them).
+#[derive(Debug)]
+struct Inference {
+    /// The place in SPEC 2.6's order, which decides between several click ids.
+    rank: u8,
+    /// The parameter's canonical name.
+    param: &'static str,
+    source: &'static str,
+    medium: &'static str,
+    source_marks: SourceMarks,
+    medium_kind: MediumKind,
+    paid: bool,
+}
+
+/// SPEC 2.6's click-id inferences, in its order (a test checks that `rank` is the index).
+/// `gclsrc` implies nothing.
+const INFERENCES: &[Inference] = {
+    use MediumKind::{Display, Other, Referral};
+    use SourceMarks as M;
+    &[
+        inference(0, "gclid", ("google", M::SEARCH), ("cpc", Other, true)),
+        inference(1, "gbraid", ("google", M::SEARCH), ("cpc", Other, true)),
+        inference(2, "wbraid", ("google", M::SEARCH), ("cpc", Other, true)),
+        inference(
+            3,
+            "dclid",
+            ("google", M::SEARCH),
+            ("display", Display, false),
+        ),
+        inference(4, "msclkid", ("bing", M::SEARCH), ("cpc", Other, true)),
+        inference(5, "ttclid", ("tiktok", M::SOCIAL), ("paid", Other, true)),
+        inference(
+            6,
+            "li_fat_id",
+            ("linkedin", M::SOCIAL),
+            ("paid", Other, true),
+        ),
+        inference(7, "twclid", ("twitter", M::SOCIAL), ("paid", Other, true)),
+        inference(8, "rdt_cid", ("reddit", M::SOCIAL), ("paid", Other, true)),
+        inference(9, "epik", ("pinterest", M::SOCIAL), ("paid", Other, true)),
+        inference(10, "sccid", ("snapchat", M::SOCIAL), ("paid", Other, true)),
+        // Meta adds these to organic links too, hence `referral`.
+        inference(
+            11,
+            "fbclid",
+            ("facebook", M::SOCIAL),
+            ("referral", Referral, false),
+        ),
+        inference(
+            12,
+            "igshid",
+            ("instagram", M::SOCIAL),
+            ("referral", Referral, false),
+        ),
+    ]
+};
+
+const fn inference(
+    rank: u8,
+    param: &'static str,
+    (source, source_marks): (&'static str, SourceMarks),
+    (medium, medium_kind, paid): (&'static str, MediumKind, bool),
+) -> Inference {
+    Inference {
+        rank,
+        param,
+        source,
+        medium,
+        source_marks,
+        medium_kind,
+        paid,
+    }
+}
 
 impl ChannelRules {
     /// The default lists of SPEC 2.6, with nothing added.
@@ -243,6 +303,7 @@ impl ChannelRules {
     #[must_use]
     pub const fn new() -> Self {
         ChannelRules {
+            extended: false,
             search: Vec::new(),
             social: Vec::new(),
             video: Vec::new(),
@@ -259,7 +320,7 @@ impl ChannelRules {
     /// ```
     #[must_use]
     pub fn search_source(mut self, source: &str) -> Self {
-        add(&mut self.search, source);
+        self.extended |= add(&mut self.search, source);
         self
     }
 
@@ -272,7 +333,7 @@ impl ChannelRules {
     /// ```
     #[must_use]
     pub fn social_source(mut self, source: &str) -> Self {
-        add(&mut self.social, source);
+        self.extended |= add(&mut self.social, source);
         self
     }
 
@@ -285,7 +346,7 @@ impl ChannelRules {
     /// ```
     #[must_use]
     pub fn video_source(mut self, source: &str) -> Self {
-        add(&mut self.video, source);
+        self.extended |= add(&mut self.video, source);
         self
     }
 
@@ -298,7 +359,7 @@ impl ChannelRules {
     /// ```
     #[must_use]
     pub fn shopping_source(mut self, source: &str) -> Self {
-        add(&mut self.shopping, source);
+        self.extended |= add(&mut self.shopping, source);
         self
     }
 
@@ -333,170 +394,291 @@ impl ChannelRules {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        self.attribute_lazily(source, medium, campaign, || click_params)
+        self.attribute_inferring(source, medium, campaign, || infer(click_params))
     }
 
-    /// [`attribute`](Self::attribute), asking for the click ids only when it needs them: the
-    /// glue to [`Marketing`] then builds no iterator in the common case.
-    fn attribute_lazily<'a, I, S>(
+    /// [`attribute`](Self::attribute), asking for the click-id inference only when neither a
+    /// source nor a medium is present: [`Marketing::channel_with`] answers it from the click
+    /// ids stored during normalization, without building an iterator.
+    #[inline]
+    fn attribute_inferring<'a>(
         &self,
         source: Option<&'a str>,
         medium: Option<&'a str>,
         campaign: Option<&str>,
-        click_params: impl FnOnce() -> I,
-    ) -> ChannelAttribution<'a>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        let mut source = source.and_then(lowercase);
-        let mut medium = medium.and_then(lowercase);
+        inference: impl FnOnce() -> Option<&'static Inference>,
+    ) -> ChannelAttribution<'a> {
+        let mut source = source.and_then(|source| self.read_source(source));
+        let mut medium = medium.and_then(Medium::read);
         if source.is_none()
             && medium.is_none()
-            && let Some((_, inferred_source, inferred_medium)) = infer(click_params())
+            && let Some(inferred) = inference()
         {
-            source = Some(Cow::Borrowed(inferred_source));
-            medium = Some(Cow::Borrowed(inferred_medium));
+            // The inferred values are lowercase already, and their marks known under the
+            // default lists.
+            let source_marks = if self.nothing_added() {
+                inferred.source_marks
+            } else {
+                self.source_marks(inferred.source)
+            };
+            source = Some((Cow::Borrowed(inferred.source), source_marks));
+            medium = Some(Medium {
+                text: Cow::Borrowed(inferred.medium),
+                kind: inferred.medium_kind,
+                paid: inferred.paid,
+            });
         }
-        let campaign = campaign.and_then(lowercase);
-        let channel = self.classify(source.as_deref(), medium.as_deref(), campaign.as_deref());
+        let campaign = campaign
+            .and_then(trimmed)
+            .map(CampaignMarks::of)
+            .unwrap_or_default();
+        let channel = classify(
+            campaign,
+            source.as_ref().map(|(_, marks)| *marks),
+            medium.as_ref(),
+        );
         ChannelAttribution {
             channel,
-            source,
-            medium,
+            source: source.map(|(text, _)| text),
+            medium: medium.map(|medium| medium.text),
         }
     }
 
-    /// SPEC 2.6's table, on lowercased values: the first rule that holds.
-    ///
-    /// Each input is read once up front, into what the rules ask of it: the campaign in one
-    /// pass (rule 1 and the shop pattern), the source into the lists it is in, the medium
-    /// into the one named set it equals. The rules then test bits.
-    fn classify(
-        &self,
-        source: Option<&str>,
-        medium: Option<&str>,
-        campaign: Option<&str>,
-    ) -> Channel {
-        let campaign = campaign.map(CampaignMarks::of).unwrap_or_default();
-        if campaign.cross_network {
-            return Channel::CrossNetwork;
-        }
-        let lists = source.map_or(Lists::NONE, |source| self.lists(source));
-        let kind = medium.map_or(MediumKind::Other, MediumKind::of);
-        let shopping = campaign.shop || lists.has(Lists::SHOPPING);
-        if medium.is_some_and(is_paid_medium) {
-            return if shopping {
-                Channel::PaidShopping
-            } else if lists.has(Lists::SEARCH) {
-                Channel::PaidSearch
-            } else if lists.has(Lists::SOCIAL) {
-                Channel::PaidSocial
-            } else if lists.has(Lists::VIDEO) {
-                Channel::PaidVideo
-            } else if kind == MediumKind::Display {
-                Channel::Display
-            } else {
-                Channel::PaidOther
-            };
-        }
-        let source_is_email = matches!(source, Some("email" | "e-mail" | "e_mail" | "e mail"));
-        if kind == MediumKind::Display {
-            Channel::Display
-        } else if shopping {
-            Channel::OrganicShopping
-        } else if lists.has(Lists::SOCIAL) || kind == MediumKind::Social {
-            Channel::OrganicSocial
-        } else if lists.has(Lists::VIDEO) || medium.is_some_and(|m| contains(m, "video")) {
-            Channel::OrganicVideo
-        } else if lists.has(Lists::SEARCH) || kind == MediumKind::Organic {
-            Channel::OrganicSearch
-        } else if kind == MediumKind::Email || source_is_email {
-            Channel::Email
-        } else if kind == MediumKind::Affiliate {
-            Channel::Affiliates
-        } else if kind == MediumKind::Referral {
-            Channel::Referral
-        } else if kind == MediumKind::Audio {
-            Channel::Audio
-        } else if kind == MediumKind::Sms || source == Some("sms") {
-            Channel::Sms
-        } else if medium.is_some_and(|m| {
-            m.ends_with("push") || contains(m, "mobile") || contains(m, "notification")
-        }) || source == Some("firebase")
-        {
-            Channel::MobilePush
-        } else if source.is_none() && medium.is_none() {
-            // A click id with an inference would have supplied both.
-            Channel::Direct
-        } else {
-            Channel::Unassigned
-        }
+    /// Whether every list is the default one: the common case, which [`SourceMarks`] answers
+    /// with one `match`.
+    fn nothing_added(&self) -> bool {
+        !self.extended
     }
 
-    /// The source lists `source` is in. A one-word source against the default lists (the
-    /// common case) is one `match`; a host name, or any source once entries were added, goes
-    /// through the general label matching of [`Source::in_list`].
-    fn lists(&self, source: &str) -> Lists {
-        let listed = Source::new(source);
-        let nothing_added = self.search.is_empty()
-            && self.social.is_empty()
-            && self.video.is_empty()
-            && self.shopping.is_empty();
-        if nothing_added && !listed.is_host_name() {
-            return Lists::of_default_entry(source);
-        }
-        let mut lists = Lists::NONE;
-        for (list, defaults, added) in [
-            (Lists::SEARCH, SEARCH, &self.search),
-            (Lists::SOCIAL, SOCIAL, &self.social),
-            (Lists::VIDEO, VIDEO, &self.video),
-            (Lists::SHOPPING, SHOPPING, &self.shopping),
-        ] {
-            if listed.in_list(defaults, added) {
-                lists = lists.with(list);
+    /// A source as sent: lowercased (borrowed when that changes nothing) and what the rules
+    /// ask of it; `None` when empty.
+    #[inline]
+    fn read_source<'a>(&self, source: &'a str) -> Option<(Cow<'a, str>, SourceMarks)> {
+        // A default entry as sent is lowercase, trimmed, and in one list only.
+        if self.nothing_added() {
+            let marks = SourceMarks::of_default_entry(source);
+            if marks != SourceMarks::NONE {
+                return Some((Cow::Borrowed(source), marks));
             }
         }
-        lists
+        let source = lowercase(source)?;
+        let marks = self.source_marks(&source);
+        Some((source, marks))
+    }
+
+    /// What the rules ask of a lowercased source: the lists it is in, and whether it is an
+    /// e-mail, `sms` or `firebase`. A one-word source against the default lists (the common
+    /// case) is one `match`; a host name, or any source once entries were added, goes through
+    /// the general label matching of [`Source::in_list`].
+    fn source_marks(&self, source: &str) -> SourceMarks {
+        let exact = SourceMarks::of_default_entry(source);
+        // A default entry matches no other list by its labels (a test checks this).
+        if self.nothing_added() && (exact != SourceMarks::NONE || !has_byte(source, b'.')) {
+            return exact;
+        }
+        let listed = Source::new(source);
+        let mut marks = exact.without_lists();
+        for (list, defaults, added) in [
+            (SourceMarks::SEARCH, SEARCH, &self.search),
+            (SourceMarks::SOCIAL, SOCIAL, &self.social),
+            (SourceMarks::VIDEO, VIDEO, &self.video),
+            (SourceMarks::SHOPPING, SHOPPING, &self.shopping),
+        ] {
+            if listed.in_list(defaults, added) {
+                marks = marks.with(list);
+            }
+        }
+        marks
     }
 }
 
-/// The source lists a source is in, as bits: a source may be in several (`shopee.google.com`
-/// is in *search* and *shopping*).
+/// SPEC 2.6's table: the first rule that holds, on what was read of each input.
+///
+/// Each input was read once, into what the rules ask of it: the campaign in one pass (rule 1
+/// and the shop pattern), the source into the lists it is in, the medium into the one named
+/// set it equals and whether it is paid. The rules then test bits; only rules 10 and 17 look
+/// at the medium's text again, and only when reached.
+#[inline]
+fn classify(
+    campaign: CampaignMarks,
+    source: Option<SourceMarks>,
+    medium: Option<&Medium<'_>>,
+) -> Channel {
+    if campaign.cross_network {
+        return Channel::CrossNetwork;
+    }
+    let source_marks = source.unwrap_or(SourceMarks::NONE);
+    let kind = medium.map_or(MediumKind::Other, |medium| medium.kind);
+    let shopping = campaign.shop || source_marks.has(SourceMarks::SHOPPING);
+    if medium.is_some_and(|medium| medium.paid) {
+        return if shopping {
+            Channel::PaidShopping
+        } else if source_marks.has(SourceMarks::SEARCH) {
+            Channel::PaidSearch
+        } else if source_marks.has(SourceMarks::SOCIAL) {
+            Channel::PaidSocial
+        } else if source_marks.has(SourceMarks::VIDEO) {
+            Channel::PaidVideo
+        } else if kind == MediumKind::Display {
+            Channel::Display
+        } else {
+            Channel::PaidOther
+        };
+    }
+    let medium_text = medium.map(|medium| &*medium.text);
+    if kind == MediumKind::Display {
+        Channel::Display
+    } else if shopping {
+        Channel::OrganicShopping
+    } else if source_marks.has(SourceMarks::SOCIAL) || kind == MediumKind::Social {
+        Channel::OrganicSocial
+    } else if source_marks.has(SourceMarks::VIDEO)
+        || medium_text.is_some_and(|m| contains(m, "video"))
+    {
+        Channel::OrganicVideo
+    } else if source_marks.has(SourceMarks::SEARCH) || kind == MediumKind::Organic {
+        Channel::OrganicSearch
+    } else if kind == MediumKind::Email || source_marks.has(SourceMarks::EMAIL) {
+        Channel::Email
+    } else if kind == MediumKind::Affiliate {
+        Channel::Affiliates
+    } else if kind == MediumKind::Referral {
+        Channel::Referral
+    } else if kind == MediumKind::Audio {
+        Channel::Audio
+    } else if kind == MediumKind::Sms || source_marks.has(SourceMarks::SMS) {
+        Channel::Sms
+    } else if medium_text.is_some_and(|m| {
+        m.ends_with("push") || contains(m, "mobile") || contains(m, "notification")
+    }) || source_marks.has(SourceMarks::FIREBASE)
+    {
+        Channel::MobilePush
+    } else if source.is_none() && medium.is_none() {
+        // A click id with an inference would have supplied both.
+        Channel::Direct
+    } else {
+        Channel::Unassigned
+    }
+}
+
+/// What the rules ask of a source, as bits: the lists it is in (a source may be in several:
+/// `shopee.google.com` is in *search* and *shopping*), and whether it equals one of the
+/// names rules 12, 16 and 17 test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Lists(u8);
+struct SourceMarks(u8);
 
-impl Lists {
-    const NONE: Lists = Lists(0);
-    const SEARCH: Lists = Lists(1);
-    const SOCIAL: Lists = Lists(2);
-    const VIDEO: Lists = Lists(4);
-    const SHOPPING: Lists = Lists(8);
+impl SourceMarks {
+    const NONE: SourceMarks = SourceMarks(0);
+    const SEARCH: SourceMarks = SourceMarks(1);
+    const SOCIAL: SourceMarks = SourceMarks(2);
+    const VIDEO: SourceMarks = SourceMarks(4);
+    const SHOPPING: SourceMarks = SourceMarks(8);
+    /// Rule 12: `email`, `e-mail`, `e_mail` or `e mail`.
+    const EMAIL: SourceMarks = SourceMarks(16);
+    /// Rule 16: `sms`.
+    const SMS: SourceMarks = SourceMarks(32);
+    /// Rule 17: `firebase`.
+    const FIREBASE: SourceMarks = SourceMarks(64);
+    const LISTS: u8 = 15;
 
-    fn has(self, list: Lists) -> bool {
-        self.0 & list.0 != 0
+    fn has(self, mark: SourceMarks) -> bool {
+        self.0 & mark.0 != 0
     }
 
-    fn with(self, list: Lists) -> Lists {
-        Lists(self.0 | list.0)
+    fn with(self, mark: SourceMarks) -> SourceMarks {
+        SourceMarks(self.0 | mark.0)
     }
 
-    /// The default list whose entry equals `source` exactly: [`SEARCH`], [`SOCIAL`],
-    /// [`VIDEO`] and [`SHOPPING`] as one `match` (a switch on the length, then a compare).
-    /// The lists share no entry; a test checks this `match` against them.
-    fn of_default_entry(source: &str) -> Lists {
+    fn without_lists(self) -> SourceMarks {
+        SourceMarks(self.0 & !Self::LISTS)
+    }
+
+    /// The marks of a source that equals a default entry or a named source exactly:
+    /// [`SEARCH`], [`SOCIAL`], [`VIDEO`], [`SHOPPING`] and rules 12, 16 and 17 as one `match`
+    /// (a switch on the length, then a compare). The lists share no entry; a test checks this
+    /// `match` against them.
+    fn of_default_entry(source: &str) -> SourceMarks {
         match source {
             "google" | "bing" | "yahoo" | "duckduckgo" | "baidu" | "yandex" | "ecosia"
-            | "naver" | "ask" | "search.brave.com" => Lists::SEARCH,
+            | "naver" | "ask" | "search.brave.com" => SourceMarks::SEARCH,
             "facebook" | "fb" | "instagram" | "ig" | "linkedin" | "lnkd.in" | "twitter"
             | "t.co" | "x" | "tiktok" | "pinterest" | "reddit" | "whatsapp" | "telegram"
-            | "threads" | "snapchat" | "kwai" => Lists::SOCIAL,
-            "youtube" | "vimeo" | "twitch" | "dailymotion" => Lists::VIDEO,
+            | "threads" | "snapchat" | "kwai" => SourceMarks::SOCIAL,
+            "youtube" | "vimeo" | "twitch" | "dailymotion" => SourceMarks::VIDEO,
             "mercadolivre" | "mercadolibre" | "shopee" | "amazon" | "magalu" | "americanas"
-            | "aliexpress" | "google shopping" => Lists::SHOPPING,
-            _ => Lists::NONE,
+            | "aliexpress" | "google shopping" => SourceMarks::SHOPPING,
+            "email" | "e-mail" | "e_mail" | "e mail" => SourceMarks::EMAIL,
+            "sms" => SourceMarks::SMS,
+            "firebase" => SourceMarks::FIREBASE,
+            _ => SourceMarks::NONE,
         }
     }
+}
+
+/// A medium as the rules read it: lowercased and trimmed, the named set it equals, and
+/// whether it is paid.
+#[derive(Debug)]
+struct Medium<'a> {
+    text: Cow<'a, str>,
+    kind: MediumKind,
+    paid: bool,
+}
+
+impl<'a> Medium<'a> {
+    /// A medium as sent; `None` when empty.
+    #[inline]
+    fn read(medium: &'a str) -> Option<Self> {
+        // A named medium, or a common one, as sent is lowercase, trimmed and on one line.
+        let kind = MediumKind::of(medium);
+        if kind != MediumKind::Other || is_common_medium(medium) {
+            return Some(Medium {
+                text: Cow::Borrowed(medium),
+                kind,
+                paid: is_paid_medium(medium, false),
+            });
+        }
+        let (text, scan) = lowercase_scanned(medium)?;
+        Some(Medium {
+            // Trimming or lowercasing may have made it a named one.
+            kind: if text.len() != medium.len() || scan.upper {
+                MediumKind::of(&text)
+            } else {
+                MediumKind::Other
+            },
+            paid: is_paid_medium(&text, scan.newline),
+            text,
+        })
+    }
+
+    /// A trimmed, lowercased medium.
+    #[cfg(test)]
+    fn of(text: Cow<'a, str>) -> Self {
+        Medium {
+            kind: MediumKind::of(&text),
+            paid: is_paid_medium(&text, Scan::of(&text).newline),
+            text,
+        }
+    }
+}
+
+/// Whether `medium` is one of the common paid mediums outside [`MediumKind`]'s sets: known to
+/// be lowercase, trimmed and on one line, so that [`Medium::read`] need not scan it. Only a
+/// short cut: any other medium gives the same answer through the scan.
+fn is_common_medium(medium: &str) -> bool {
+    matches!(
+        medium,
+        "cpc"
+            | "ppc"
+            | "cpa"
+            | "cpv"
+            | "paid"
+            | "paid_social"
+            | "paid-social"
+            | "paidsocial"
+            | "paid_search"
+            | "paid-search"
+            | "retargeting"
+    )
 }
 
 /// The named set of SPEC 2.6's table a medium equals, if any: the sets share no name, so one
@@ -548,8 +730,10 @@ struct CampaignMarks {
 }
 
 impl CampaignMarks {
-    /// One pass over the campaign finds both literals; the full shop pattern (its
-    /// character-class and line-break cases) only runs when `shop` is there at all.
+    /// One pass over the campaign as sent (matching ASCII-case-insensitively, so nothing is
+    /// lowercased) finds both literals; the full shop pattern (its character-class and
+    /// line-break cases) only runs when `shop` is there at all.
+    #[inline]
     fn of(campaign: &str) -> CampaignMarks {
         let (cross_network, holds_shop) = find_cross_network_and_shop(campaign);
         CampaignMarks {
@@ -559,16 +743,36 @@ impl CampaignMarks {
     }
 }
 
-/// Adds a trimmed, lowercased entry to a list; an empty one would match nothing.
-fn add(list: &mut Vec<String>, entry: &str) {
-    if let Some(entry) = lowercase(entry) {
-        list.push(entry.into_owned());
-    }
+/// Adds a trimmed, lowercased entry to a list, and says whether it did: an empty one would
+/// match nothing.
+fn add(list: &mut Vec<String>, entry: &str) -> bool {
+    let Some(entry) = lowercase(entry) else {
+        return false;
+    };
+    list.push(entry.into_owned());
+    true
 }
 
 /// A value as SPEC 2.6 compares it: trimmed (as rule 1 trims) and ASCII-lowercased, borrowed
 /// when that changes nothing; `None` when empty.
 fn lowercase(value: &str) -> Option<Cow<'_, str>> {
+    lowercase_scanned(value).map(|(value, _)| value)
+}
+
+/// [`lowercase`], and what the pass that looked for upper case found.
+fn lowercase_scanned(value: &str) -> Option<(Cow<'_, str>, Scan)> {
+    let value = trimmed(value)?;
+    let scan = Scan::of(value);
+    let value = if scan.upper {
+        Cow::Owned(value.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(value)
+    };
+    Some((value, scan))
+}
+
+/// A value trimmed as rule 1 trims; `None` when empty.
+fn trimmed(value: &str) -> Option<&str> {
     // Values from a `Marketing` are trimmed already: skip the trim when both ends are ASCII
     // and visible.
     let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
@@ -578,43 +782,33 @@ fn lowercase(value: &str) -> Option<Cow<'_, str>> {
     } else {
         value.trim_matches(is_trimmed)
     };
-    if value.is_empty() {
-        None
-    } else if value
-        .bytes()
-        // No early exit: the compiler vectorizes the whole pass, cheaper for short values.
-        .fold(false, |upper, b| upper | b.is_ascii_uppercase())
-    {
-        Some(Cow::Owned(value.to_ascii_lowercase()))
-    } else {
-        Some(Cow::Borrowed(value))
-    }
+    (!value.is_empty()).then_some(value)
 }
 
-/// The inference of the first click id of `params` in SPEC 2.6's order. Stops reading at
-/// `gclid`, which nothing can beat.
-fn infer<I, S>(params: I) -> Option<(&'static str, &'static str, &'static str)>
+/// The inference of the first click id of `params` in SPEC 2.6's order, the names matched
+/// ASCII-case-insensitively. Stops reading at `gclid`, which nothing can beat.
+fn infer<I, S>(params: I) -> Option<&'static Inference>
 where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
-    let mut best: Option<usize> = None;
+    let mut best: Option<&'static Inference> = None;
     for param in params {
         let param = param.as_ref();
-        let Some(rank) = INFERENCES
+        let Some(found) = INFERENCES
             .iter()
-            .position(|(name, _, _)| name.eq_ignore_ascii_case(param))
+            .find(|inference| inference.param.eq_ignore_ascii_case(param))
         else {
             continue;
         };
-        if best.is_none_or(|best| rank < best) {
-            best = Some(rank);
+        if best.is_none_or(|best| found.rank < best.rank) {
+            best = Some(found);
         }
-        if rank == 0 {
+        if found.rank == 0 {
             break;
         }
     }
-    best.and_then(|rank| INFERENCES.get(rank).copied())
+    best
 }
 
 impl Marketing {
@@ -649,7 +843,7 @@ impl Marketing {
     #[must_use]
     pub fn channel_with(&self, rules: &ChannelRules) -> ChannelAttribution<'_> {
         let (source, medium, campaign) = self.channel_fields();
-        rules.attribute_lazily(source, medium, campaign, || self.channel_click_params())
+        rules.attribute_inferring(source, medium, campaign, || self.click_inference())
     }
 
     /// `wegly_source` (else `utm_source`), `wegly_medium` (else `utm_medium`) and
@@ -658,32 +852,38 @@ impl Marketing {
     /// them. These six keys are common keys, stored as their index: comparing that index is
     /// all a step costs, and the walk stops once nothing it looks for can come.
     fn channel_fields(&self) -> (Option<&str>, Option<&str>, Option<&str>) {
-        let [mut source, mut medium, mut campaign] = [None::<&str>; 3];
+        let [mut source, mut medium, mut campaign] = [None; 3];
         for entry in self.entries().iter().rev() {
             let Key::Common(index) = entry.key else {
                 continue;
             };
-            let slot = match index {
-                key::WEGLY_SOURCE | key::UTM_SOURCE => &mut source,
-                key::WEGLY_MEDIUM | key::UTM_MEDIUM => &mut medium,
-                key::WEGLY_CAMPAIGN | key::UTM_CAMPAIGN => &mut campaign,
+            // Walking back, a `wegly_` key comes before its `utm_` twin, which only fills in
+            // for it.
+            match index {
+                key::WEGLY_SOURCE => source = Some(entry.value),
+                key::WEGLY_MEDIUM => medium = Some(entry.value),
+                key::WEGLY_CAMPAIGN => {
+                    campaign = Some(entry.value);
+                    // The last `wegly_` key of the three: with all found, the `utm_` keys
+                    // could change nothing.
+                    if source.is_some() && medium.is_some() {
+                        break;
+                    }
+                }
+                key::UTM_SOURCE => _ = source.get_or_insert(entry.value),
+                key::UTM_MEDIUM => _ = medium.get_or_insert(entry.value),
+                key::UTM_CAMPAIGN => {
+                    campaign.get_or_insert(entry.value);
+                    // The first of the six in key order: nothing before it is looked for.
+                    break;
+                }
                 // Every key sorting before `utm_campaign` is past all six.
                 index if index < key::UTM_CAMPAIGN => break,
-                _ => continue,
-            };
-            // Walking back, a `wegly_` key comes before its `utm_` twin: keep the first seen.
-            slot.get_or_insert_with(|| self.value_text(entry.value));
-            // `wegly_campaign` is the last `wegly_` key of the three: with all found, the
-            // `utm_` keys could change nothing.
-            if index == key::WEGLY_CAMPAIGN
-                && source.is_some()
-                && medium.is_some()
-                && campaign.is_some()
-            {
-                break;
+                _ => {}
             }
         }
-        (source, medium, campaign)
+        let text = |span| self.value_text(span);
+        (source.map(text), medium.map(text), campaign.map(text))
     }
 
     /// Whether the common key `index` is present. The few common keys that are click ids
@@ -694,25 +894,37 @@ impl Marketing {
             .any(|entry| entry.key == Key::Common(index))
     }
 
-    /// The click-id parameter names, for [`ChannelRules::attribute`]: the same ids as
+    /// The inference of the first of the click ids in SPEC 2.6's order: the same ids as
     /// [`click_ids`](Self::click_ids) (`gclid` and `fbclid` from the normalized fields, the
-    /// others from `url_conversion`), lazily and without allocating. Nothing is looked up
-    /// before the first item is asked for, and `gclid` comes first, so the URL is only
-    /// scanned when neither a source nor a medium was sent and `gclid` is absent.
-    fn channel_click_params(&self) -> impl Iterator<Item = Cow<'_, str>> + '_ {
-        let field = |name: &'static str, index: u8| {
-            iter::once_with(move || self.has_common_key(index).then_some(Cow::Borrowed(name)))
-                .flatten()
-        };
-        // The click ids other than `gclid` and `fbclid` were noted while the URL was read.
+    /// others as noted while `url_conversion` was read), without scanning the URL again.
+    fn click_inference(&self) -> Option<&'static Inference> {
+        // `gclid` comes first in the order: nothing else need be looked at.
+        if self.has_common_key(key::GCLID) {
+            return INFERENCES.first();
+        }
+        // The noted names are the canonical ones: an exact compare finds them.
         let in_url = self
             .clicks
             .iter()
             .filter(|click| click.value.is_some())
-            .map(|click| Cow::Borrowed(click.param));
-        field("gclid", key::GCLID)
-            .chain(in_url)
-            .chain(field("fbclid", key::FBCLID))
+            .filter_map(|click| {
+                INFERENCES
+                    .iter()
+                    .find(|inference| inference.param == click.param)
+            })
+            .min_by_key(|inference| inference.rank);
+        let fbclid = self
+            .has_common_key(key::FBCLID)
+            .then(|| {
+                INFERENCES
+                    .iter()
+                    .find(|inference| inference.param == "fbclid")
+            })
+            .flatten();
+        in_url
+            .into_iter()
+            .chain(fbclid)
+            .min_by_key(|inference| inference.rank)
     }
 }
 
@@ -720,7 +932,10 @@ impl Marketing {
 #[cfg(test)]
 mod fast_path_tests {
     use super::super::model::common;
-    use super::{Lists, SEARCH, SHOPPING, SOCIAL, VIDEO, key};
+    use super::{
+        DEFAULT_RULES, INFERENCES, Medium, SEARCH, SHOPPING, SOCIAL, SourceMarks, VIDEO,
+        is_common_medium, key,
+    };
 
     #[test]
     fn key_indices_are_the_common_keys() {
@@ -751,17 +966,82 @@ mod fast_path_tests {
         }
     }
 
+    /// The short cut of `Medium::read` gives what the scan would.
+    #[test]
+    fn common_mediums_read_as_scanned() {
+        let common = [
+            "cpc",
+            "ppc",
+            "cpa",
+            "cpv",
+            "paid",
+            "paid_social",
+            "paid-social",
+            "paidsocial",
+            "paid_search",
+            "paid-search",
+            "retargeting",
+        ];
+        for medium in common {
+            assert!(is_common_medium(medium), "{medium}");
+            let read = Medium::read(medium).map(|m| (m.text, m.kind, m.paid));
+            let scanned = Medium::of(medium.into());
+            assert_eq!(
+                read,
+                Some((scanned.text, scanned.kind, scanned.paid)),
+                "{medium}"
+            );
+        }
+        for other in ["CPC", " cpc", "cpc\n", "social", "paid social"] {
+            assert!(!is_common_medium(other), "{other:?}");
+        }
+    }
+
+    #[test]
+    fn inferences_are_what_the_rules_compute() {
+        for (at, inference) in INFERENCES.iter().enumerate() {
+            assert_eq!(usize::from(inference.rank), at, "{}", inference.param);
+            assert_eq!(
+                inference.source_marks,
+                DEFAULT_RULES.source_marks(inference.source),
+                "{}",
+                inference.param
+            );
+            let medium = Medium::of(inference.medium.into());
+            assert_eq!(
+                (inference.medium_kind, inference.paid),
+                (medium.kind, medium.paid),
+                "{}",
+                inference.param
+            );
+        }
+    }
+
+    /// The short cut of `source_marks`: a default entry, matched by its labels too, is in no
+    /// other list.
+    #[test]
+    fn default_entries_match_no_other_list_by_label() {
+        let everything_added = super::ChannelRules::new().search_source("-");
+        for entry in SEARCH.iter().chain(SOCIAL).chain(VIDEO).chain(SHOPPING) {
+            assert_eq!(
+                everything_added.source_marks(entry),
+                DEFAULT_RULES.source_marks(entry),
+                "{entry}"
+            );
+        }
+    }
+
     #[test]
     fn the_default_entry_match_is_the_default_lists() {
         let lists = [
-            (Lists::SEARCH, SEARCH),
-            (Lists::SOCIAL, SOCIAL),
-            (Lists::VIDEO, VIDEO),
-            (Lists::SHOPPING, SHOPPING),
+            (SourceMarks::SEARCH, SEARCH),
+            (SourceMarks::SOCIAL, SOCIAL),
+            (SourceMarks::VIDEO, VIDEO),
+            (SourceMarks::SHOPPING, SHOPPING),
         ];
         for (list, entries) in lists {
             for entry in entries {
-                assert_eq!(Lists::of_default_entry(entry), list, "{entry}");
+                assert_eq!(SourceMarks::of_default_entry(entry), list, "{entry}");
             }
         }
         let count: usize = lists.iter().map(|(_, entries)| entries.len()).sum();
@@ -776,9 +1056,24 @@ mod fast_path_tests {
             "shopping",
             "youtube.com",
             "x.com",
-            "email",
+            "e-mails",
         ] {
-            assert_eq!(Lists::of_default_entry(other), Lists::NONE, "{other}");
+            assert_eq!(
+                SourceMarks::of_default_entry(other),
+                SourceMarks::NONE,
+                "{other}"
+            );
+        }
+        // The names rules 12, 16 and 17 test of a source are marks of their own.
+        for (name, mark) in [
+            ("email", SourceMarks::EMAIL),
+            ("e-mail", SourceMarks::EMAIL),
+            ("e_mail", SourceMarks::EMAIL),
+            ("e mail", SourceMarks::EMAIL),
+            ("sms", SourceMarks::SMS),
+            ("firebase", SourceMarks::FIREBASE),
+        ] {
+            assert_eq!(SourceMarks::of_default_entry(name), mark, "{name}");
         }
     }
 }

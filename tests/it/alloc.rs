@@ -248,7 +248,8 @@ fn the_channel_allocates_only_to_lowercase() {
         (
             "upper case everywhere",
             "/?utm_source=Google&utm_medium=CPC&utm_campaign=BF",
-            3,
+            // The campaign is matched ignoring case, never lowercased.
+            2,
         ),
     ];
     for &(name, url, expected) in cases {

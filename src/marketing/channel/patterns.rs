@@ -1,21 +1,24 @@
 //! The matching behind SPEC 2.6's table: its two regular expressions, written out by hand, and
 //! "a source is in a list".
 //!
-//! Every input here is already trimmed and ASCII-lowercased.
+//! Every input here is already trimmed and ASCII-lowercased, but the campaign: it is only
+//! matched, never returned, so its two functions fold the case as they read.
+
+use super::words::{bytes_equal, marked, splat, upper_bytes, words};
 
 /// The *paid medium* pattern of SPEC 2.6, `^(.*cp.*|ppc|retargeting|paid.*)$`.
 ///
 /// As in RE2 (GA4's engine) and the `regex` crate, `.` matches any character but `\n`, so a
 /// medium with a line break inside never matches (none of the literals holds one either).
-pub(super) fn is_paid_medium(medium: &str) -> bool {
-    !has_byte(medium, b'\n')
-        && (contains(medium, "cp")
-            || medium == "ppc"
-            || medium == "retargeting"
-            || medium.starts_with("paid"))
+/// `has_newline` says whether `medium` holds one, as [`Scan`] finds.
+pub(super) fn is_paid_medium(medium: &str, has_newline: bool) -> bool {
+    medium == "ppc"
+        || medium == "retargeting"
+        || (!has_newline && (medium.starts_with("paid") || contains(medium, "cp")))
 }
 
-/// The *shop pattern* of SPEC 2.6, on the campaign: `^(.*(([^a-df-z]|^)shop|shopping).*)$`.
+/// The *shop pattern* of SPEC 2.6, on the campaign: `^(.*(([^a-df-z]|^)shop|shopping).*)$`,
+/// on the campaign's ASCII-lowercase form.
 ///
 /// `shop` preceded by the start or by any character but `a`-`d` and `f`-`z` (so `eshop`,
 /// `e-shop`, `2shop` and `shop` match, `myshop` does not), or `shopping` anywhere
@@ -23,28 +26,18 @@ pub(super) fn is_paid_medium(medium: &str) -> bool {
 /// campaign with one line break matches only where that break is right before `shop`, and one
 /// with two or more never does. One pass over the bytes.
 pub(super) fn matches_shop_pattern(campaign: &str) -> bool {
-    // Most campaigns hold no `shop` at all: a cheaper scan says so.
-    if !contains(campaign, "shop") {
-        return false;
-    }
     let bytes = campaign.as_bytes();
     let (mut newlines, mut found, mut after_newline) = (0, false, false);
     let mut before = None;
     for (at, &b) in bytes.iter().enumerate() {
         if b == b'\n' {
             newlines += 1;
-        } else if b == b's'
-            && bytes
-                .get(at..)
-                .is_some_and(|rest| rest.starts_with(b"shop"))
-        {
+        } else if b | 0x20 == b's' && starts_with_folded(bytes.get(at..), b"shop") {
             // A byte of a multi-byte character is >= 0x80: outside `a-d` and `f-z`, as the
             // character itself is.
-            let open = before.is_none_or(|b| !matches!(b, b'a'..=b'd' | b'f'..=b'z'));
-            found |= open
-                || bytes
-                    .get(at..)
-                    .is_some_and(|rest| rest.starts_with(b"shopping"));
+            let open = before
+                .is_none_or(|b: u8| !matches!(b.to_ascii_lowercase(), b'a'..=b'd' | b'f'..=b'z'));
+            found |= open || starts_with_folded(bytes.get(at..), b"shopping");
             after_newline |= before == Some(b'\n');
         }
         before = Some(b);
@@ -56,40 +49,90 @@ pub(super) fn matches_shop_pattern(campaign: &str) -> bool {
     }
 }
 
-/// Whether `haystack` contains `needle` (not empty). The values here are short: a plain loop
-/// over candidate first bytes is cheaper than a substring searcher's set-up or `memchr`'s.
+/// Whether `text` starts with `lowercase`, a lowercase literal, ignoring ASCII case.
+fn starts_with_folded(text: Option<&[u8]>, lowercase: &[u8]) -> bool {
+    text.and_then(|text| text.get(..lowercase.len()))
+        .is_some_and(|start| start.eq_ignore_ascii_case(lowercase))
+}
+
+/// Whether `haystack` contains `needle`. The values here are short: a word-at-a-time search
+/// for the needle's first byte is cheaper than a substring searcher's set-up.
 pub(super) fn contains(haystack: &str, needle: &str) -> bool {
     let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
     let Some(&first) = needle.first() else {
         return true;
     };
-    haystack.iter().enumerate().any(|(at, &b)| {
-        b == first
-            && haystack
+    words(haystack).any(|(start, word)| {
+        marked(start, bytes_equal(word, first)).any(|at| {
+            haystack
                 .get(at..)
                 .is_some_and(|rest| rest.starts_with(needle))
+        })
     })
 }
 
-/// Whether `campaign` contains `cross-network`, and whether it contains `shop`, in one pass:
-/// rule 1 and the cheap first test of [`matches_shop_pattern`].
+/// Whether `campaign` contains `cross-network`, and whether it contains `shop`, ignoring
+/// ASCII case, in one pass: rule 1 and the cheap first test of [`matches_shop_pattern`].
+///
+/// The pass reads eight bytes at a time and finds the `h`s and `w`s of each word at once (see
+/// [`h_or_w`]): `shop` holds the one, `cross-network` the other, and both letters are rare in
+/// campaign names. Only around those places are the literals compared.
+#[inline]
 pub(super) fn find_cross_network_and_shop(campaign: &str) -> (bool, bool) {
     let bytes = campaign.as_bytes();
     let (mut cross_network, mut shop) = (false, false);
-    for (at, &b) in bytes.iter().enumerate() {
-        if b == b'c' || b == b's' {
-            let rest = bytes.get(at..).unwrap_or_default();
-            cross_network |= rest.starts_with(b"cross-network");
-            shop |= rest.starts_with(b"shop");
+    for (start, word) in words(bytes) {
+        let marks = h_or_w(word);
+        if marks == 0 {
+            continue;
+        }
+        for at in marked(start, marks) {
+            // `| 0x20` folds `H` and `W` to `h` and `w`, and no other byte to them.
+            if bytes.get(at).is_some_and(|&b| b | 0x20 == b'w') {
+                let start = at.checked_sub(9).and_then(|start| bytes.get(start..));
+                cross_network |= starts_with_folded(start, b"cross-network");
+            } else {
+                let start = at.checked_sub(1).and_then(|start| bytes.get(start..));
+                shop |= starts_with_folded(start, b"shop");
+            }
         }
     }
     (cross_network, shop)
 }
 
-/// Whether `text` holds the byte `byte`, by a plain loop (see [`contains`]).
-fn has_byte(text: &str, byte: u8) -> bool {
-    // No early exit: the compiler vectorizes the whole pass, cheaper for short values.
-    text.bytes().fold(false, |found, b| found | (b == byte))
+/// The bytes of `word` that are `h`, `H`, `w` or `W`, as their high bits (see
+/// [`zero_bytes`](super::words::zero_bytes) for the few false marks).
+fn h_or_w(word: u64) -> u64 {
+    // `| 0x20` folds `H` and `W` to `h` and `w`, and no other byte to them.
+    let folded = word | splat(0x20);
+    bytes_equal(folded, b'h') | bytes_equal(folded, b'w')
+}
+
+/// Whether `text` holds the byte `byte`.
+pub(super) fn has_byte(text: &str, byte: u8) -> bool {
+    words(text.as_bytes()).any(|(_, word)| bytes_equal(word, byte) != 0)
+}
+
+/// What the rules ask of a value's bytes before lowercasing it: whether it holds ASCII upper
+/// case, and whether it holds a line break (see [`is_paid_medium`]). One word-at-a-time pass.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Scan {
+    pub(super) upper: bool,
+    pub(super) newline: bool,
+}
+
+impl Scan {
+    pub(super) fn of(text: &str) -> Scan {
+        let (mut upper, mut newline) = (0, 0);
+        for (_, word) in words(text.as_bytes()) {
+            upper |= upper_bytes(word);
+            newline |= bytes_equal(word, b'\n');
+        }
+        Scan {
+            upper: upper != 0,
+            newline: newline != 0,
+        }
+    }
 }
 
 /// A source as the lists match it: the text, and the text as a host name when it is one.
@@ -105,11 +148,6 @@ impl<'a> Source<'a> {
             text,
             host: host_name(text),
         }
-    }
-
-    /// Whether the source reads as a host name, so that label matching applies to it.
-    pub(super) fn is_host_name(self) -> bool {
-        self.host.is_some()
     }
 
     /// Whether the source is in the list made of `defaults` and `added` (SPEC 2.6): it equals

@@ -1,7 +1,9 @@
 //! SPEC 2.6 rule by rule: each row shows its rule holding, and where an earlier rule could
 //! also hold, which one wins.
 
-use super::patterns::{Source, contains, host_name, is_paid_medium, matches_shop_pattern};
+use super::patterns::{
+    Source, contains, find_cross_network_and_shop, host_name, is_paid_medium, matches_shop_pattern,
+};
 use super::{Channel, ChannelRules, SEARCH, SOCIAL};
 use crate::Marketing;
 
@@ -297,6 +299,11 @@ fn case_and_white_space() {
             OrganicSocial,
         ),
         (Some("newsletter"), Some("E-Mail"), None, &[], Email),
+        // Trimming alone can make a medium a named one.
+        (Some("newsletter"), Some(" email\t"), None, &[], Email),
+        (Some("y"), Some("\u{a0}referral"), None, &[], Referral),
+        (Some("y"), Some(" paid-x\n"), None, &[], PaidOther),
+        (Some("y"), Some("paid\nx"), None, &[], Unassigned),
         (
             None,
             None,
@@ -359,7 +366,11 @@ fn paid_medium_pattern() {
         ("cp\nx", false),
     ];
     for (medium, expected) in cases {
-        assert_eq!(is_paid_medium(medium), expected, "medium {medium:?}");
+        assert_eq!(
+            is_paid_medium(medium, medium.contains('\n')),
+            expected,
+            "medium {medium:?}"
+        );
     }
 }
 
@@ -401,6 +412,69 @@ fn shop_pattern() {
     for (campaign, expected) in cases {
         assert_eq!(
             matches_shop_pattern(campaign),
+            expected,
+            "campaign {campaign:?}"
+        );
+        // The campaign is matched as its ASCII-lowercase form, without being lowercased.
+        let upper = campaign.to_ascii_uppercase();
+        assert_eq!(matches_shop_pattern(&upper), expected, "campaign {upper:?}");
+        assert_eq!(
+            find_cross_network_and_shop(&upper).1,
+            campaign.contains("shop"),
+            "campaign {upper:?}"
+        );
+    }
+}
+
+/// The word-at-a-time scan finds the literals at every place, across word boundaries and in
+/// the last short word, as a plain search of the lowercase form does.
+#[test]
+fn campaign_literals_at_every_place() {
+    let fillers = [
+        "", "r", "x", "sr", "cr", "é", "\n", "ss", "hi", "wv", "H", "w",
+    ];
+    for literal in [
+        "shop",
+        "SHOP",
+        "Cross-Network",
+        "cross-network",
+        "sho",
+        "cross-networ",
+    ] {
+        for before in 0..20 {
+            for after in 0..10 {
+                for filler in fillers {
+                    let campaign =
+                        format!("{}{literal}{}", filler.repeat(before), filler.repeat(after));
+                    let lower = campaign.to_ascii_lowercase();
+                    assert_eq!(
+                        find_cross_network_and_shop(&campaign),
+                        (lower.contains("cross-network"), lower.contains("shop")),
+                        "campaign {campaign:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn campaign_literals_ignore_ascii_case_only() {
+    let cases = [
+        ("cross-network", (true, false)),
+        ("PMax-Cross-Network-BR", (true, false)),
+        ("CROSS-NETWORK", (true, false)),
+        // `\r | 0x20` is `-`: folding must not make it one.
+        ("cross\rnetwork", (false, false)),
+        ("cro\u{17f}s-network", (false, false)),
+        ("ShOp", (false, true)),
+        ("\u{17f}hop", (false, false)),
+        ("Cross-Network-Shopping", (true, true)),
+        ("", (false, false)),
+    ];
+    for (campaign, expected) in cases {
+        assert_eq!(
+            find_cross_network_and_shop(campaign),
             expected,
             "campaign {campaign:?}"
         );
