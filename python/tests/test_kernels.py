@@ -52,6 +52,29 @@ def test_pyarrow_rows_equal_the_cli(urls, deals, cli_extract, cli_normalize) -> 
 
 
 
+def test_fields_keep_the_chosen_children_and_the_nulls() -> None:
+    urls = pa.array(["?utm_source=google&gclid=G", None, "?fbclid=F&utm_campaign=promo"])
+    full = w.normalize_urls(urls)
+    for fields in (["channel"], ["warnings", "marketing"], "click_ids", w.NORMALIZED_FIELDS):
+        chosen = [fields] if isinstance(fields, str) else list(fields)
+        rows = w.normalize_urls(urls, fields=fields)
+        assert rows.type == w.normalized_type(fields)
+        assert rows.type.names == chosen
+        assert rows.to_pylist() == [
+            None if row is None else {name: row[name] for name in chosen} for row in full.to_pylist()
+        ]
+    for wrong in ([], ["marketing", "marketing"], ["url"], "Channel"):
+        with pytest.raises(ValueError, match="fields must name"):
+            w.normalize_urls(urls, fields=wrong)
+
+
+def test_field_ddl_is_the_full_ddl_in_part() -> None:
+    assert w.normalized_ddl() == w.NORMALIZED_DDL
+    assert w.normalized_type() == w.NORMALIZED_TYPE
+    parts = [w.normalized_ddl(name)[len("STRUCT<"):-1] for name in w.NORMALIZED_FIELDS]
+    assert "STRUCT<" + ", ".join(parts) + ">" == w.NORMALIZED_DDL
+
+
 def test_docstring_examples() -> None:
     import doctest
     import importlib

@@ -49,11 +49,27 @@ def test_sql(spark, urls_parquet, deals_parquet, cli_extract, cli_normalize) -> 
     assert {r.source: r.n for r in sources} == expected
 
 
+@pytest.mark.parametrize("use_arrow_udf", [True, False], ids=["arrow_udf", "mapInArrow"])
+def test_chosen_fields(spark, urls_parquet, cli_extract, use_arrow_udf) -> None:
+    if use_arrow_udf and not wegly.has_arrow_udf():
+        pytest.skip("this pyspark has no arrow_udf")
+    leads = spark.read.parquet(str(urls_parquet)).repartition(2)
+    out = wegly.with_normalized_urls(
+        leads, "url", use_arrow_udf=use_arrow_udf, fields=["channel", "marketing"]
+    )
+    assert out.schema["attribution"].dataType.fieldNames() == ["channel", "marketing"]
+    rows = _by_id(out.collect(), "attribution")
+    assert [r.channel.asDict() for r in rows] == [row["channel"] for row in cli_extract]
+    assert [dict(r.marketing) for r in rows] == [row["marketing"] for row in cli_extract]
+
+
 def test_the_ddl_strings_are_spark_types(spark) -> None:
     from pyspark.sql import types
     from pyspark.sql.pandas.types import to_arrow_type
 
-    for ddl, arrow in ((w.NORMALIZED_DDL, w.NORMALIZED_TYPE), (w.VALIDATED_DDL, w.VALIDATED_TYPE)):
+    pairs = [(w.NORMALIZED_DDL, w.NORMALIZED_TYPE), (w.VALIDATED_DDL, w.VALIDATED_TYPE)]
+    pairs += [(w.normalized_ddl(name), w.normalized_type(name)) for name in w.NORMALIZED_FIELDS]
+    for ddl, arrow in pairs:
         spark_type = types.DataType.fromDDL(ddl)
         # Spark names list items `element`; the rest (names, nesting, leaf types) must agree.
         assert str(to_arrow_type(spark_type)).replace("element:", "item:") == str(arrow)

@@ -37,10 +37,13 @@ from . import _native
 
 __all__ = [
     "NORMALIZED_DDL",
+    "NORMALIZED_FIELDS",
     "NORMALIZED_TYPE",
     "VALIDATED_DDL",
     "VALIDATED_TYPE",
     "normalize_urls",
+    "normalized_ddl",
+    "normalized_type",
     "validate_deals",
 ]
 
@@ -91,12 +94,50 @@ VALIDATED_TYPE: pa.StructType = pa.struct(
 
 _PROBLEM_DDL = "STRUCT<path: STRING, code: STRING, message: STRING>"
 
-NORMALIZED_DDL: str = (
-    "STRUCT<marketing: MAP<STRING, STRING>, "
-    "click_ids: ARRAY<STRUCT<param: STRING, platform: STRING, value: STRING>>, "
-    "channel: STRUCT<channel: STRING, source: STRING, medium: STRING>, "
-    f"warnings: ARRAY<{_PROBLEM_DDL}>>"
-)
+_FIELD_DDL = {
+    "marketing": "MAP<STRING, STRING>",
+    "click_ids": "ARRAY<STRUCT<param: STRING, platform: STRING, value: STRING>>",
+    "channel": "STRUCT<channel: STRING, source: STRING, medium: STRING>",
+    "warnings": f"ARRAY<{_PROBLEM_DDL}>",
+}
+
+NORMALIZED_FIELDS: tuple[str, ...] = tuple(NORMALIZED_TYPE.names)
+"""The fields of :data:`NORMALIZED_TYPE`, in order: what ``fields=`` may name."""
+
+
+def _fields(fields: Any) -> tuple[str, ...]:
+    if fields is None:
+        return NORMALIZED_FIELDS
+    if isinstance(fields, str):
+        fields = (fields,)
+    chosen = tuple(fields)
+    unknown = [f for f in chosen if f not in NORMALIZED_FIELDS]
+    if unknown or not chosen or len(set(chosen)) != len(chosen):
+        raise ValueError(
+            f"fields must name some of {', '.join(NORMALIZED_FIELDS)}, each once; found {list(chosen)}"
+        )
+    return chosen
+
+
+def normalized_type(fields: Any = None) -> pa.StructType:
+    """:data:`NORMALIZED_TYPE` with only ``fields`` (names of :data:`NORMALIZED_FIELDS`), in that order.
+
+    >>> normalized_type(["channel"]).names
+    ['channel']
+    """
+    return pa.struct([NORMALIZED_TYPE.field(name) for name in _fields(fields)])
+
+
+def normalized_ddl(fields: Any = None) -> str:
+    """:func:`normalized_type` as a Spark SQL type (DDL).
+
+    >>> normalized_ddl("marketing")
+    'STRUCT<marketing: MAP<STRING, STRING>>'
+    """
+    return "STRUCT<" + ", ".join(f"{name}: {_FIELD_DDL[name]}" for name in _fields(fields)) + ">"
+
+
+NORMALIZED_DDL: str = normalized_ddl()
 """:data:`NORMALIZED_TYPE` as a Spark SQL type (DDL), for a UDF's return type."""
 
 VALIDATED_DDL: str = (
@@ -106,7 +147,7 @@ VALIDATED_DDL: str = (
 """:data:`VALIDATED_TYPE` as a Spark SQL type (DDL), for a UDF's return type."""
 
 
-def normalize_urls(urls: Any) -> pa.StructArray:
+def normalize_urls(urls: Any, fields: Any = None) -> pa.StructArray:
     """The attribution of each conversion URL, one :data:`NORMALIZED_TYPE` row per URL.
 
     Each row is ``Marketing::from_url(url)`` of the Rust crate: the ``marketing`` object the
@@ -117,11 +158,29 @@ def normalize_urls(urls: Any) -> pa.StructArray:
     :param urls: an Arrow string array (``string``, ``large_string`` or ``string_view``):
         anything with ``__arrow_c_array__`` or ``__arrow_c_stream__``, or what
         ``pyarrow.array`` reads (a list, a pandas ``Series``).
+    :param fields: the fields to keep (names of :data:`NORMALIZED_FIELDS`, in the order
+        wanted); all four when ``None``. The result is then typed ``normalized_type(fields)``.
+        The values are the same; an engine that converts the result (Spark) does less work
+        for fewer fields.
     :returns: a ``pyarrow.StructArray`` as long as ``urls``.
     :raises TypeError: when ``urls`` is not an array of strings.
-    :raises ValueError: when one result column would exceed 2 GiB (split the batch).
+    :raises ValueError: when one result column would exceed 2 GiB (split the batch), or when
+        ``fields`` names a field :data:`NORMALIZED_FIELDS` has not.
+
+    >>> row = normalize_urls(pa.array(["/lp?utm_source=newsletter&utm_medium=email"]), fields=["channel"])[0]
+    >>> row.as_py()
+    {'channel': {'channel': 'email', 'source': 'newsletter', 'medium': 'email'}}
     """
-    return _apply(_native.normalize_urls, urls, NORMALIZED_TYPE)
+    chosen = _fields(fields)
+    rows = _apply(_native.normalize_urls, urls, NORMALIZED_TYPE)
+    if chosen == NORMALIZED_FIELDS:
+        return rows
+    # The chosen children as they are (no copy), under the rows' own nulls.
+    return pa.StructArray.from_arrays(
+        [rows.field(name) for name in chosen],
+        fields=[NORMALIZED_TYPE.field(name) for name in chosen],
+        mask=rows.is_null() if rows.null_count else None,
+    )
 
 
 def validate_deals(payloads: Any) -> pa.StructArray:

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, Iterable
 
 import pyarrow as pa
 
@@ -7,8 +7,15 @@ NORMALIZED_TYPE: pa.StructType
 VALIDATED_TYPE: pa.StructType
 NORMALIZED_DDL: str
 VALIDATED_DDL: str
+NORMALIZED_FIELDS: tuple[str, ...]
 
-def normalize_urls(urls: Any) -> pa.StructArray:
+def normalized_type(fields: str | Iterable[str] | None = None) -> pa.StructType:
+    """``NORMALIZED_TYPE`` with only ``fields``, in that order."""
+
+def normalized_ddl(fields: str | Iterable[str] | None = None) -> str:
+    """``normalized_type(fields)`` as a Spark SQL type (DDL)."""
+
+def normalize_urls(urls: Any, fields: str | Iterable[str] | None = None) -> pa.StructArray:
     """The attribution of each conversion URL, one ``NORMALIZED_TYPE`` row per URL."""
 
 def validate_deals(payloads: Any) -> pa.StructArray:

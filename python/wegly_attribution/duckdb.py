@@ -39,8 +39,12 @@ def register(
 
     A null argument gives a null result, as in the kernels.
     """
+    def normalize(urls: Any) -> Any:
+        # DuckDB reads a function's arity from its signature: one argument, all fields.
+        return normalize_urls(urls)
+
     for name, kernel, sql_type in (
-        (normalize_name, normalize_urls, NORMALIZED_SQL_TYPE),
+        (normalize_name, normalize, NORMALIZED_SQL_TYPE),
         (validate_name, validate_deals, VALIDATED_SQL_TYPE),
     ):
         con.create_function(

@@ -21,8 +21,15 @@ pub(super) struct Text {
 
 impl Text {
     pub(super) fn new(column: &'static str, rows: usize) -> Self {
+        Self::with_capacity(column, rows, rows.saturating_mul(16))
+    }
+
+    /// A column sized for `values` values of `bytes` bytes in all. Growing a column copies
+    /// all it holds, so a kernel that can foresee its text (the URLs it copies) says so; room
+    /// reserved and never written costs no more than address space.
+    pub(super) fn with_capacity(column: &'static str, values: usize, bytes: usize) -> Self {
         Self {
-            builder: StringBuilder::with_capacity(rows, rows.saturating_mul(16)),
+            builder: StringBuilder::with_capacity(values, bytes.min(MAX_OFFSET)),
             column,
             limit: MAX_OFFSET,
         }
@@ -37,6 +44,7 @@ impl Text {
         }
     }
 
+    #[inline]
     pub(super) fn push(&mut self, value: &str) -> Result<(), KernelError> {
         if self
             .builder
@@ -51,6 +59,7 @@ impl Text {
         Ok(())
     }
 
+    #[inline]
     pub(super) fn push_option(&mut self, value: Option<&str>) -> Result<(), KernelError> {
         match value {
             Some(value) => self.push(value),
@@ -103,15 +112,19 @@ pub(super) struct TextStructs<const N: usize> {
 }
 
 impl<const N: usize> TextStructs<N> {
-    pub(super) fn new(
+    /// Columns for `rows` rows of `items` items in all, each field's text taking the bytes
+    /// of `bytes` (a foresight, as in [`Text::with_capacity`]).
+    pub(super) fn with_capacity(
         column: &'static str,
         fields: Fields,
         names: [&'static str; N],
-        rows: usize,
+        (rows, items): (usize, usize),
+        bytes: [usize; N],
     ) -> Self {
+        let mut bytes = bytes.into_iter();
         Self {
             fields,
-            columns: names.map(|name| Text::new(name, rows)),
+            columns: names.map(|name| Text::with_capacity(name, items, bytes.next().unwrap_or(0))),
             items: 0,
             offsets: Offsets::new(column, rows),
         }

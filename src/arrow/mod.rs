@@ -39,7 +39,7 @@ pub use arrow_array;
 pub use arrow_schema;
 pub use schema::{normalized_fields, normalized_type, validated_fields, validated_type};
 
-use crate::{CreateDealRequest, Marketing, ValidationError, Warning};
+use crate::{CreateDealRequest, Marketing, Normalizer, ValidationError, Warning};
 use columns::{Offsets, Text, TextStructs};
 
 /// Why a kernel could not produce its result.
@@ -147,9 +147,15 @@ impl From<ArrowError> for KernelError {
 /// # Ok::<(), wegly_attribution::arrow::KernelError>(())
 /// ```
 pub fn normalize_urls(urls: &dyn Array) -> Result<StructArray, KernelError> {
-    let mut columns = NormalizedColumns::new(urls.len());
+    let mut columns = NormalizedColumns::new(urls.len(), text_bytes(urls));
+    // `Marketing::from_url` row by row, in one object whose allocations each row reuses.
+    let normalizer = Normalizer::new();
+    let mut marketing = Marketing::default();
     for_each_row(urls, |url| match url {
-        Some(url) => columns.push(&Marketing::from_url(url)),
+        Some(url) => {
+            let (warnings, _) = normalizer.normalize_url_into(url, &mut marketing);
+            columns.push(&marketing, &warnings)
+        }
         None => columns.push_null(),
     })?;
     columns.finish(urls.nulls().cloned())
@@ -180,12 +186,36 @@ pub fn normalize_urls(urls: &dyn Array) -> Result<StructArray, KernelError> {
 /// # Ok::<(), wegly_attribution::arrow::KernelError>(())
 /// ```
 pub fn validate_deals(payloads: &dyn Array) -> Result<StructArray, KernelError> {
-    let mut columns = ValidatedColumns::new(payloads.len());
+    let mut columns = ValidatedColumns::new(payloads.len(), text_bytes(payloads));
     for_each_row(payloads, |payload| match payload {
         Some(payload) => columns.push(payload.as_bytes()),
         None => columns.push_null(),
     })?;
     columns.finish(payloads.nulls().cloned())
+}
+
+/// The bytes of text in a string array (0 for any other array).
+fn text_bytes(array: &dyn Array) -> usize {
+    fn span<O: arrow_array::OffsetSizeTrait>(offsets: &[O]) -> usize {
+        match (offsets.first(), offsets.last()) {
+            (Some(first), Some(last)) => (*last - *first).as_usize(),
+            _ => 0,
+        }
+    }
+    if let Some(strings) = array.as_string_opt::<i32>() {
+        span(strings.value_offsets())
+    } else if let Some(strings) = array.as_string_opt::<i64>() {
+        span(strings.value_offsets())
+    } else if let Some(strings) = array.as_string_view_opt() {
+        // The low 32 bits of a view are its length.
+        strings
+            .views()
+            .iter()
+            .map(|&view| view as u32 as usize)
+            .sum()
+    } else {
+        0
+    }
 }
 
 /// Calls `row` with each value of a string array, `None` for a null.
@@ -209,12 +239,15 @@ fn for_each_row(
 /// A `list<struct<path, code, message>>` column.
 type Problems = TextStructs<3>;
 
-fn problems(column: &'static str, rows: usize) -> Problems {
-    TextStructs::new(
+/// A problems column for `rows` rows of about `items` problems, whose messages average some
+/// 60 bytes.
+fn problems(column: &'static str, rows: usize, items: usize) -> Problems {
+    TextStructs::with_capacity(
         column,
         schema::problem_fields(),
         ["path", "code", "message"],
-        rows,
+        (rows, items),
+        [16, 24, 64].map(|bytes| items.saturating_mul(bytes)),
     )
 }
 
@@ -244,32 +277,39 @@ struct NormalizedColumns {
 }
 
 impl NormalizedColumns {
-    fn new(rows: usize) -> Self {
+    /// Columns for `rows` URLs of `bytes` bytes in all. A normalized URL holds its own text
+    /// (`url_conversion`) and its parameters, decoded (no longer than they were), and each of
+    /// its `utm_` values is copied under a `wegly_` key: its values take at most about twice
+    /// the URL's bytes, its keys about as many.
+    fn new(rows: usize, bytes: usize) -> Self {
+        // About one entry for every 16 bytes of URL.
+        let entries = bytes / 16;
         Self {
-            keys: Text::new("marketing", rows),
-            values: Text::new("marketing", rows),
+            keys: Text::with_capacity("marketing", entries, bytes),
+            values: Text::with_capacity("marketing", entries, bytes.saturating_mul(2)),
             entries: 0,
             marketing: Offsets::new("marketing", rows),
-            click_ids: TextStructs::new(
+            // About one click id a row, of some 40 bytes.
+            click_ids: TextStructs::with_capacity(
                 "click_ids",
                 schema::click_id_fields(),
                 ["param", "platform", "value"],
-                rows,
+                (rows, rows),
+                [8, 8, 48].map(|per_item| rows.saturating_mul(per_item)),
             ),
             channel: ["channel", "source", "medium"].map(|name| Text::new(name, rows)),
-            warnings: problems("warnings", rows),
+            warnings: problems("warnings", rows, rows),
         }
     }
 
-    fn push(&mut self, normalized: &crate::Normalized) -> Result<(), KernelError> {
-        let marketing = &normalized.marketing;
+    fn push(&mut self, marketing: &Marketing, warnings: &[Warning]) -> Result<(), KernelError> {
         for (key, value) in marketing.iter() {
             self.keys.push(key)?;
             self.values.push(value)?;
         }
         self.entries = self.entries.saturating_add(marketing.len());
         self.marketing.close(self.entries)?;
-        for id in marketing.click_ids() {
+        for id in marketing.click_id_iter() {
             self.click_ids
                 .push([id.param, id.platform.as_str(), id.value])?;
         }
@@ -279,7 +319,7 @@ impl NormalizedColumns {
         name.push(channel.channel.as_str())?;
         source.push_option(channel.source.as_deref())?;
         medium.push_option(channel.medium.as_deref())?;
-        push_warnings(&mut self.warnings, &normalized.warnings)
+        push_warnings(&mut self.warnings, warnings)
     }
 
     fn push_null(&mut self) -> Result<(), KernelError> {
@@ -329,13 +369,15 @@ struct ValidatedColumns {
 }
 
 impl ValidatedColumns {
-    fn new(rows: usize) -> Self {
+    /// Columns for `rows` payloads of `bytes` bytes in all: a normalized request, minified,
+    /// is rarely longer than its payload.
+    fn new(rows: usize, bytes: usize) -> Self {
         Self {
             ok: BooleanBuilder::with_capacity(rows),
-            request: Text::new("request", rows),
+            request: Text::with_capacity("request", rows, bytes),
             json: Vec::new(),
-            errors: problems("errors", rows),
-            warnings: problems("warnings", rows),
+            errors: problems("errors", rows, rows),
+            warnings: problems("warnings", rows, rows),
         }
     }
 

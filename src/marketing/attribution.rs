@@ -55,34 +55,38 @@ impl Marketing {
     /// ```
     #[must_use]
     pub fn click_ids(&self) -> Vec<ClickId<'_>> {
-        let mut ids: Vec<ClickId<'_>> = Vec::with_capacity(self.clicks.len());
-        for click in &self.clicks {
+        let mut ids = Vec::with_capacity(self.clicks.len());
+        ids.extend(self.click_id_iter());
+        ids
+    }
+
+    /// The items of [`click_ids`](Self::click_ids), without collecting them.
+    pub(crate) fn click_id_iter(&self) -> impl Iterator<Item = ClickId<'_>> + '_ {
+        let noted = self.clicks.iter().filter_map(|click| {
             let value = match click.value {
                 Some(span) => self.value_text(span),
                 // `gclid` / `fbclid`: the normalized field, absent when the value was dropped.
-                None => match self.get(click.param) {
-                    Some(value) => value,
-                    None => continue,
-                },
+                None => self.get(click.param)?,
             };
-            ids.push(ClickId {
+            Some(ClickId {
                 param: click.param,
                 platform: click.platform,
                 value,
-            });
-        }
-        for (param, platform) in [("gclid", Platform::Google), ("fbclid", Platform::Meta)] {
-            if let Some(value) = self.get(param)
-                && !self.clicks.iter().any(|click| click.param == param)
-            {
-                ids.push(ClickId {
+            })
+        });
+        // `gclid` and `fbclid` sent as fields, not in the URL.
+        let fields = [("gclid", Platform::Google), ("fbclid", Platform::Meta)]
+            .into_iter()
+            .filter_map(|(param, platform)| {
+                let value = self.get(param)?;
+                let in_url = self.clicks.iter().any(|click| click.param == param);
+                (!in_url).then_some(ClickId {
                     param,
                     platform,
                     value,
-                });
-            }
-        }
-        ids
+                })
+            });
+        noted.chain(fields)
     }
 
     /// `url_conversion` with its click-id values replaced by [`REDACTED`], for logs.

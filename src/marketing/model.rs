@@ -207,14 +207,16 @@ impl Marketing {
         redact: Redact::Nothing,
     };
 
-    /// An empty object whose arena can take `capacity` bytes without growing.
-    pub(super) fn with_capacity(capacity: usize) -> Self {
-        Marketing {
-            text: String::with_capacity(capacity),
-            // A usual conversion URL gives a handful of keys and their twins.
-            entries: Vec::with_capacity(12),
-            ..Marketing::default()
-        }
+    /// Empties the object, keeping its allocations, and makes room for the normalization of
+    /// a URL of `len` bytes: its arena takes the URL without growing.
+    pub(super) fn clear_for_url(&mut self, len: usize) {
+        self.text.clear();
+        self.entries.clear();
+        self.clicks.clear();
+        self.redact = Redact::Nothing;
+        self.text.reserve(len);
+        // A usual conversion URL gives a handful of keys and their twins.
+        self.entries.reserve(12);
     }
 
     /// Reserves, exactly, the room the explicit `members` and their `wegly_` twins need, so

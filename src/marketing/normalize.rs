@@ -289,9 +289,26 @@ impl Normalizer {
     /// ```
     #[must_use]
     pub fn normalize_url(&self, url: &str) -> Normalized {
+        let mut marketing = Marketing::default();
+        let (warnings, lead_source) = self.normalize_url_into(url, &mut marketing);
+        Normalized {
+            marketing,
+            warnings,
+            lead_source,
+        }
+    }
+
+    /// [`normalize_url`](Self::normalize_url) into `marketing`, which it empties first and
+    /// whose allocations it reuses: for a loop over many URLs (the Arrow kernel), which then
+    /// allocates per URL only what it keeps (warnings, decoded values).
+    pub(crate) fn normalize_url_into(
+        &self,
+        url: &str,
+        marketing: &mut Marketing,
+    ) -> (Vec<Warning>, Option<LeadSource>) {
         let mut d = self.diagnostics();
         let url = url.trim_matches(is_trimmed);
-        let mut marketing = Marketing::with_capacity(url.len());
+        marketing.clear_for_url(url.len());
         let mut found = None;
         if !url.is_empty()
             && let (Some(key), Some(at)) = (
@@ -302,12 +319,8 @@ impl Normalizer {
             marketing.push(key, at);
             found = Some((url, at));
         }
-        let lead_source = self.apply_rules(self.catalog_ref(), &mut marketing, found, None, &mut d);
-        Normalized {
-            marketing,
-            warnings: d.into_warnings(),
-            lead_source,
-        }
+        let lead_source = self.apply_rules(self.catalog_ref(), marketing, found, None, &mut d);
+        (d.into_warnings(), lead_source)
     }
 
     /// The engine, on the members of an explicit object (each key once), at the current path
