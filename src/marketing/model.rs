@@ -49,6 +49,10 @@ pub struct Marketing {
     pub(super) redact: Redact,
 }
 
+/// The entries reserved for a conversion URL: a usual one gives a handful of keys and their
+/// twins.
+const USUAL_ENTRIES: usize = 12;
+
 /// A byte range of [`Marketing::text`]. `u32` keeps an entry at 20 bytes; the text of one
 /// object never nears 4 GiB (a JSON reader holds the whole payload in memory first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,6 +211,15 @@ impl Marketing {
         redact: Redact::Nothing,
     };
 
+    /// An empty object whose arena can take `capacity` bytes without growing.
+    pub(super) fn with_capacity(capacity: usize) -> Self {
+        Marketing {
+            text: String::with_capacity(capacity),
+            entries: Vec::with_capacity(USUAL_ENTRIES),
+            ..Marketing::default()
+        }
+    }
+
     /// Empties the object, keeping its allocations, and makes room for the normalization of
     /// a URL of `len` bytes: its arena takes the URL without growing.
     pub(super) fn clear_for_url(&mut self, len: usize) {
@@ -215,8 +228,7 @@ impl Marketing {
         self.clicks.clear();
         self.redact = Redact::Nothing;
         self.text.reserve(len);
-        // A usual conversion URL gives a handful of keys and their twins.
-        self.entries.reserve(12);
+        self.entries.reserve(USUAL_ENTRIES);
     }
 
     /// Reserves, exactly, the room the explicit `members` and their `wegly_` twins need, so

@@ -289,7 +289,8 @@ impl Normalizer {
     /// ```
     #[must_use]
     pub fn normalize_url(&self, url: &str) -> Normalized {
-        let mut marketing = Marketing::default();
+        // Room for the URL at once: `normalize_url_into` then finds it.
+        let mut marketing = Marketing::with_capacity(url.len());
         let (warnings, lead_source) = self.normalize_url_into(url, &mut marketing);
         Normalized {
             marketing,
