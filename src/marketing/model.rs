@@ -297,7 +297,8 @@ impl Marketing {
         Some(Span { start, end })
     }
 
-    /// The key for `name`: a common one, else copied into the arena.
+    /// The key for `name`: its index when it is a common key (always: lookups rely on it),
+    /// else its text, copied into the arena.
     pub(super) fn key_for(&mut self, name: &str) -> Option<Key> {
         match common(name) {
             Some(index) => Some(Key::Common(index)),
@@ -420,9 +421,24 @@ impl Marketing {
     /// ```
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&str> {
+        if self.entries.len() <= super::normalize::FEW
+            && let Some(index) = common(key)
+        {
+            return self.common_value(index);
+        }
         let index = self.find_sorted(self.entries.len(), key)?;
         let entry = self.entries.get(index)?;
         Some(self.text(entry.value))
+    }
+
+    /// The value of the common key `index`, by comparing indices: a common key is always
+    /// stored as its index ([`Marketing::key_for`]), never as text. One pass over the
+    /// entries: for the few of a usual object.
+    pub(super) fn common_value(&self, index: u8) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|entry| entry.key == Key::Common(index))
+            .map(|entry| self.text(entry.value))
     }
 
     /// The URL where the lead converted, trimmed.
