@@ -1,4 +1,5 @@
-//! Marketing normalization (SPEC 2): no input panics, and the properties of SPEC 2.4 hold.
+//! Marketing normalization (SPEC 2): no input panics, the properties of SPEC 2.4 hold, and the
+//! channel (SPEC 2.6) is the public rules' answer on the normalized values.
 //!
 //! Input layout: the first byte picks a mode (`% 3`), so seeds can start with `0`, `1` or `2`.
 //!
@@ -18,7 +19,8 @@ use libfuzzer_sys::fuzz_target;
 use oracle::{is_trimmed, url_pairs};
 use serde_json::{Map, Value};
 use wegly_attribution::{
-    DEFAULT_MAX_VALUE_CHARS, Marketing, Normalized, Normalizer, is_tracking_key, tracking_params,
+    ChannelRules, DEFAULT_MAX_VALUE_CHARS, Marketing, Normalized, Normalizer, is_tracking_key,
+    tracking_params,
 };
 
 /// The SPEC's reading of a URL, shared with the property tests.
@@ -103,6 +105,19 @@ fn max_value_chars(byte: u8) -> usize {
 /// The SPEC 2.4 properties of `n`, the normalization of `explicit` with a value limit of `limit`.
 fn check(explicit: &Value, n: &Normalized, limit: usize) {
     let out: BTreeMap<&str, &str> = n.marketing.iter().collect();
+
+    // The channel (SPEC 2.6): its fast path over the stored entries and click ids agrees with
+    // the public rules given the same values through `get` and `click_ids`.
+    let m = &n.marketing;
+    let field = |wegly: &str, utm: &str| m.get(wegly).or_else(|| m.get(utm));
+    let ids = m.click_ids();
+    let expected = ChannelRules::new().attribute(
+        field("wegly_source", "utm_source"),
+        field("wegly_medium", "utm_medium"),
+        field("wegly_campaign", "utm_campaign"),
+        ids.iter().map(|id| id.param),
+    );
+    assert_eq!(m.channel(), expected, "channel of {out:?}");
 
     // Output hygiene: tracking keys only, values trimmed and non-empty.
     for (key, value) in &out {
