@@ -175,6 +175,9 @@
 //!   paid, and a campaign matches the shop pattern across at most the one break right before
 //!   `shop`.
 //! - An added entry is trimmed and ASCII-lowercased; an empty one is ignored.
+//! - Only the source and the medium, which the result returns, are lowercased, and only when
+//!   they hold upper case: that copy is the one allocation the channel makes. The campaign is
+//!   compared as its ASCII-lowercase form without being copied.
 //! - Click ids count as [`Marketing::click_ids`] finds them (`gclid` and `fbclid` from the
 //!   normalized fields, the others from `url_conversion`); their names match
 //!   ASCII-case-insensitively in [`ChannelRules::attribute`].
