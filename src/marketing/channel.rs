@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use super::extract::is_trimmed;
+use super::extract::trim_str;
 use super::model::{Key, Marketing};
 use crate::error::code_enum;
 use patterns::{
@@ -773,15 +773,7 @@ fn lowercase_scanned(value: &str) -> Option<(Cow<'_, str>, Scan)> {
 
 /// A value trimmed as rule 1 trims; `None` when empty.
 fn trimmed(value: &str) -> Option<&str> {
-    // Values from a `Marketing` are trimmed already: skip the trim when both ends are ASCII
-    // and visible.
-    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
-    let bytes = value.as_bytes();
-    let value = if visible(bytes.first()) && visible(bytes.last()) {
-        value
-    } else {
-        value.trim_matches(is_trimmed)
-    };
+    let value = trim_str(value);
     (!value.is_empty()).then_some(value)
 }
 
@@ -886,20 +878,12 @@ impl Marketing {
         (source.map(text), medium.map(text), campaign.map(text))
     }
 
-    /// Whether the common key `index` is present. The few common keys that are click ids
-    /// (`fbclid`, `gclid`) sort near the start: an equal index answers early.
-    fn has_common_key(&self, index: u8) -> bool {
-        self.entries()
-            .iter()
-            .any(|entry| entry.key == Key::Common(index))
-    }
-
     /// The inference of the first of the click ids in SPEC 2.6's order: the same ids as
     /// [`click_ids`](Self::click_ids) (`gclid` and `fbclid` from the normalized fields, the
     /// others as noted while `url_conversion` was read), without scanning the URL again.
     fn click_inference(&self) -> Option<&'static Inference> {
         // `gclid` comes first in the order: nothing else need be looked at.
-        if self.has_common_key(key::GCLID) {
+        if self.common_value(key::GCLID).is_some() {
             return INFERENCES.first();
         }
         // The noted names are the canonical ones: an exact compare finds them.
@@ -914,7 +898,8 @@ impl Marketing {
             })
             .min_by_key(|inference| inference.rank);
         let fbclid = self
-            .has_common_key(key::FBCLID)
+            .common_value(key::FBCLID)
+            .is_some()
             .then(|| {
                 INFERENCES
                     .iter()

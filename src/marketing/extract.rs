@@ -685,7 +685,7 @@ fn strip_amp(name: &str) -> Option<&str> {
 
 /// Trims with a fast path for the common case: printable ASCII at both ends.
 #[inline]
-fn trim_str(text: &str) -> &str {
+pub(crate) fn trim_str(text: &str) -> &str {
     let bytes = text.as_bytes();
     let printable = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x7f);
     if printable(bytes.first()) && printable(bytes.last()) {
