@@ -11,19 +11,7 @@ use super::*;
 #[path = "../../tests/it/arrow_rows.rs"]
 mod rows;
 
-use rows::items;
-
-fn marketing(rows: &StructArray, row: usize) -> Vec<(String, String)> {
-    let map = rows.column_by_name("marketing").unwrap().as_map();
-    let entries = map.value(row);
-    let (keys, values) = (
-        entries.column(0).as_string::<i32>(),
-        entries.column(1).as_string::<i32>(),
-    );
-    (0..entries.len())
-        .map(|i| (keys.value(i).to_owned(), values.value(i).to_owned()))
-        .collect()
-}
+use rows::{deal_row, expected_deal_row, expected_url_row, items, url_row};
 
 #[test]
 fn every_string_type_gives_the_same_rows() {
@@ -51,59 +39,12 @@ fn rows_are_the_library_call() {
     ];
     let rows = normalize_urls(&StringArray::from(cases.to_vec())).unwrap();
     for (row, url) in cases.iter().enumerate() {
-        let expected = Marketing::from_url(url);
-        let pairs: Vec<(String, String)> = expected
-            .marketing
-            .iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
-        assert_eq!(marketing(&rows, row), pairs, "row {row}: {url}");
-        let ids: Vec<Vec<String>> = expected
-            .marketing
-            .click_ids()
-            .iter()
-            .map(|id| {
-                vec![
-                    id.param.to_string(),
-                    id.platform.as_str().to_owned(),
-                    id.value.to_string(),
-                ]
-            })
-            .collect();
-        assert_eq!(items(&rows, "click_ids", row), ids, "row {row}: {url}");
-        let warnings: Vec<Vec<String>> = expected
-            .warnings
-            .iter()
-            .map(|w| {
-                vec![
-                    w.path.clone(),
-                    w.code.as_str().to_owned(),
-                    w.message.clone(),
-                ]
-            })
-            .collect();
-        assert_eq!(items(&rows, "warnings", row), warnings, "row {row}: {url}");
-        let channel = expected.marketing.channel();
-        let expected_channel = [
-            Some(channel.channel.as_str()),
-            channel.source.as_deref(),
-            channel.medium.as_deref(),
-        ];
         assert_eq!(
-            channel_row(&rows, row),
-            expected_channel,
+            url_row(&rows, row),
+            expected_url_row(url),
             "row {row}: {url}"
         );
     }
-}
-
-fn channel_row(rows: &StructArray, row: usize) -> [Option<&str>; 3] {
-    let channel = rows.column_by_name("channel").unwrap().as_struct();
-    let text = |i: usize| {
-        let column = channel.column(i).as_string::<i32>();
-        column.is_valid(row).then(|| column.value(row))
-    };
-    [text(0), text(1), text(2)]
 }
 
 #[test]
@@ -143,34 +84,10 @@ fn deals_are_the_library_call() {
     ];
     let payloads: Vec<&str> = cases.iter().map(|(p, _)| *p).collect();
     let rows = validate_deals(&StringArray::from(payloads)).unwrap();
-    let ok = rows.column_by_name("ok").unwrap().as_boolean();
-    let request = rows.column_by_name("request").unwrap().as_string::<i32>();
     for (row, (payload, valid)) in cases.iter().enumerate() {
-        assert_eq!(ok.value(row), *valid, "row {row}");
-        match CreateDealRequest::from_json(payload.as_bytes()) {
-            Ok(v) => {
-                assert_eq!(
-                    request.value(row),
-                    serde_json::to_string(&v.request).unwrap()
-                );
-                assert!(items(&rows, "errors", row).is_empty());
-            }
-            Err(r) => {
-                assert!(request.is_null(row));
-                let errors: Vec<Vec<String>> = r
-                    .errors
-                    .iter()
-                    .map(|e| {
-                        vec![
-                            e.path.clone(),
-                            e.code.as_str().to_owned(),
-                            e.message.clone(),
-                        ]
-                    })
-                    .collect();
-                assert_eq!(items(&rows, "errors", row), errors, "row {row}");
-            }
-        }
+        let got = deal_row(&rows, row);
+        assert_eq!(got["ok"], *valid, "row {row}");
+        assert_eq!(got, expected_deal_row(payload), "row {row}");
     }
     assert_eq!(
         items(&rows, "errors", 2)[0][..2],

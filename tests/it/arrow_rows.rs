@@ -1,8 +1,9 @@
-//! Reading result rows back into strings, shared by the unit tests (`src/arrow/tests.rs`, which
-//! include this file by path) and `tests/it/arrow.rs`. The including module brings `Array`,
-//! `AsArray` and `StructArray` into scope, from wherever it reaches `arrow_array`.
+//! Reading result rows back, and the rows the library calls give, shared by the unit tests
+//! (`src/arrow/tests.rs`, which include this file by path) and `tests/it/arrow.rs`. The
+//! including module brings `Array`, `AsArray`, `StructArray`, `Marketing`, `CreateDealRequest`
+//! and `Warning` into scope, from wherever it reaches them.
 
-use super::{Array, AsArray, StructArray};
+use super::{Array, AsArray, CreateDealRequest, Marketing, StructArray, Warning};
 
 /// The strings of a `list<struct<...>>` row, one `Vec` per item, field by field.
 pub(super) fn items(rows: &StructArray, column: &str, row: usize) -> Vec<Vec<String>> {
@@ -16,6 +17,111 @@ pub(super) fn items(rows: &StructArray, column: &str, row: usize) -> Vec<Vec<Str
                 .iter()
                 .map(|c| c.as_string::<i32>().value(i).to_owned())
                 .collect()
+        })
+        .collect()
+}
+
+/// One row of `normalize_urls` as JSON: the `marketing` entries in order, as pairs.
+pub(super) fn url_row(rows: &StructArray, row: usize) -> serde_json::Value {
+    let map = rows.column_by_name("marketing").unwrap().as_map();
+    let entries = map.value(row);
+    let (keys, values) = (
+        entries.column(0).as_string::<i32>(),
+        entries.column(1).as_string::<i32>(),
+    );
+    let marketing: Vec<(&str, &str)> = (0..entries.len())
+        .map(|i| (keys.value(i), values.value(i)))
+        .collect();
+    let channel = rows.column_by_name("channel").unwrap().as_struct();
+    let text = |i: usize| {
+        let column = channel.column(i).as_string::<i32>();
+        column.is_valid(row).then(|| column.value(row))
+    };
+    serde_json::json!({
+        "marketing": marketing,
+        "click_ids": items(rows, "click_ids", row),
+        "channel": {"channel": text(0), "source": text(1), "medium": text(2)},
+        "warnings": items(rows, "warnings", row),
+    })
+}
+
+/// What [`url_row`] must read for `url`: `Marketing::from_url`, its click ids and channel.
+pub(super) fn expected_url_row(url: &str) -> serde_json::Value {
+    let n = Marketing::from_url(url);
+    let marketing: Vec<(&str, &str)> = n.marketing.iter().collect();
+    let ids: Vec<Vec<String>> = n
+        .marketing
+        .click_ids()
+        .iter()
+        .map(|id| {
+            vec![
+                id.param.to_owned(),
+                id.platform.as_str().to_owned(),
+                id.value.to_owned(),
+            ]
+        })
+        .collect();
+    serde_json::json!({
+        "marketing": marketing,
+        "click_ids": ids,
+        "channel": serde_json::to_value(n.marketing.channel()).unwrap(),
+        "warnings": warnings(&n.warnings),
+    })
+}
+
+/// One row of `validate_deals` as JSON.
+pub(super) fn deal_row(rows: &StructArray, row: usize) -> serde_json::Value {
+    let ok = rows.column_by_name("ok").unwrap().as_boolean();
+    let request = rows.column_by_name("request").unwrap().as_string::<i32>();
+    serde_json::json!({
+        "ok": ok.value(row),
+        "request": request.is_valid(row).then(|| request.value(row)),
+        "errors": items(rows, "errors", row),
+        "warnings": items(rows, "warnings", row),
+    })
+}
+
+/// What [`deal_row`] must read for `payload`: `CreateDealRequest::from_json`.
+pub(super) fn expected_deal_row(payload: &str) -> serde_json::Value {
+    match CreateDealRequest::from_json(payload.as_bytes()) {
+        Ok(v) => serde_json::json!({
+            "ok": true,
+            "request": serde_json::to_string(&v.request).unwrap(),
+            "errors": Vec::<Vec<String>>::new(),
+            "warnings": warnings(&v.warnings),
+        }),
+        Err(r) => {
+            let errors: Vec<Vec<String>> = r
+                .errors
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.path.clone(),
+                        e.code.as_str().to_owned(),
+                        e.message.clone(),
+                    ]
+                })
+                .collect();
+            serde_json::json!({
+                "ok": false,
+                "request": null,
+                "errors": errors,
+                "warnings": warnings(&r.warnings),
+            })
+        }
+    }
+}
+
+/// Warnings as the `warnings` column holds them: path, code, message.
+fn warnings(warnings: &[Warning]) -> Vec<Vec<String>> {
+    warnings
+        .iter()
+        .map(|w| {
+            vec![
+                w.path.clone(),
+                w.code.as_str().to_owned(),
+                w.message.clone(),
+            ]
         })
         .collect()
 }
