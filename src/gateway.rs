@@ -497,6 +497,75 @@ impl IntoResponse for GatewayRejection {
     }
 }
 
+/// What a gateway answers when the API did not create the deal (SPEC 4.7; cargo features
+/// `axum` and `client`).
+///
+/// - The API's own refusals of the request (401, 403, 404, 422, and any other 4xx but 429)
+///   are passed on as they are: the API's status and body, with `Content-Type:
+///   application/json` when the body is JSON (`text/plain; charset=utf-8` otherwise).
+/// - Everything else means that the API could not be reached or kept failing: a 429 or a 5xx
+///   after the retries, a transport error, a success whose body could not be read, any other
+///   status, or a client misconfigured. It is 502 with code `upstream_unavailable` at path
+///   `""`, as [`GatewayRejection::upstream_unavailable`] answers, with the error's text (which
+///   never holds the token) as its message.
+///
+/// So a handler can use `?` on the client's calls:
+///
+/// ```
+/// use axum::Json;
+/// use axum::http::StatusCode;
+/// use wegly_attribution::CreateDealResponse;
+/// use wegly_attribution::client::{Client, ClientError};
+/// use wegly_attribution::gateway::CreateDeal;
+///
+/// async fn create_deal(
+///     client: Client,
+///     deal: CreateDeal,
+/// ) -> Result<(StatusCode, Json<CreateDealResponse>), ClientError> {
+///     let created = client.with_origin(deal.origin).create_deal(&deal.request).await?;
+///     Ok((StatusCode::CREATED, Json(created)))
+/// }
+/// # let _ = create_deal;
+/// ```
+///
+/// ```
+/// use axum::response::IntoResponse;
+/// use wegly_attribution::client::ClientError;
+///
+/// let refused = ClientError::Unauthorized { body: r#"{"message":"invalid token"}"#.into() };
+/// assert_eq!(refused.into_response().status().as_u16(), 401);
+/// let failing = ClientError::RateLimited { retry_after: None, body: String::new() };
+/// assert_eq!(failing.into_response().status().as_u16(), 502);
+/// ```
+#[cfg(feature = "client")]
+impl IntoResponse for crate::client::ClientError {
+    fn into_response(self) -> Response {
+        use crate::client::ClientError;
+        let (status, body) = match self {
+            ClientError::Unauthorized { body } => (StatusCode::UNAUTHORIZED, body),
+            ClientError::Forbidden { body } => (StatusCode::FORBIDDEN, body),
+            ClientError::NotFound { body } => (StatusCode::NOT_FOUND, body),
+            ClientError::Rejected { body, .. } => (StatusCode::UNPROCESSABLE_ENTITY, body),
+            // A 429 is `RateLimited`, never `Status`.
+            ClientError::Status { status, body } if status.is_client_error() => (status, body),
+            failed => {
+                return GatewayRejection::upstream_unavailable(failed.to_string()).into_response();
+            }
+        };
+        let content_type = if serde_json::from_str::<serde::de::IgnoredAny>(&body).is_ok() {
+            "application/json"
+        } else {
+            "text/plain; charset=utf-8"
+        };
+        (
+            status,
+            [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+            body,
+        )
+            .into_response()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -560,6 +629,123 @@ mod tests {
                 got.as_ref().map(|v| v.to_str().unwrap()),
                 *expected,
                 "row {origin:?} {referer:?}"
+            );
+        }
+    }
+
+    /// Each client error's answer: status, `Content-Type` and body.
+    #[cfg(feature = "client")]
+    #[tokio::test]
+    async fn client_errors_answer_as_a_gateway() {
+        use crate::client::ClientError;
+        use std::time::Duration;
+
+        let json = r#"{"message":"invalid token"}"#;
+        let rejected =
+            r#"{"errors":[{"path":"/title","code":"required","message":"m"}],"warnings":[]}"#;
+        let unreadable = serde_json::from_str::<serde_json::Value>("{").unwrap_err();
+        let status = |code: u16| StatusCode::from_u16(code).unwrap();
+        let passed_on: Vec<(ClientError, u16, &str, &str)> = vec![
+            (
+                ClientError::Unauthorized { body: json.into() },
+                401,
+                "application/json",
+                json,
+            ),
+            (
+                ClientError::Forbidden { body: "no".into() },
+                403,
+                "text/plain; charset=utf-8",
+                "no",
+            ),
+            (
+                ClientError::NotFound {
+                    body: String::new(),
+                },
+                404,
+                "text/plain; charset=utf-8",
+                "",
+            ),
+            (
+                ClientError::Rejected {
+                    rejected: serde_json::from_str(rejected).ok(),
+                    body: rejected.into(),
+                },
+                422,
+                "application/json",
+                rejected,
+            ),
+            (
+                ClientError::Status {
+                    status: status(409),
+                    body: "[1]".into(),
+                },
+                409,
+                "application/json",
+                "[1]",
+            ),
+        ];
+        for (err, code, content_type, body) in passed_on {
+            let response = err.into_response();
+            assert_eq!(response.status().as_u16(), code);
+            assert_eq!(
+                response.headers()[header::CONTENT_TYPE],
+                content_type,
+                "row {code}"
+            );
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            assert_eq!(bytes, body.as_bytes(), "row {code}");
+        }
+
+        let failed = [
+            (
+                ClientError::RateLimited {
+                    retry_after: Some(Duration::from_secs(60)),
+                    body: "slow down".into(),
+                },
+                "rate limited by the API (429), retry after 60 s",
+            ),
+            (
+                ClientError::Server {
+                    status: status(503),
+                    body: "down".into(),
+                },
+                "the API failed (503 Service Unavailable): down",
+            ),
+            (
+                ClientError::Status {
+                    status: status(302),
+                    body: String::new(),
+                },
+                "unexpected status 302 Found from the API: ",
+            ),
+            (
+                ClientError::Decode {
+                    source: unreadable,
+                    body: "{".into(),
+                },
+                "could not read the API's answer: EOF while parsing an object at line 1 column 1",
+            ),
+            (
+                ClientError::Config {
+                    reason: "no scheme".into(),
+                },
+                "invalid client configuration: no scheme",
+            ),
+        ];
+        for (err, message) in failed {
+            let response = err.into_response();
+            assert_eq!(response.status(), StatusCode::BAD_GATEWAY, "{message}");
+            assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            let body: Rejected = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(
+                body,
+                Rejected::at_root(ErrorCode::UpstreamUnavailable, message)
             );
         }
     }

@@ -6,12 +6,11 @@
 
 use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use wegly_attribution::client::{Client, ClientError};
-use wegly_attribution::gateway::{CreateDeal, GatewayConfig, GatewayRejection};
-use wegly_attribution::{Catalog, LeadSource, Lookup};
+use wegly_attribution::gateway::{CreateDeal, GatewayConfig};
+use wegly_attribution::{Catalog, CreateDealResponse, LeadSource, Lookup};
 
 /// What the handler needs: the extractor's configuration and the API client.
 #[derive(Clone)]
@@ -49,26 +48,15 @@ pub(crate) fn router(app: App) -> Router {
 }
 
 /// The extractor has refused what it must (403, 415, 413, 422); what is left is forwarded with
-/// the browser's origin. The API's answer is passed on: its status and body on success or on a
-/// refusal of the request, and 502 `upstream_unavailable` when it cannot be reached or keeps
-/// failing (429 or 5xx after the retries).
-async fn create_deal(State(app): State<App>, deal: CreateDeal) -> Response {
+/// the browser's origin. The API's answer is passed on: on success, 201 and the created deal;
+/// otherwise `ClientError`'s response, which is the API's status and body when it refused the
+/// request, and 502 `upstream_unavailable` when it could not be reached or kept failing (429 or
+/// 5xx after the retries).
+async fn create_deal(
+    State(app): State<App>,
+    deal: CreateDeal,
+) -> Result<(StatusCode, Json<CreateDealResponse>), ClientError> {
     let client = app.client.with_origin(deal.origin);
-    match client.create_deal(&deal.request).await {
-        Ok(created) => (StatusCode::CREATED, Json(created)).into_response(),
-        Err(
-            err @ (ClientError::RateLimited { .. }
-            | ClientError::Server { .. }
-            | ClientError::Transport(_)),
-        ) => GatewayRejection::upstream_unavailable(err.to_string()).into_response(),
-        Err(err) => match (err.status(), err.body()) {
-            (Some(status), Some(body)) => (
-                status,
-                [(axum::http::header::CONTENT_TYPE, "application/json")],
-                body.to_owned(),
-            )
-                .into_response(),
-            _ => GatewayRejection::upstream_unavailable(err.to_string()).into_response(),
-        },
-    }
+    let created = client.create_deal(&deal.request).await?;
+    Ok((StatusCode::CREATED, Json(created)))
 }

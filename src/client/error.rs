@@ -10,7 +10,9 @@ use crate::error::excerpt;
 /// Why a [`Client`](super::Client) call failed.
 ///
 /// Status errors keep the API's body (as text; invalid UTF-8 replaced). The `Display` text
-/// quotes at most 64 characters of it and never the token.
+/// quotes at most 64 characters of it and never the token. With the `axum` feature too, it is
+/// an axum response, what a gateway answers for it: the API's refusal passed on, or 502
+/// `upstream_unavailable` (see [its `IntoResponse` impl](#impl-IntoResponse-for-ClientError)).
 ///
 /// ```
 /// use wegly_attribution::client::ClientError;
