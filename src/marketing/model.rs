@@ -170,6 +170,50 @@ pub(super) fn common(key: &str) -> Option<u8> {
     })
 }
 
+/// How many common keys there are.
+pub(super) const COMMON_KEYS: usize = COMMON.len();
+
+/// Indices of the common keys the rules name.
+pub(super) const URL_CONVERSION: u8 = 3;
+pub(super) const UTM_SEARCH_TERM: u8 = 13;
+pub(super) const UTM_TERM: u8 = 16;
+
+/// The `wegly_` twin of each common `utm_` key (rule 3), by index: `utm_term` and
+/// `utm_search_term` have none, and neither has a key that is not `utm_`. Every other
+/// `utm_` key of [`COMMON`] has its twin among them (a test checks it), so a common key's
+/// twin is found without text.
+const TWINS: [Option<u8>; COMMON.len()] = {
+    let mut twins = [None; COMMON.len()];
+    // utm_ad, utm_adgroup, utm_campaign -> wegly_ad, wegly_adgroup, wegly_campaign
+    twins[4] = Some(17);
+    twins[5] = Some(18);
+    twins[6] = Some(19);
+    // utm_content .. utm_placement -> wegly_content .. wegly_placement (wegly_code, 20, has
+    // no utm_ key)
+    twins[7] = Some(21);
+    twins[8] = Some(22);
+    twins[9] = Some(23);
+    twins[10] = Some(24);
+    twins[11] = Some(25);
+    twins[12] = Some(26);
+    // utm_source, utm_source_platform
+    twins[14] = Some(28);
+    twins[15] = Some(29);
+    twins
+};
+
+/// The `wegly_` twin of the common key `index`, if it has one.
+#[inline]
+pub(super) fn common_twin(index: u8) -> Option<u8> {
+    TWINS.get(usize::from(index)).copied().flatten()
+}
+
+/// The bit of the common key `index` in a set of common keys ([`Marketing::common_keys`]).
+#[inline]
+pub(super) const fn common_bit(index: u8) -> u32 {
+    1 << (index % 32)
+}
+
 /// Two keys compared byte by byte. Keys are short and differ early (`utm_` against
 /// `wegly_`): a loop beats a call to `memcmp`.
 fn cmp_bytes(a: &str, b: &str) -> std::cmp::Ordering {
@@ -261,14 +305,6 @@ impl Marketing {
             .unwrap_or_default()
     }
 
-    /// The text of a common key.
-    pub(super) fn common_text(key: Key) -> Option<&'static str> {
-        match key {
-            Key::Common(index) => COMMON.get(usize::from(index)).copied(),
-            Key::Text(_) => None,
-        }
-    }
-
     pub(super) fn key_text(&self, key: Key) -> &str {
         key_text(&self.text, key)
     }
@@ -350,13 +386,10 @@ impl Marketing {
         in_head || tail.iter().any(equal)
     }
 
-    /// The key `prefix` + `suffix` (text of the arena, or `'static`): a common one, else
-    /// written into the arena.
-    pub(super) fn key_concat(&mut self, prefix: &str, suffix: Result<Span, &str>) -> Option<Key> {
-        let suffix_text = match suffix {
-            Ok(span) => self.text(span),
-            Err(text) => text,
-        };
+    /// The key `prefix` + the arena text at `suffix`: a common one, else written into the
+    /// arena.
+    pub(super) fn key_concat(&mut self, prefix: &str, suffix: Span) -> Option<Key> {
+        let suffix_text = self.text(suffix);
         // The whole key in a stack buffer (keys are short); the suffix may be in the arena
         // itself, which the copy leaves free to grow.
         let mut buffer = [0u8; 64];
@@ -439,6 +472,14 @@ impl Marketing {
             .iter()
             .find(|entry| entry.key == Key::Common(index))
             .map(|entry| self.text(entry.value))
+    }
+
+    /// The set of common keys among the entries, one bit each ([`common_bit`]).
+    pub(super) fn common_keys(&self) -> u32 {
+        self.entries.iter().fold(0, |set, entry| match entry.key {
+            Key::Common(index) => set | common_bit(index),
+            Key::Text(_) => set,
+        })
     }
 
     /// The URL where the lead converted, trimmed.
@@ -577,5 +618,36 @@ impl<'de> Visitor<'de> for NormalizedVisitor {
             marketing.record_clicks(span);
         }
         Ok(marketing)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The indices and twins written by hand are those the keys' text gives.
+    #[test]
+    fn named_indices_and_twins_follow_the_common_keys() {
+        assert_eq!(common("url_conversion"), Some(URL_CONVERSION));
+        assert_eq!(common("utm_search_term"), Some(UTM_SEARCH_TERM));
+        assert_eq!(common("utm_term"), Some(UTM_TERM));
+        assert!(COMMON.len() <= 32, "a set of common keys is a u32");
+        let mut twins = 0;
+        for (index, key) in (0u8..).zip(COMMON) {
+            assert_eq!(common(key), Some(index), "{key}");
+            let expected = match key.strip_prefix("utm_") {
+                Some("term" | "search_term") | None => None,
+                Some(suffix) => {
+                    let twin = common(&format!("wegly_{suffix}"));
+                    assert!(twin.is_some(), "{key} has a common twin");
+                    twin
+                }
+            };
+            assert_eq!(common_twin(index), expected, "{key}");
+            twins += usize::from(expected.is_some());
+        }
+        assert_eq!(twins, 11);
+        assert_eq!(common_twin(31), None);
+        assert_eq!(common_twin(u8::MAX), None);
     }
 }

@@ -7,7 +7,10 @@ use serde_json::Value;
 
 use super::extract::{is_trimmed, tracking_params};
 use super::keys::is_tracking_key;
-use super::model::{Key, Marketing, Span, common};
+use super::model::{
+    COMMON_KEYS, Key, Marketing, Span, URL_CONVERSION, UTM_SEARCH_TERM, UTM_TERM, common,
+    common_bit, common_twin,
+};
 use crate::error::{DEFAULT_MAX_REPORTS, Diagnostics, Rejected, WarningCode, excerpt, json_type};
 use crate::{Catalog, LeadSource, Lookup, NoCatalog, Warning};
 
@@ -404,8 +407,10 @@ impl Normalizer {
                 sorted = marketing.len();
             }
         }
-        map_term_to_search_term(marketing, sorted);
-        map_utm_to_wegly(marketing, sorted);
+        // Rule 4 adds `utm_search_term`, which has no twin: one set serves both rules.
+        let present = marketing.common_keys();
+        map_term_to_search_term(marketing, present);
+        map_utm_to_wegly(marketing, sorted, present);
         marketing.sort();
         tracker(catalog, marketing, sent, d)
     }
@@ -415,6 +420,7 @@ impl Normalizer {
     fn extract(&self, marketing: &mut Marketing, url: &str, at: Span, d: &mut Diagnostics) {
         // The entries `0..explicit` were sent; those after it come from this URL.
         let explicit = marketing.entries().len();
+        let sent = marketing.common_keys();
         let mut filled = Filled::default();
         let params = tracking_params(url);
         let double_encoded = params.double_encoded();
@@ -424,14 +430,21 @@ impl Normalizer {
         let mut touched = false;
         for param in params {
             marketing.note_click(&param, at, url);
+            if !param.is_tracking_key() {
+                continue;
+            }
             let key = param.key();
-            if !param.is_tracking_key() || key == "url_conversion" {
+            // Most keys are common ones: their index answers the lookups below.
+            let index = common(key);
+            let was_sent = match index {
+                Some(URL_CONVERSION) => continue,
+                Some(index) => sent & common_bit(index) != 0,
+                None => marketing.find_sorted(explicit, key).is_some(),
+            };
+            if was_sent {
                 continue;
             }
-            if marketing.find_sorted(explicit, key).is_some() {
-                continue;
-            }
-            if let Some(first) = filled.find(marketing, explicit, key) {
+            if let Some(first) = filled.find(marketing, explicit, key, index) {
                 let first = marketing.value_text(first);
                 if first != param.value() {
                     touched = true;
@@ -455,9 +468,10 @@ impl Normalizer {
                 continue;
             }
             warn_repairs(&param, d);
-            let key = match Marketing::span_within(at, url, key) {
-                Some(span) if common(key).is_none() => Some(Key::Text(span)),
-                _ => marketing.key_for(key),
+            let key = match (index, Marketing::span_within(at, url, key)) {
+                (Some(index), _) => Some(Key::Common(index)),
+                (None, Some(span)) => Some(Key::Text(span)),
+                (None, None) => marketing.key_for(key),
             };
             let value = param.value();
             let value =
@@ -508,20 +522,38 @@ impl<F: Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result> std::fmt::Display 
     }
 }
 
-/// The keys a URL filled, looked up by comparison while they are few, and through a hash map
-/// once there are many (a hostile URL may hold 100 000 pairs).
+/// The keys a URL filled: a common key by its index, another by comparison while they are
+/// few, and through a hash map once there are many (a hostile URL may hold 100 000 pairs).
 #[derive(Default)]
 struct Filled {
+    /// The common keys filled ([`common_bit`]).
+    common: u32,
+    /// Where the entry of each common key filled is.
+    common_at: [u32; COMMON_KEYS],
     index: Option<HashMap<String, usize>>,
 }
 
 impl Filled {
-    /// The value a URL already gave `key`.
-    fn find(&self, marketing: &Marketing, explicit: usize, key: &str) -> Option<Span> {
+    /// The value a URL already gave `key`, whose common index is `common`.
+    fn find(
+        &self,
+        marketing: &Marketing,
+        explicit: usize,
+        key: &str,
+        common: Option<u8>,
+    ) -> Option<Span> {
         let entries = marketing.entries();
-        let at = match &self.index {
-            Some(index) => index.get(key).copied(),
-            None => entries
+        let at = match (common, &self.index) {
+            (Some(index), _) => {
+                if self.common & common_bit(index) == 0 {
+                    return None;
+                }
+                self.common_at
+                    .get(usize::from(index))
+                    .map(|&at| at as usize)
+            }
+            (None, Some(index)) => index.get(key).copied(),
+            (None, None) => entries
                 .get(explicit..)?
                 .iter()
                 .position(|entry| marketing.key_text(entry.key) == key)
@@ -534,22 +566,32 @@ impl Filled {
     fn added(&mut self, marketing: &Marketing, explicit: usize) {
         let entries = marketing.entries();
         let count = entries.len() - explicit;
-        match &mut self.index {
-            Some(index) => {
-                if let Some(entry) = entries.last() {
-                    index.insert(marketing.key_text(entry.key).to_owned(), entries.len() - 1);
+        let last = entries.len().wrapping_sub(1);
+        match (entries.last().map(|entry| entry.key), &mut self.index) {
+            (Some(Key::Common(index)), _) => {
+                if let (Some(at), Ok(last)) = (
+                    self.common_at.get_mut(usize::from(index)),
+                    u32::try_from(last),
+                ) {
+                    *at = last;
+                    self.common |= common_bit(index);
                 }
             }
-            None if count > FEW => {
+            (Some(key), Some(index)) => {
+                index.insert(marketing.key_text(key).to_owned(), last);
+            }
+            // Only the keys of the arena are looked up by text.
+            (_, None) if count > FEW => {
                 let index = entries
                     .iter()
                     .enumerate()
                     .skip(explicit)
+                    .filter(|(_, entry)| matches!(entry.key, Key::Text(_)))
                     .map(|(i, entry)| (marketing.key_text(entry.key).to_owned(), i))
                     .collect();
                 self.index = Some(index);
             }
-            None => {}
+            _ => {}
         }
     }
 }
@@ -649,68 +691,56 @@ fn warn_repairs(param: &super::TrackingParam<'_>, d: &mut Diagnostics) {
 pub(super) const FEW: usize = 16;
 
 /// Rule 3: `utm_X` fills an absent `wegly_X`, except `utm_term` and `utm_search_term`. The
-/// entries `0..sorted` are sorted, the few after them are not. Twins are added at the end, and
-/// only the entries before them are searched: a twin never has a twin.
-fn map_utm_to_wegly(marketing: &mut Marketing, sorted: usize) {
+/// entries `0..sorted` are sorted, the few after them are not; `present` is the set of their
+/// common keys. Twins are added at the end, and only the entries before them are searched: a
+/// twin never has a twin.
+fn map_utm_to_wegly(marketing: &mut Marketing, sorted: usize, present: u32) {
     let end = marketing.len();
     for i in 0..end {
         let Some(&entry) = marketing.entries().get(i) else {
             break;
         };
-        let key = marketing.key_text(entry.key);
-        let Some(suffix) = key.strip_prefix("utm_") else {
+        let span = match entry.key {
+            // A common key's twin is common too, and found by index.
+            Key::Common(index) => {
+                if let Some(twin) = common_twin(index)
+                    && present & common_bit(twin) == 0
+                {
+                    marketing.push(Key::Common(twin), entry.value);
+                }
+                continue;
+            }
+            Key::Text(span) => span,
+        };
+        // A key of the arena is not a common one, so it is neither `utm_term` nor
+        // `utm_search_term`; its twin may be common (`utm_code` fills `wegly_code`).
+        let Some(suffix) = marketing.key_text(entry.key).strip_prefix("utm_") else {
             continue;
         };
-        if matches!(suffix, "term" | "search_term")
-            || marketing.contains_concat(sorted, end, "wegly_", suffix)
-        {
+        if marketing.contains_concat(sorted, end, "wegly_", suffix) {
             continue;
         }
-        // A common key's text is `'static`; an arena key's suffix is a span of the arena.
-        let suffix = match Marketing::key_suffix(entry.key, "utm_".len()) {
-            Some(span) => Ok(span),
-            None => Err(common_suffix(entry.key)),
-        };
-        if let Some(twin) = marketing.key_concat("wegly_", suffix) {
+        if let Some(suffix) = Marketing::key_suffix(Key::Text(span), "utm_".len())
+            && let Some(twin) = marketing.key_concat("wegly_", suffix)
+        {
             marketing.push(twin, entry.value);
         }
     }
 }
 
-/// The text after `utm_` of a common key.
-fn common_suffix(key: Key) -> &'static str {
-    Marketing::common_text(key)
-        .and_then(|text| text.strip_prefix("utm_"))
-        .unwrap_or_default()
-}
-
-/// Rule 4: `utm_term` fills an absent `utm_search_term`.
-fn map_term_to_search_term(marketing: &mut Marketing, sorted: usize) {
-    let end = marketing.len();
-    let term = marketing
-        .entries()
-        .get(..sorted)
-        .and_then(|head| {
-            head.binary_search_by(|e| marketing.key_text(e.key).cmp("utm_term"))
-                .ok()
-        })
-        .or_else(|| {
-            (sorted..end).find(|&i| {
-                marketing
-                    .entries()
-                    .get(i)
-                    .is_some_and(|e| marketing.key_text(e.key) == "utm_term")
-            })
-        })
-        .and_then(|i| marketing.entries().get(i).copied());
-    let Some(term) = term else {
-        return;
-    };
-    if marketing.contains_concat(sorted, end, "utm_search_term", "") {
+/// Rule 4: `utm_term` fills an absent `utm_search_term`; `present` is the set of the entries'
+/// common keys, which these two are.
+fn map_term_to_search_term(marketing: &mut Marketing, present: u32) {
+    if present & common_bit(UTM_TERM) == 0 || present & common_bit(UTM_SEARCH_TERM) != 0 {
         return;
     }
-    if let Some(key) = marketing.key_for("utm_search_term") {
-        marketing.push(key, term.value);
+    let term = marketing
+        .entries()
+        .iter()
+        .find(|entry| entry.key == Key::Common(UTM_TERM))
+        .map(|entry| entry.value);
+    if let Some(value) = term {
+        marketing.push(Key::Common(UTM_SEARCH_TERM), value);
     }
 }
 

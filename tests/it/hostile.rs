@@ -281,6 +281,49 @@ fn one_hundred_thousand_params() {
     assert_eq!(n.marketing.len(), 201);
 }
 
+/// Common keys repeated after many keys of the arena: a repeated common key is found by its
+/// index, not by a walk over what the URL filled before it.
+#[test]
+fn common_keys_repeated_after_many_other_keys() {
+    const DISTINCT: usize = 50_000;
+    let mut url = String::from("https://x.com/lp?");
+    for i in 0..DISTINCT {
+        url.push_str(&format!("utm_k{i}=v&"));
+    }
+    // Each common key's first value is kept; a later one that differs is a warning.
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut differing = 0;
+    for i in 0..DISTINCT {
+        let key = ["utm_source", "gclid", "wegly_code"][i % 3];
+        url.push_str(&format!("{key}={}&", i % 2));
+        differing += usize::from(*first.entry(key).or_insert(i % 2) != i % 2);
+    }
+    assert_eq!(differing, 24_999);
+
+    let n = Marketing::from_url(&url);
+    // The distinct keys, their twins, the three common keys, wegly_source and url_conversion.
+    assert_eq!(n.marketing.len(), 2 * DISTINCT + 5);
+    assert_eq!(n.marketing.get("utm_source"), Some("0"));
+    assert_eq!(n.marketing.get("wegly_source"), Some("0"));
+    assert_eq!(n.marketing.get("gclid"), Some("1"));
+    assert_eq!(n.marketing.get("wegly_code"), Some("0"));
+    assert_eq!(n.marketing.get("wegly_k49999"), Some("v"));
+    // 100 warnings, then the count of the others.
+    assert_eq!(n.warnings.len(), 101);
+    assert!(
+        n.warnings[..100]
+            .iter()
+            .all(|w| w.code == WarningCode::DuplicateParam)
+    );
+    assert_eq!(
+        n.warnings[100].message,
+        format!(
+            "{} more warnings were found and not reported",
+            differing - 100
+        )
+    );
+}
+
 #[test]
 fn nul_bytes_are_kept() {
     let cases: &[(&str, &str, &str)] = &[
