@@ -102,6 +102,10 @@ impl Marketing {
         let url = self.url_conversion()?;
         Some(match &self.redact {
             Redact::Nothing => Cow::Borrowed(url),
+            &Redact::One(start, end) => Cow::Owned(replace_ranges(
+                url,
+                std::iter::once(start as usize..end as usize),
+            )),
             Redact::Ranges(ranges) => Cow::Owned(replace_ranges(
                 url,
                 ranges
@@ -118,14 +122,7 @@ impl Marketing {
         let Some(platform) = param.platform() else {
             return;
         };
-        match &mut self.redact {
-            Redact::Rescan => {}
-            Redact::Nothing => {
-                self.redact = Redact::Ranges(Vec::new());
-                self.note_range(param);
-            }
-            Redact::Ranges(_) => self.note_range(param),
-        }
+        self.note_range(param);
         let Some(name) = known_click_param(param.key()) else {
             return;
         };
@@ -148,14 +145,25 @@ impl Marketing {
         });
     }
 
+    /// Notes where a click id's raw value is, for redaction. The first one is kept inline: a
+    /// usual URL has one click id, and its redaction then allocates nothing.
     fn note_range(&mut self, param: &TrackingParam<'_>) {
         let range = param.raw_value();
-        if let (Redact::Ranges(ranges), Ok(start), Ok(end)) = (
-            &mut self.redact,
-            u32::try_from(range.start),
-            u32::try_from(range.end),
-        ) {
-            ranges.push((start, end));
+        let (Ok(start), Ok(end)) = (u32::try_from(range.start), u32::try_from(range.end)) else {
+            // Past 4 GiB: redaction reads the URL again rather than miss a value.
+            self.redact = Redact::Rescan;
+            return;
+        };
+        match &mut self.redact {
+            Redact::Rescan => {}
+            Redact::Nothing => self.redact = Redact::One(start, end),
+            &mut Redact::One(first_start, first_end) => {
+                // Room for four, as a first push would make: a URL rarely has more.
+                let mut ranges = Vec::with_capacity(4);
+                ranges.extend([(first_start, first_end), (start, end)]);
+                self.redact = Redact::Ranges(ranges);
+            }
+            Redact::Ranges(ranges) => ranges.push((start, end)),
         }
     }
 

@@ -44,14 +44,14 @@ pub struct Marketing {
     /// Sorted by key, keys unique.
     entries: Vec<Entry>,
     /// The click ids of `url_conversion`, in URL order, one per parameter (SPEC 2.5).
-    pub(super) clicks: Vec<Click>,
+    pub(super) clicks: Clicks,
     /// Where the click-id values are in `url_conversion`, for [`Marketing::redacted_url`].
     pub(super) redact: Redact,
 }
 
 /// The entries reserved for a conversion URL: a usual one gives a handful of keys and their
-/// twins.
-const USUAL_ENTRIES: usize = 12;
+/// twins (the six `utm_` keys of an ad with a click id make 14). 320 bytes.
+const USUAL_ENTRIES: usize = 16;
 
 /// A byte range of [`Marketing::text`]. `u32` keeps an entry at 20 bytes; the text of one
 /// object never nears 4 GiB (a JSON reader holds the whole payload in memory first).
@@ -83,13 +83,51 @@ pub(super) struct Click {
     pub(super) value: Option<Span>,
 }
 
+/// The click ids noted in `url_conversion`, in URL order: the first inline (a usual URL has
+/// one, which then costs no allocation), the others in a `Vec`.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Clicks {
+    first: Option<Click>,
+    more: Vec<Click>,
+}
+
+impl Clicks {
+    const EMPTY: Clicks = Clicks {
+        first: None,
+        more: Vec::new(),
+    };
+
+    pub(super) fn iter(&self) -> impl Iterator<Item = &Click> {
+        self.first.iter().chain(&self.more)
+    }
+
+    pub(super) fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.more.len()
+    }
+
+    pub(super) fn push(&mut self, click: Click) {
+        if self.first.is_none() {
+            self.first = Some(click);
+        } else {
+            self.more.push(click);
+        }
+    }
+
+    fn clear(&mut self) {
+        self.first = None;
+        self.more.clear();
+    }
+}
+
 /// Where the click-id values of `url_conversion` are.
 #[derive(Debug, Clone, Default)]
 pub(super) enum Redact {
     /// No click id: the URL is its own redacted form.
     #[default]
     Nothing,
-    /// The raw values, as byte ranges of `url_conversion`, in order.
+    /// The raw value of the only click id, as a byte range of `url_conversion`.
+    One(u32, u32),
+    /// The raw values (two or more), as byte ranges of `url_conversion`, in order.
     Ranges(Vec<(u32, u32)>),
     /// The URL was percent-encoded twice: its parameters are in the decoded text, which is not
     /// kept, so redaction reads the URL again (a rare case).
@@ -251,7 +289,7 @@ impl Marketing {
     pub const EMPTY: Marketing = Marketing {
         text: String::new(),
         entries: Vec::new(),
-        clicks: Vec::new(),
+        clicks: Clicks::EMPTY,
         redact: Redact::Nothing,
     };
 
@@ -353,12 +391,50 @@ impl Marketing {
 
     /// Sorts the entries by key.
     pub(super) fn sort(&mut self) {
+        if self.entries.len() <= COMMON_KEYS && self.sort_common() {
+            return;
+        }
         let text = &self.text;
         self.entries.sort_unstable_by(|a, b| match (a.key, b.key) {
             // COMMON is sorted: its indices are in key order.
             (Key::Common(x), Key::Common(y)) => x.cmp(&y),
             (x, y) => cmp_bytes(key_text(text, x), key_text(text, y)),
         });
+    }
+
+    /// Sorts entries whose keys are all common and distinct (a usual URL's), by placing
+    /// each at its index: no comparison. Leaves any other entries as they are, for the general
+    /// sort, and says whether it sorted.
+    fn sort_common(&mut self) -> bool {
+        let mut values = [Span { start: 0, end: 0 }; COMMON_KEYS];
+        let mut set = 0u32;
+        for entry in &self.entries {
+            match entry.key {
+                Key::Common(index) => match values.get_mut(usize::from(index)) {
+                    Some(value) => {
+                        *value = entry.value;
+                        set |= common_bit(index);
+                    }
+                    None => return false,
+                },
+                Key::Text(_) => return false,
+            }
+        }
+        if set.count_ones() as usize != self.entries.len() {
+            return false; // a repeated key
+        }
+        self.entries.clear();
+        while set != 0 {
+            let index = set.trailing_zeros();
+            set &= set - 1;
+            if let (Ok(index), Some(&value)) = (u8::try_from(index), values.get(index as usize)) {
+                self.entries.push(Entry {
+                    key: Key::Common(index),
+                    value,
+                });
+            }
+        }
+        true
     }
 
     /// Whether `prefix` + `suffix` is a key among the entries `0..end`, of which `0..sorted`
