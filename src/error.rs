@@ -492,7 +492,10 @@ impl Diagnostics {
             copied: self.copied.len(),
         };
         let step = match token.into() {
-            Token::Name(name) => Step::Name(name),
+            Token::Name(name) => {
+                debug_assert!(!name.contains(['~', '/']), "{name}");
+                Step::Name(name)
+            }
             Token::Index(index) => Step::Index(index),
             Token::Key(key) => {
                 self.copied.push_str(key);
@@ -546,9 +549,14 @@ impl Diagnostics {
                 }
             }
         };
+        // A fixed name holds no `~` nor `/` (checked where it enters the path): no escaping.
+        let name = |pointer: &mut String, name: &str| {
+            pointer.push('/');
+            pointer.push_str(name);
+        };
         for step in &self.path {
             match *step {
-                Step::Name(name) => key(&mut pointer, name),
+                Step::Name(fixed) => name(&mut pointer, fixed),
                 Step::Copied(start, end) => {
                     key(
                         &mut pointer,
@@ -562,7 +570,7 @@ impl Diagnostics {
             }
         }
         if let Some(leaf) = self.leaf {
-            key(&mut pointer, leaf);
+            name(&mut pointer, leaf);
         }
         pointer
     }
@@ -605,6 +613,30 @@ impl Diagnostics {
         self.warnings.kept.push((self.clock, warning));
     }
 
+    /// Reports a warning at the current path whose message is `parts` joined: no formatting
+    /// machinery, for the warnings a URL may repeat on every parameter (a hash router's
+    /// `param_in_fragment`).
+    pub(crate) fn warn_parts(&mut self, code: WarningCode, parts: &[&str]) {
+        if self.warnings.is_full() {
+            return self.warnings.count_dropped(self.clock);
+        }
+        let len = parts.iter().map(|part| part.len()).sum::<usize>();
+        let mut message = String::with_capacity(len.min(MAX_MESSAGE_BYTES + 4));
+        for part in parts {
+            if message.len() > MAX_MESSAGE_BYTES {
+                break; // cut below: a 10 MiB key is not copied whole
+            }
+            message.push_str(part);
+        }
+        cut(&mut message);
+        let warning = Warning {
+            code,
+            message,
+            path: self.pointer(),
+        };
+        self.warnings.kept.push((self.clock, warning));
+    }
+
     /// Reports a wrong JSON type at the current path.
     #[cold]
     pub(crate) fn invalid_type(&mut self, expected: &str, found: &str) {
@@ -621,7 +653,10 @@ impl Diagnostics {
     /// The warnings, with `too_many_warnings` last when some were dropped.
     pub(crate) fn into_warnings(self) -> Vec<Warning> {
         if self.warnings.dropped.is_empty() {
-            // The usual case, without the sorting and counting of `finish`.
+            // The usual case, without the sorting and counting of `finish`; most often empty.
+            if self.warnings.kept.is_empty() {
+                return Vec::new();
+            }
             return self.warnings.kept.into_iter().map(|(_, w)| w).collect();
         }
         self.finish(|_| 0).1
@@ -684,6 +719,12 @@ fn push_decimal(out: &mut String, mut n: usize) {
 #[cold]
 fn render(message: impl fmt::Display) -> String {
     let mut text = message.to_string();
+    cut(&mut text);
+    text
+}
+
+/// Cuts `text` to [`MAX_MESSAGE_BYTES`] at a character boundary, ending it with `…`.
+fn cut(text: &mut String) {
     if text.len() > MAX_MESSAGE_BYTES {
         let mut end = MAX_MESSAGE_BYTES - '…'.len_utf8();
         while !text.is_char_boundary(end) {
@@ -692,7 +733,6 @@ fn render(message: impl fmt::Display) -> String {
         text.truncate(end);
         text.push('…');
     }
-    text
 }
 
 /// The JSON type of a value, as messages name it.
@@ -855,5 +895,42 @@ mod tests {
         assert!(text.len() <= MAX_MESSAGE_BYTES);
         assert!(text.ends_with('…'));
         assert_eq!(render("short"), "short");
+    }
+
+    /// A message joined from parts is the message `format!` would give, cut the same way, and
+    /// at the same path.
+    #[test]
+    fn joined_messages_equal_rendered_ones() {
+        let keys = [
+            String::from("utm_source"),
+            String::new(),
+            "ã".repeat(300),
+            "k".repeat(10_000),
+            format!("{}ã", "k".repeat(497)),
+        ];
+        for key in &keys {
+            let mut joined = Diagnostics::new();
+            let mut rendered = Diagnostics::new();
+            for d in [&mut joined, &mut rendered] {
+                d.enter("a~/b");
+                d.enter(Token::Name("marketing"));
+            }
+            joined.at_leaf("url_conversion", |d| {
+                d.warn_parts(
+                    WarningCode::ParamInFragment,
+                    &["`", key, "` was taken from the URL fragment"],
+                );
+            });
+            rendered.at_leaf("url_conversion", |d| {
+                d.warn(
+                    WarningCode::ParamInFragment,
+                    format_args!("`{key}` was taken from the URL fragment"),
+                );
+            });
+            let (joined, rendered) = (joined.into_warnings(), rendered.into_warnings());
+            assert_eq!(joined, rendered, "key of {} bytes", key.len());
+            assert_eq!(joined[0].path, "/a~0~1b/marketing/url_conversion");
+            assert!(joined[0].message.len() <= MAX_MESSAGE_BYTES);
+        }
     }
 }

@@ -15,7 +15,7 @@ use super::request::{
     Contact, CreateDealRequest, CustomField, Follower, NewPerson, Note, Organization,
 };
 use crate::error::{Diagnostics, excerpt};
-use crate::marketing::{Explicit, is_trimmed};
+use crate::marketing::{Explicit, trim_str};
 use crate::{Catalog, ErrorCode, LeadSource, Normalizer, WarningCode};
 
 /// The title's limit, in characters (the API page's `maxLength`).
@@ -230,7 +230,7 @@ impl Draft<'_> {
 /// A string trimmed (SPEC 2.2 rule 1's white space), kept without a copy when nothing was
 /// trimmed; `None` when empty.
 fn trimmed_owned(text: Cow<'_, str>) -> Option<String> {
-    let trimmed = text.trim_matches(is_trimmed);
+    let trimmed = trim_str(&text);
     if trimmed.is_empty() {
         None
     } else if trimmed.len() == text.len() {

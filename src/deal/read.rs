@@ -17,7 +17,7 @@ use super::json::{
 use super::money::Money;
 use super::request::{CustomField, Follower, Member, minified};
 use crate::error::{Diagnostics, excerpt};
-use crate::marketing::is_trimmed;
+use crate::marketing::trim_str;
 use crate::{ErrorCode, WarningCode};
 
 /// Reads the top-level object.
@@ -159,7 +159,7 @@ fn uuid(found: Scalar<'_>, d: &mut Diagnostics) -> Field<Uuid> {
         Field::Absent => return Field::Absent,
         Field::Invalid => return Field::Invalid,
     };
-    let text = text.trim_matches(is_trimmed);
+    let text = trim_str(&text);
     match Uuid::parse_str(text) {
         Ok(id) => Field::Value(id),
         Err(_) => {
@@ -266,7 +266,7 @@ fn close_date(found: Scalar<'_>, d: &mut Diagnostics) -> Field<jiff::civil::Date
             return Field::Invalid;
         }
     };
-    let text = found.trim_matches(is_trimmed);
+    let text = trim_str(&found);
     match date::parse(text) {
         Ok(parsed) => {
             if parsed.date_only {

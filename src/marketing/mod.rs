@@ -12,8 +12,8 @@ mod tests;
 
 pub use attribution::{ClickId, REDACTED, redact_click_ids};
 pub use channel::{Channel, ChannelAttribution, ChannelRules};
-pub(crate) use extract::is_trimmed;
 pub use extract::{Location, Repairs, TrackingParam, TrackingParams, tracking_params};
+pub(crate) use extract::{is_trimmed, trim_str};
 pub use keys::{Platform, is_tracking_key};
 pub use model::Marketing;
 pub(crate) use normalize::Explicit;

@@ -215,6 +215,7 @@ pub(super) const COMMON_KEYS: usize = COMMON.len();
 pub(super) const URL_CONVERSION: u8 = 3;
 pub(super) const UTM_SEARCH_TERM: u8 = 13;
 pub(super) const UTM_TERM: u8 = 16;
+pub(super) const WEGLY_CODE: u8 = 20;
 
 /// The `wegly_` twin of each common `utm_` key (rule 3), by index: `utm_term` and
 /// `utm_search_term` have none, and neither has a key that is not `utm_`. Every other
@@ -423,15 +424,15 @@ impl Marketing {
         if set.count_ones() as usize != self.entries.len() {
             return false; // a repeated key
         }
-        self.entries.clear();
-        while set != 0 {
+        // As many set bits as entries: each entry takes the next key in order.
+        for entry in &mut self.entries {
             let index = set.trailing_zeros();
-            set &= set - 1;
+            set &= set.wrapping_sub(1);
             if let (Ok(index), Some(&value)) = (u8::try_from(index), values.get(index as usize)) {
-                self.entries.push(Entry {
+                *entry = Entry {
                     key: Key::Common(index),
                     value,
-                });
+                };
             }
         }
         true
@@ -707,6 +708,7 @@ mod tests {
         assert_eq!(common("url_conversion"), Some(URL_CONVERSION));
         assert_eq!(common("utm_search_term"), Some(UTM_SEARCH_TERM));
         assert_eq!(common("utm_term"), Some(UTM_TERM));
+        assert_eq!(common("wegly_code"), Some(WEGLY_CODE));
         assert!(COMMON.len() <= 32, "a set of common keys is a u32");
         let mut twins = 0;
         for (index, key) in (0u8..).zip(COMMON) {

@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::extract::{is_trimmed, tracking_params};
+use super::extract::{tracking_params, trim_str};
 use super::keys::is_tracking_key;
 use super::model::{
-    COMMON_KEYS, Key, Marketing, Span, URL_CONVERSION, UTM_SEARCH_TERM, UTM_TERM, common,
-    common_bit, common_twin,
+    COMMON_KEYS, Key, Marketing, Span, URL_CONVERSION, UTM_SEARCH_TERM, UTM_TERM, WEGLY_CODE,
+    common, common_bit, common_twin,
 };
 use crate::error::{DEFAULT_MAX_REPORTS, Diagnostics, Rejected, WarningCode, excerpt, json_type};
 use crate::{Catalog, LeadSource, Lookup, NoCatalog, Warning};
@@ -311,16 +311,13 @@ impl Normalizer {
         marketing: &mut Marketing,
     ) -> (Vec<Warning>, Option<LeadSource>) {
         let mut d = self.diagnostics();
-        let url = url.trim_matches(is_trimmed);
+        let url = trim_str(url);
         marketing.clear_for_url(url.len());
         let mut found = None;
         if !url.is_empty()
-            && let (Some(key), Some(at)) = (
-                marketing.key_for("url_conversion"),
-                marketing.push_text(url),
-            )
+            && let Some(at) = marketing.push_text(url)
         {
-            marketing.push(key, at);
+            marketing.push(Key::Common(URL_CONVERSION), at);
             found = Some((url, at));
         }
         let lead_source = self.apply_rules(self.catalog_ref(), marketing, found, None, &mut d);
@@ -362,7 +359,7 @@ impl Normalizer {
                     );
                 }
                 let text = match value {
-                    Explicit::Str(text) => text.trim_matches(is_trimmed),
+                    Explicit::Str(text) => trim_str(text),
                     // `null` is how many form builders say "not filled in".
                     Explicit::Null => return,
                     Explicit::Other(found) => return d.invalid_type("a string", found),
@@ -603,7 +600,7 @@ fn tracker(
     sent: Option<&LeadSource>,
     d: &mut Diagnostics,
 ) -> Option<LeadSource> {
-    let code = marketing.get("wegly_code")?;
+    let code = marketing.common_value(WEGLY_CODE)?;
     let tracked = match catalog.tracker_lead_source(code) {
         Lookup::Unchecked => return None,
         Lookup::NotFound => {
@@ -616,7 +613,7 @@ fn tracker(
             return None;
         }
         Lookup::Found(LeadSource::Named(name)) => {
-            let trimmed = name.trim_matches(is_trimmed);
+            let trimmed = trim_str(&name);
             if trimmed.is_empty() {
                 d.at("wegly_code", |d| {
                     d.warn(
@@ -662,27 +659,35 @@ fn warn_repairs(param: &super::TrackingParam<'_>, d: &mut Diagnostics) {
     }
     let key = param.key();
     if param.location() == super::Location::Fragment {
-        d.warn(
+        d.warn_parts(
             WarningCode::ParamInFragment,
-            format_args!("`{key}` was taken from the URL fragment"),
+            &["`", key, "` was taken from the URL fragment"],
         );
     }
     if repairs.html_escaped_separator() {
-        d.warn(
+        d.warn_parts(
             WarningCode::HtmlEscapedSeparator,
-            format_args!("`{key}` followed an HTML-escaped separator `&amp;`"),
+            &["`", key, "` followed an HTML-escaped separator `&amp;`"],
         );
     }
     if repairs.invalid_percent_encoding() {
-        d.warn(
+        d.warn_parts(
             WarningCode::InvalidPercentEncoding,
-            format_args!("the value of `{key}` has a `%` that starts no escape; kept literally"),
+            &[
+                "the value of `",
+                key,
+                "` has a `%` that starts no escape; kept literally",
+            ],
         );
     }
     if repairs.invalid_utf8() {
-        d.warn(
+        d.warn_parts(
             WarningCode::InvalidUtf8,
-            format_args!("the value of `{key}` decodes to invalid UTF-8; replaced with U+FFFD"),
+            &[
+                "the value of `",
+                key,
+                "` decodes to invalid UTF-8; replaced with U+FFFD",
+            ],
         );
     }
 }
