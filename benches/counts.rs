@@ -23,7 +23,10 @@ use wegly_attribution::{CreateDealRequest, Marketing};
 
 mod common;
 
-use common::{DEALS, PlainDeal, URLS, base, memchr_floor, wegly, with_form_urlencoded, with_url};
+use common::{
+    DEALS, PlainDeal, SeedValues, URLS, base, memchr_floor, seed_builder, seed_plain, wegly,
+    with_form_urlencoded, with_url,
+};
 
 fn main() {
     // `cargo bench` appends `--bench`; only the first four words are ours.
@@ -80,6 +83,11 @@ fn main() {
                 .find(|(name, _)| name == input)
                 .map(|(_, bytes)| *bytes)
                 .unwrap_or_else(|| panic!("no payload {input}"));
+            let values = SeedValues::new();
+            assert!(
+                !matches!(function.as_str(), "builder" | "plain_struct") || input == "seed",
+                "{function} builds the seed payload"
+            );
             for _ in 0..iterations {
                 let title_len = match function.as_str() {
                     "wegly" => CreateDealRequest::from_json(black_box(bytes))
@@ -88,6 +96,11 @@ fn main() {
                     "serde_typed" => serde_json::from_slice::<PlainDeal>(black_box(bytes))
                         .map(|plain| plain.title.len())
                         .unwrap(),
+                    // The seed request built in Rust (`input` must be `seed`).
+                    "builder" => seed_builder(black_box(values))
+                        .map(|valid| valid.request.title().len())
+                        .unwrap(),
+                    "plain_struct" => seed_plain(black_box(values)).title.len(),
                     other => panic!("no function {other}"),
                 };
                 black_box(title_len);

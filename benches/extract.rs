@@ -8,6 +8,8 @@
 //!   `from_url` is [`Marketing::from_url`] on the same URL: the call users make.
 //! - `create_deal/<payload>`: [`CreateDealRequest::from_json`] against `serde_json` into plain
 //!   structs (no validation, no normalization).
+//! - `builder/seed`: the seed payload built with [`CreateDealRequest::builder`] from typed
+//!   values, against the same values moved into the plain structs, and against `from_json`.
 //! - `scaling`: [`tracking_params`] over synthetic URLs of 1 KiB, 64 KiB and 1 MiB.
 //!
 //! `benches/report.sh` turns criterion's estimates into the table of `benches/REPORT.md`.
@@ -30,7 +32,10 @@ use wegly_attribution::{CreateDealRequest, Marketing};
 
 mod common;
 
-use common::{DEALS, PlainDeal, URLS, base, memchr_floor, wegly, with_form_urlencoded, with_url};
+use common::{
+    DEALS, PlainDeal, SeedValues, URLS, base, memchr_floor, seed_builder, seed_plain, wegly,
+    with_form_urlencoded, with_url,
+};
 
 fn extract(c: &mut Criterion) {
     let base = base();
@@ -93,6 +98,38 @@ fn create_deal(c: &mut Criterion) {
     }
 }
 
+/// The seed payload built in Rust: the builder against the same values moved into plain
+/// structs, and against `from_json` of the same request's JSON.
+fn builder(c: &mut Criterion) {
+    let values = SeedValues::new();
+    let seed = DEALS.iter().find(|(name, _)| *name == "seed").unwrap().1;
+    let from_json = CreateDealRequest::from_json(seed).unwrap();
+    let built = seed_builder(values).unwrap();
+    assert_eq!(built.request, from_json.request);
+    assert_eq!(built.warnings, from_json.warnings);
+
+    let mut group = c.benchmark_group("builder/seed");
+    group.bench_function("wegly", |b| {
+        b.iter(|| {
+            let valid = seed_builder(black_box(values));
+            assert!(valid.is_ok_and(|v| v.request.tags().len() == 2));
+        });
+    });
+    group.bench_function("plain_struct", |b| {
+        b.iter(|| {
+            let plain = seed_plain(black_box(values));
+            assert!(!plain.title.is_empty());
+        });
+    });
+    group.bench_function("from_json", |b| {
+        b.iter(|| {
+            let valid = CreateDealRequest::from_json(black_box(seed));
+            assert!(valid.is_ok_and(|v| v.request.tags().len() == 2));
+        });
+    });
+    group.finish();
+}
+
 /// A synthetic conversion URL of about `size` bytes: mostly ordinary `k=v` pairs, every
 /// eighth one a tracking parameter, as a long landing-page URL carries them.
 fn synthetic_url(size: usize) -> String {
@@ -149,6 +186,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = extract, create_deal, scaling
+    targets = extract, create_deal, builder, scaling
 }
 criterion_main!(benches);

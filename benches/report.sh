@@ -106,6 +106,15 @@ for name in ["seed", "large"]:
     print(f"| {name} | {size} | {fmt(w)} | {fmt(s)} | {check(ratio(w, s), 1.3, False)} |")
 
 print()
+print("The seed request built in Rust (`CreateDealRequest::builder`, typed values parsed once) against")
+print("the same values moved into the plain structs, and against `from_json` of its JSON:")
+print()
+print("| request | builder | plain structs | from_json | builder/plain | builder/from_json |")
+print("|---|---:|---:|---:|---:|---:|")
+b, p, j = (ns("builder/seed", fn) for fn in ("wegly", "plain_struct", "from_json"))
+print(f"| seed | {fmt(b)} | {fmt(p)} | {fmt(j)} | {fmt(ratio(b, p), 2)}x | {fmt(ratio(b, j), 2)}x |")
+
+print()
 print("## `tracking_params` scaling (synthetic URLs)")
 print()
 sizes = [("1KiB", 1 << 10), ("64KiB", 64 << 10), ("1MiB", 1 << 20)]
@@ -154,7 +163,10 @@ for url in seed meta_ad google_ads encoded hash_router plain; do
     printf 'channel %s\twegly\t%s\n' "$url" "$(( (many - one) / 1000 ))" >> "$counts"
 done
 for payload in seed large long_url; do
-    for function in wegly serde_typed; do
+    functions="wegly serde_typed"
+    # The builder and its plain-struct floor build the seed request only.
+    [ "$payload" = seed ] && functions="$functions builder plain_struct"
+    for function in $functions; do
         one="$(refs create_deal "$payload" "$function" 1)"
         many="$(refs create_deal "$payload" "$function" 1001)"
         printf 'create_deal %s\t%s\t%s\n' "$payload" "$function" "$(( (many - one) / 1000 ))" \
@@ -200,6 +212,13 @@ for case, f in rows.items():
     w, s = f["wegly"], f["serde_typed"]
     print(f"| {case.split()[1]} | {w:,} | {s:,} | {w / s:.2f}x {mark(w / s <= 1.3)} |")
 print()
+seed = rows.get("create_deal seed", {})
+if "builder" in seed:
+    b, p, j = seed["builder"], seed["plain_struct"], seed["wegly"]
+    print("| request | builder | plain structs | from_json | builder/plain | builder/from_json |")
+    print("|---|---:|---:|---:|---:|---:|")
+    print(f"| seed | {b:,} | {p:,} | {j:,} | {b / p:.2f}x | {b / j:.2f}x |")
+    print()
 print("| URL | `Marketing::channel` | `tracking_params` | channel/tracking_params (≤20%) |")
 print("|---|---:|---:|---:|")
 for case, f in rows.items():

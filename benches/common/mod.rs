@@ -1,6 +1,7 @@
 //! What the benches share: the corpus of `benches/data/`, this crate's extraction, the peers'
-//! (`url`, `form_urlencoded`, a `memchr` floor) with the same semantics, and the create-deal
-//! payload as plain serde structs.
+//! (`url`, `form_urlencoded`, a `memchr` floor) with the same semantics, the create-deal
+//! payload as plain serde structs, and the seed payload built in Rust (the builder, and the
+//! same values moved into the plain structs).
 //!
 //! `extract.rs` times them with criterion; `counts.rs` runs one of them a given number of times
 //! so that `report.sh` can count its instructions with callgrind.
@@ -20,7 +21,12 @@ use std::collections::HashMap;
 use memchr::{memchr, memchr_iter};
 use serde::Deserialize;
 use url::Url;
-use wegly_attribution::{Platform, is_tracking_key, tracking_params};
+use wegly_attribution::jiff::Timestamp;
+use wegly_attribution::{
+    Contact, CreateDealRequest, Follower, LeadSource, Money, NewPerson, Note, Organization,
+    Platform, QualityRating, Rejected, Temperature, Validated, Visibility, is_tracking_key,
+    tracking_params,
+};
 
 /// The URLs of `benches/data/`, by group name.
 pub(crate) const URLS: &[(&str, &str)] = &[
@@ -234,4 +240,106 @@ struct PlainNote {
 /// A base for URLs without a scheme, which `Url::parse` refuses.
 pub(crate) fn base() -> Url {
     Url::parse("https://x.invalid/").unwrap()
+}
+
+/// The typed values of `benches/data/seed_deal.json`, parsed once, as a gateway holds them
+/// before it builds a request: what [`seed_builder`] and [`seed_plain`] are given.
+#[derive(Clone, Copy)]
+pub(crate) struct SeedValues {
+    pub(crate) value: Money,
+    pub(crate) close: Timestamp,
+    pub(crate) follower: Follower,
+}
+
+impl SeedValues {
+    pub(crate) fn new() -> SeedValues {
+        SeedValues {
+            value: "75000.5".parse().unwrap(),
+            close: "2024-03-15T00:00:00Z".parse().unwrap(),
+            follower: Follower {
+                user_id: "a1b2c3d4-e5f6-7890-abcd-ef1234567890".parse().unwrap(),
+                role_id: "b2c3d4e5-f6a7-8901-bcde-f23456789012".parse().unwrap(),
+            },
+        }
+    }
+}
+
+const SEED_URL: &str =
+    "https://landing.wegly.com.br/obrigado?wegly_code=OPP123&utm_campaign=crm-enterprise&gclid=XYZ";
+
+/// The seed payload built with [`CreateDealRequest::builder`]: the request
+/// `CreateDealRequest::from_json` makes of `seed_deal.json` (the benches assert it).
+pub(crate) fn seed_builder(v: SeedValues) -> Result<Validated, Rejected> {
+    let mut person = NewPerson::new("Roberto Martins");
+    person.contacts.push(Contact::new(0, "+55 11 99988-7766"));
+    person.avoid_duplicate = Some(true);
+    person.duplicate_check_types.push(0);
+    CreateDealRequest::builder("Implementação completa CRM")
+        .value(v.value)
+        .expected_close_date(v.close)
+        .quality_rating(QualityRating::Four)
+        .quality_reason("Cliente com budget aprovado")
+        .visibility(Visibility::Private)
+        .temperature(Temperature::Hot)
+        .marketing_field("url_conversion", SEED_URL)
+        .lead_source(LeadSource::Named("LinkedIn Ads".to_owned()))
+        .tag("enterprise")
+        .tag("crm")
+        .person(person)
+        .organization(Organization::Named("Tech Innovators S.A.".to_owned()))
+        .follower(v.follower)
+        .note(Note {
+            content: "Oportunidade originada da campanha enterprise.".to_owned(),
+            is_pinned: true,
+        })
+        .build()
+}
+
+/// The same values moved into the plain structs, as plain serde would hold them: the floor of
+/// a builder (owned strings, no validation, no normalization).
+pub(crate) fn seed_plain(v: SeedValues) -> PlainDeal {
+    PlainDeal {
+        title: "Implementação completa CRM".to_owned(),
+        stage_id: None,
+        responsible_id: None,
+        quality_rating: Some(4),
+        quality_reason: Some("Cliente com budget aprovado".to_owned()),
+        value: Some(v.value.cents() as f64 / 100.0),
+        expected_close_date: Some(v.close.to_string()),
+        visibility: Some(0),
+        temperature: Some(3),
+        tags: vec!["enterprise".to_owned(), "crm".to_owned()],
+        persons_id: Vec::new(),
+        person: Some(PlainPerson {
+            name: "Roberto Martins".to_owned(),
+            contacts: vec![PlainContact {
+                kind: 0,
+                value: "+55 11 99988-7766".to_owned(),
+            }],
+            avoid_duplicate: Some(true),
+            duplicate_check_types: vec![0],
+        }),
+        primary_person_id: None,
+        organization_id: None,
+        organization: Some(PlainNamed {
+            name: "Tech Innovators S.A.".to_owned(),
+        }),
+        custom_fields: Vec::new(),
+        marketing: Some(HashMap::from([(
+            "url_conversion".to_owned(),
+            SEED_URL.to_owned(),
+        )])),
+        crm_lead_source_id: None,
+        lead_source: Some(PlainNamed {
+            name: "LinkedIn Ads".to_owned(),
+        }),
+        followers: vec![PlainFollower {
+            user_id: v.follower.user_id.to_string(),
+            role_id: v.follower.role_id.to_string(),
+        }],
+        note: Some(PlainNote {
+            content: "Oportunidade originada da campanha enterprise.".to_owned(),
+            is_pinned: Some(true),
+        }),
+    }
 }
