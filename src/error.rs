@@ -472,6 +472,13 @@ impl Diagnostics {
         result
     }
 
+    /// Runs `f` with the path extended by a member name the code knows: referred to, not
+    /// copied, unlike a key read from the input ([`at`](Self::at)).
+    #[inline]
+    pub(crate) fn at_name<R>(&mut self, name: &'static str, f: impl FnOnce(&mut Self) -> R) -> R {
+        self.at(Token::Name(name), f)
+    }
+
     /// Runs `f` with the path extended by a fixed member name, written only if `f` reports
     /// something. `f` must not extend the path further.
     #[inline]

@@ -20,7 +20,7 @@ use oracle::{is_trimmed, url_pairs};
 use serde_json::{Map, Value};
 use wegly_attribution::{
     ChannelRules, DEFAULT_MAX_VALUE_CHARS, Marketing, Normalized, Normalizer, is_tracking_key,
-    tracking_params,
+    redact_click_ids, tracking_params,
 };
 
 /// The SPEC's reading of a URL, shared with the property tests.
@@ -174,11 +174,17 @@ fn check(explicit: &Value, n: &Normalized, limit: usize) {
         assert_eq!(ours, url_pairs(url), "extraction of {url:?}");
     }
 
-    // The attribution view never panics.
+    // The attribution view never panics, and the redaction from the ranges noted while the
+    // URL was read (none, one inline, or a list) is the one that reads the URL again.
     let _ = n.marketing.click_ids();
-    let _ = n.marketing.redacted_url();
+    let redacted = n.marketing.redacted_url();
     if let Some(url) = n.marketing.url_conversion() {
         let _ = tracking_params(url).count();
+        assert_eq!(
+            redacted.as_deref(),
+            Some(&*redact_click_ids(url)),
+            "redaction of {url:?}"
+        );
     }
 
     // Idempotence: normalizing the output again changes nothing, and warns no more.

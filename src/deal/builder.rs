@@ -111,6 +111,7 @@ impl CreateDealRequest {
 }
 
 impl CreateDealBuilder {
+    #[inline]
     fn set(mut self, change: impl FnOnce(&mut Draft<'static>)) -> Self {
         change(&mut self.draft);
         self
@@ -123,6 +124,7 @@ impl CreateDealBuilder {
     /// let rejected = CreateDealRequest::builder("T").title("x".repeat(151)).build().unwrap_err();
     /// assert_eq!((rejected.errors[0].path.as_str(), rejected.errors[0].code), ("/title", ErrorCode::TooLong));
     /// ```
+    #[inline]
     pub fn title(self, title: impl Into<String>) -> Self {
         self.set(|d| d.title = Field::Value(Cow::Owned(title.into())))
     }
@@ -136,6 +138,7 @@ impl CreateDealBuilder {
     /// assert_eq!(valid.request.stage_id(), Some(stage));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[inline]
     pub fn stage_id(self, id: Uuid) -> Self {
         self.set(|d| d.stage_id = Field::Value(id))
     }
@@ -149,6 +152,7 @@ impl CreateDealBuilder {
     /// assert_eq!(valid.request.responsible_id(), Some(owner));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[inline]
     pub fn responsible_id(self, id: Uuid) -> Self {
         self.set(|d| d.responsible_id = Field::Value(id))
     }
@@ -161,6 +165,7 @@ impl CreateDealBuilder {
     /// assert_eq!(valid.request.quality_rating(), Some(QualityRating::Four));
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
+    #[inline]
     pub fn quality_rating(self, rating: QualityRating) -> Self {
         self.set(|d| d.quality_rating = Field::Value(rating))
     }
@@ -173,6 +178,7 @@ impl CreateDealBuilder {
     /// assert_eq!(valid.request.quality_reason(), Some("Orçamento aprovado"));
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
+    #[inline]
     pub fn quality_reason(self, reason: impl Into<String>) -> Self {
         self.set(|d| d.quality_reason = Field::Value(Cow::Owned(reason.into())))
     }
@@ -185,6 +191,7 @@ impl CreateDealBuilder {
     /// assert_eq!(valid.request.value().map(Money::cents), Some(150_050));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[inline]
     pub fn value(mut self, value: Money) -> Self {
         self.draft.value = Field::Value(value);
         self
@@ -203,6 +210,7 @@ impl CreateDealBuilder {
     /// assert_eq!(rejected.errors[0].code.as_str(), "out_of_range");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[inline]
     pub fn expected_close_date(self, at: Timestamp) -> Self {
         self.set(|d| d.expected_close_date = Field::Value(date::from_timestamp(at)))
     }
@@ -215,6 +223,7 @@ impl CreateDealBuilder {
     /// assert_eq!(valid.request.visibility(), Some(Visibility::Team));
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
+    #[inline]
     pub fn visibility(self, visibility: Visibility) -> Self {
         self.set(|d| d.visibility = Field::Value(visibility))
     }
@@ -227,6 +236,7 @@ impl CreateDealBuilder {
     /// assert_eq!(valid.request.temperature(), Some(Temperature::Hot));
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
+    #[inline]
     pub fn temperature(self, temperature: Temperature) -> Self {
         self.set(|d| d.temperature = Field::Value(temperature))
     }
@@ -240,6 +250,7 @@ impl CreateDealBuilder {
     /// assert_eq!(valid.warnings[0].code, WarningCode::DuplicateTag);
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
+    #[inline]
     pub fn tag(self, tag: impl Into<String>) -> Self {
         self.set(|d| d.tags.push_with(|i| (i, Cow::Owned(tag.into()))))
     }
@@ -253,6 +264,7 @@ impl CreateDealBuilder {
     /// assert_eq!(valid.request.persons_id(), [person]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[inline]
     pub fn person_id(self, id: Uuid) -> Self {
         self.set(|d| d.persons_id.push_with(|_| id))
     }
@@ -265,6 +277,7 @@ impl CreateDealBuilder {
     /// assert_eq!(valid.request.person().map(|p| p.name.as_str()), Some("Roberto Martins"));
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
+    #[inline]
     pub fn person(self, person: NewPerson) -> Self {
         let contacts = person
             .contacts
@@ -290,6 +303,7 @@ impl CreateDealBuilder {
     /// assert_eq!(valid.request.primary_person_id(), Some(person));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[inline]
     pub fn primary_person_id(self, id: Uuid) -> Self {
         self.set(|d| d.primary_person_id = Field::Value(id))
     }
@@ -306,6 +320,7 @@ impl CreateDealBuilder {
     /// assert_eq!(valid.request.organization(), Some(&named));
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
+    #[inline]
     pub fn organization(mut self, organization: Organization) -> Self {
         let (id, named) = match organization {
             Organization::Existing(id) => (Field::Value(id), Field::Absent),
@@ -327,6 +342,7 @@ impl CreateDealBuilder {
     /// assert_eq!(valid.request.custom_fields(), [field]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[inline]
     pub fn custom_field(self, field: CustomField) -> Self {
         self.set(|d| d.custom_fields.push_with(|_| field))
     }
@@ -342,6 +358,7 @@ impl CreateDealBuilder {
     /// assert_eq!(valid.warnings[0].code, WarningCode::IgnoredField);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[inline]
     pub fn marketing_field(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         let key = key.into();
         let value = MarketingValue::Str(Cow::Owned(value.into()));
@@ -367,6 +384,7 @@ impl CreateDealBuilder {
     /// assert_eq!(valid.request.marketing(), Some(&n.marketing));
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
+    #[inline]
     pub fn marketing(mut self, marketing: &Marketing) -> Self {
         for (key, value) in marketing.iter() {
             self = self.marketing_field(key, value);
@@ -382,6 +400,7 @@ impl CreateDealBuilder {
     /// assert_eq!(valid.request.lead_source(), Some(&LeadSource::Named("Indicação".into())));
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
+    #[inline]
     pub fn lead_source(mut self, source: LeadSource) -> Self {
         let (id, named) = match source {
             LeadSource::Existing(id) => (Field::Value(id), Field::Absent),
@@ -404,6 +423,7 @@ impl CreateDealBuilder {
     /// assert_eq!(valid.warnings[0].code, WarningCode::DuplicateFollower);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[inline]
     pub fn follower(self, follower: Follower) -> Self {
         self.set(|d| d.followers.push_with(|i| (i, follower)))
     }
@@ -417,6 +437,7 @@ impl CreateDealBuilder {
     /// assert_eq!(valid.request.note(), Some(&note));
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
+    #[inline]
     pub fn note(self, note: Note) -> Self {
         let note = NoteDraft {
             content: Field::Value(Cow::Owned(note.content)),

@@ -123,28 +123,28 @@ impl Draft<'_> {
         catalog: &dyn Catalog,
         d: &mut Diagnostics,
     ) -> Option<CreateDealRequest> {
-        let title = d.at("title", |d| title(d, self.title));
+        let title = d.at_name("title", |d| title(d, self.title));
         let stage_ok = !matches!(self.stage_id, Field::Invalid);
         let stage_id = self.stage_id.value();
         let expected_close_date = self
             .expected_close_date
             .value()
-            .and_then(|at| d.at("expected_close_date", |d| close_date(d, at)));
+            .and_then(|at| d.at_name("expected_close_date", |d| close_date(d, at)));
         let quality_reason = self.quality_reason.value().and_then(trimmed_owned);
-        let tags = d.at("tags", |d| {
+        let tags = d.at_name("tags", |d| {
             tags(d, catalog, self.tags.value().unwrap_or_default())
         });
         let person = self
             .person
             .value()
-            .and_then(|p| d.at("person", |d| person(d, p)));
+            .and_then(|p| d.at_name("person", |d| person(d, p)));
         let primary_person_id = self.primary_person_id.value();
         let persons_id = match self.persons_id {
             Field::Value(ids) => {
                 if let Some(primary) = primary_person_id
                     && !ids.contains(&primary)
                 {
-                    d.at("primary_person_id", |d| {
+                    d.at_name("primary_person_id", |d| {
                         d.error(
                             ErrorCode::NotAssociated,
                             format_args!("{primary} is not one of `persons_id`"),
@@ -174,7 +174,7 @@ impl Draft<'_> {
             Either::Name(name) => LeadSource::Named(name),
         });
         let (marketing, tracked) = match self.marketing.value() {
-            Some(members) => d.at("marketing", |d| {
+            Some(members) => d.at_name("marketing", |d| {
                 let members = members.iter().map(|(key, value)| {
                     let value = match value {
                         MarketingValue::Str(text) => Explicit::Str(text),
@@ -188,15 +188,18 @@ impl Draft<'_> {
             }),
             None => (None, None),
         };
-        let followers = d.at("followers", |d| {
+        let followers = d.at_name("followers", |d| {
             followers(d, self.followers.value().unwrap_or_default())
         });
-        let note = self.note.value().and_then(|n| d.at("note", |d| note(d, n)));
+        let note = self
+            .note
+            .value()
+            .and_then(|n| d.at_name("note", |d| note(d, n)));
         if quality_reason.is_none()
             && stage_ok
             && catalog.quality_reason_required(stage_id) == Some(true)
         {
-            d.at("quality_reason", |d| {
+            d.at_name("quality_reason", |d| {
                 d.error(
                     ErrorCode::Required,
                     "the deal's pipeline requires `quality_reason`",
@@ -375,11 +378,11 @@ impl<T: Eq + std::hash::Hash + Clone> Seen<T> {
 /// A required, trimmed, non-empty string member of a nested object.
 fn required_text(
     d: &mut Diagnostics,
-    key: &str,
+    key: &'static str,
     field: Field<Cow<'_, str>>,
     empty: (ErrorCode, &str),
 ) -> Option<String> {
-    d.at(key, |d| match field {
+    d.at_name(key, |d| match field {
         Field::Absent => {
             d.error(
                 ErrorCode::Required,
@@ -405,13 +408,13 @@ fn person(d: &mut Diagnostics, person: PersonDraft<'_>) -> Option<NewPerson> {
         person.name,
         (ErrorCode::Required, "must not be empty"),
     );
-    let contacts = d.at("contacts", |d| {
+    let contacts = d.at_name("contacts", |d| {
         person
             .contacts
             .into_iter()
             .filter_map(|(i, kind, value)| {
                 d.at(i, |d| {
-                    let kind = d.at("type", |d| match kind {
+                    let kind = d.at_name("type", |d| match kind {
                         Field::Absent => {
                             d.error(ErrorCode::Required, "missing required member `type`");
                             None
@@ -459,17 +462,17 @@ enum Either {
 /// `organization_id` / `organization`, `crm_lead_source_id` / `lead_source`: at most one.
 fn either(
     d: &mut Diagnostics,
-    (id_key, id): (&str, Field<Uuid>),
-    (named_key, named): (&str, Field<Field<Cow<'_, str>>>),
+    (id_key, id): (&'static str, Field<Uuid>),
+    (named_key, named): (&'static str, Field<Field<Cow<'_, str>>>),
 ) -> Option<Either> {
     let both = id.sent() && named.sent();
     let name = named.value().and_then(|name| {
-        d.at(named_key, |d| {
+        d.at_name(named_key, |d| {
             required_text(d, "name", name, (ErrorCode::Required, "must not be empty"))
         })
     });
     if both {
-        d.at(named_key, |d| {
+        d.at_name(named_key, |d| {
             d.error(
                 ErrorCode::Conflict,
                 format_args!(

@@ -604,7 +604,7 @@ fn tracker(
     let tracked = match catalog.tracker_lead_source(code) {
         Lookup::Unchecked => return None,
         Lookup::NotFound => {
-            d.at("wegly_code", |d| {
+            d.at_name("wegly_code", |d| {
                 d.warn(
                     WarningCode::UnknownTracker,
                     format_args!("no tracker has the code `{}`", excerpt(code)),
@@ -615,7 +615,7 @@ fn tracker(
         Lookup::Found(LeadSource::Named(name)) => {
             let trimmed = trim_str(&name);
             if trimmed.is_empty() {
-                d.at("wegly_code", |d| {
+                d.at_name("wegly_code", |d| {
                     d.warn(
                         WarningCode::InvalidCatalogAnswer,
                         format_args!(
