@@ -20,6 +20,11 @@
 //! ([`Rejected`]'s JSON), with `Content-Type: application/json`; the gateway's own codes are at
 //! path `""`. A body that cannot be read at all (the client went away) is 400 `invalid_json`.
 //!
+//! With the `client` feature too, a `client::ClientError` is a response: the API's own
+//! refusal passed on with its status and body, or 502 `upstream_unavailable` when the API
+//! could not be reached or kept failing (SPEC 4.7), so a handler forwards with `?` (see that
+//! type's `IntoResponse` impl).
+//!
 //! The configuration lives in the application state: the state is a [`GatewayConfig`], or
 //! holds one and implements [`FromRef`] for it. Catalog lookups run on the request's task, so
 //! a catalog should answer from memory (a cache refreshed elsewhere), not over the network.
