@@ -627,13 +627,27 @@ impl Diagnostics {
         if self.warnings.is_full() {
             return self.warnings.count_dropped(self.clock);
         }
-        let len = parts.iter().map(|part| part.len()).sum::<usize>();
-        let mut message = String::with_capacity(len.min(MAX_MESSAGE_BYTES + 4));
+        // What `cut` keeps of a longer message lies in its first `MAX_MESSAGE_BYTES`: copy no
+        // more than that and one character (a 10 MiB key is not copied whole). The copy of a
+        // longer message is then longer than the limit too, and is cut the same way.
+        let keep = parts
+            .iter()
+            .map(|part| part.len())
+            .sum::<usize>()
+            .min(MAX_MESSAGE_BYTES + 4);
+        let mut message = String::with_capacity(keep);
         for part in parts {
-            if message.len() > MAX_MESSAGE_BYTES {
-                break; // cut below: a 10 MiB key is not copied whole
+            let room = keep - message.len();
+            if part.len() <= room {
+                message.push_str(part);
+                continue;
             }
-            message.push_str(part);
+            let mut end = room;
+            while !part.is_char_boundary(end) {
+                end -= 1;
+            }
+            message.push_str(part.get(..end).unwrap_or_default());
+            break;
         }
         cut(&mut message);
         let warning = Warning {
@@ -914,6 +928,8 @@ mod tests {
             "ã".repeat(300),
             "k".repeat(10_000),
             format!("{}ã", "k".repeat(497)),
+            format!("{}€€", "k".repeat(509)),
+            "€".repeat(4_000),
         ];
         for key in &keys {
             let mut joined = Diagnostics::new();

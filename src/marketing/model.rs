@@ -217,12 +217,12 @@ pub(super) const UTM_SEARCH_TERM: u8 = 13;
 pub(super) const UTM_TERM: u8 = 16;
 pub(super) const WEGLY_CODE: u8 = 20;
 
-/// The `wegly_` twin of each common `utm_` key (rule 3), by index: `utm_term` and
-/// `utm_search_term` have none, and neither has a key that is not `utm_`. Every other
-/// `utm_` key of [`COMMON`] has its twin among them (a test checks it), so a common key's
-/// twin is found without text.
-const TWINS: [Option<u8>; COMMON.len()] = {
-    let mut twins = [None; COMMON.len()];
+/// The `wegly_` twin of each common key (rule 3), by index. `utm_term`, `utm_search_term`
+/// and the keys that are not `utm_` have none; every other `utm_` key of [`COMMON`] has its
+/// twin among them (a test derives this table from the keys' text), so a common key's twin is
+/// found without text.
+const TWINS: [Option<u8>; COMMON_KEYS] = {
+    let mut twins = [None; COMMON_KEYS];
     // utm_ad, utm_adgroup, utm_campaign -> wegly_ad, wegly_adgroup, wegly_campaign
     twins[4] = Some(17);
     twins[5] = Some(18);
