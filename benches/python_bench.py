@@ -28,7 +28,7 @@ import wegly_attribution as w
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Rounds of the Spark jobs (the hand-written UDF takes about 10 s a run on 1M rows).
+# Rounds of the Spark jobs (the hand-written UDF takes 6-10 s a run on 1M rows).
 SPARK_ROUNDS = 3
 
 

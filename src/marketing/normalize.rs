@@ -397,15 +397,18 @@ impl Normalizer {
         // The explicit entries are sorted; those a URL adds come after them, and are sorted
         // with them once, at the end, unless they are many.
         let mut sorted = marketing.len();
+        // The common keys present: those sent, then those the URL fills. Rule 4 adds
+        // `utm_search_term`, which has no twin: one set serves both rules.
+        let mut present = marketing.common_keys();
         if let Some((url, at)) = url {
-            d.at_leaf("url_conversion", |d| self.extract(marketing, url, at, d));
+            present |= d.at_leaf("url_conversion", |d| {
+                self.extract(marketing, url, at, present, d)
+            });
             if marketing.len() - sorted > FEW {
                 marketing.sort();
                 sorted = marketing.len();
             }
         }
-        // Rule 4 adds `utm_search_term`, which has no twin: one set serves both rules.
-        let present = marketing.common_keys();
         map_term_to_search_term(marketing, present);
         map_utm_to_wegly(marketing, sorted, present);
         marketing.sort();
@@ -414,10 +417,17 @@ impl Normalizer {
 
     /// Rule 2 with the repairs of SPEC 2.3: fills the keys not sent explicitly from `url`
     /// (whose copy is at `at`), first occurrence first, and notes the click ids.
-    fn extract(&self, marketing: &mut Marketing, url: &str, at: Span, d: &mut Diagnostics) {
+    /// `sent` is the set of the common keys sent; returns the set of those the URL filled.
+    fn extract(
+        &self,
+        marketing: &mut Marketing,
+        url: &str,
+        at: Span,
+        sent: u32,
+        d: &mut Diagnostics,
+    ) -> u32 {
         // The entries `0..explicit` were sent; those after it come from this URL.
         let explicit = marketing.entries().len();
-        let sent = marketing.common_keys();
         let mut filled = Filled::default();
         let params = tracking_params(url);
         let double_encoded = params.double_encoded();
@@ -484,6 +494,7 @@ impl Normalizer {
                 "the URL was percent-encoded twice; parameters were read after decoding it once",
             );
         }
+        filled.common
     }
 
     fn too_long(&self, value: &str) -> bool {
