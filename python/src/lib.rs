@@ -12,7 +12,9 @@ use arrow_array::{Array, ArrayRef, StructArray, make_array};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyCapsuleMethods, PyTuple};
-use wegly_attribution::arrow::{KernelError, normalize_urls, validate_deals};
+use wegly_attribution::arrow::{
+    KernelError, NormalizedField, normalize_urls_fields, validate_deals,
+};
 
 const SCHEMA: &CStr = c"arrow_schema";
 const ARRAY: &CStr = c"arrow_array";
@@ -75,7 +77,7 @@ fn import(source: &Bound<'_, PyAny>) -> PyResult<ArrayRef> {
 fn run(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
-    kernel: fn(&dyn Array) -> Result<StructArray, KernelError>,
+    kernel: impl FnOnce(&dyn Array) -> Result<StructArray, KernelError> + Send,
 ) -> PyResult<Exported> {
     let input = import(source)?;
     // The kernels hold no Python object: other Python threads (Ray, Dask workers) run meanwhile.
@@ -89,10 +91,22 @@ fn run(
     }
 }
 
-/// `normalize_urls(urls)`: the attribution of each URL (see the Python package's docs).
+/// `normalize_urls(urls, fields)`: the attribution of each URL, with the fields named (see
+/// the Python package's docs).
 #[pyfunction(name = "normalize_urls")]
-fn py_normalize_urls(py: Python<'_>, urls: &Bound<'_, PyAny>) -> PyResult<Exported> {
-    run(py, urls, normalize_urls)
+fn py_normalize_urls(
+    py: Python<'_>,
+    urls: &Bound<'_, PyAny>,
+    fields: Vec<String>,
+) -> PyResult<Exported> {
+    let fields = fields
+        .iter()
+        .map(|name| {
+            NormalizedField::from_name(name)
+                .ok_or_else(|| PyValueError::new_err(format!("no field `{name}` in the result")))
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    run(py, urls, |urls| normalize_urls_fields(urls, &fields))
 }
 
 /// `validate_deals(payloads)`: the validation of each create-deal payload.

@@ -19,12 +19,78 @@ use arrow_schema::{DataType, Field, FieldRef, Fields};
 /// ```
 #[must_use]
 pub fn normalized_fields() -> Fields {
-    Fields::from(vec![
-        Field::new("marketing", DataType::Map(entries_field(), false), true),
-        Field::new("click_ids", list_of(click_id_fields()), true),
-        Field::new("channel", DataType::Struct(channel_fields()), true),
-        Field::new("warnings", list_of(problem_fields()), true),
-    ])
+    chosen_fields(&NormalizedField::ALL)
+}
+
+/// The fields of [`normalize_urls_fields`](super::normalize_urls_fields)'s result: those of
+/// [`normalized_fields`] that `fields` names, in its order.
+pub(super) fn chosen_fields(fields: &[NormalizedField]) -> Fields {
+    fields.iter().map(|field| field.field()).collect()
+}
+
+/// A field of [`normalize_urls`](super::normalize_urls)'s result, to choose with
+/// [`normalize_urls_fields`](super::normalize_urls_fields).
+///
+/// ```
+/// use wegly_attribution::arrow::{normalized_fields, NormalizedField};
+/// let names: Vec<&str> = NormalizedField::ALL.iter().map(|f| f.name()).collect();
+/// let fields = normalized_fields();
+/// assert!(fields.iter().map(|f| f.name().as_str()).eq(names.iter().copied()));
+/// assert_eq!(NormalizedField::from_name("click_ids"), Some(NormalizedField::ClickIds));
+/// assert_eq!(NormalizedField::from_name("clicks"), None);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NormalizedField {
+    /// `marketing: map<utf8, utf8>`: the normalized object.
+    Marketing,
+    /// `click_ids: list<struct<param, platform, value>>`.
+    ClickIds,
+    /// `channel: struct<channel, source, medium>`.
+    Channel,
+    /// `warnings: list<struct<path, code, message>>`.
+    Warnings,
+}
+
+impl NormalizedField {
+    /// Every field, in the order of [`normalized_fields`].
+    pub const ALL: [Self; 4] = [
+        Self::Marketing,
+        Self::ClickIds,
+        Self::Channel,
+        Self::Warnings,
+    ];
+
+    /// The field's name in the result: `marketing`, `click_ids`, `channel` or `warnings`.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Marketing => "marketing",
+            Self::ClickIds => "click_ids",
+            Self::Channel => "channel",
+            Self::Warnings => "warnings",
+        }
+    }
+
+    /// The field called `name`, if there is one (names are exact: lowercase).
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|field| field.name() == name)
+    }
+
+    /// The bit of this field in a set of fields.
+    pub(super) const fn bit(self) -> u8 {
+        1 << self as u8
+    }
+
+    fn field(self) -> Field {
+        let data_type = match self {
+            Self::Marketing => DataType::Map(entries_field(), false),
+            Self::ClickIds => list_of(click_id_fields()),
+            Self::Channel => DataType::Struct(channel_fields()),
+            Self::Warnings => list_of(problem_fields()),
+        };
+        Field::new(self.name(), data_type, true)
+    }
 }
 
 /// The type of [`normalize_urls`](super::normalize_urls)'s result: a struct of

@@ -138,3 +138,68 @@ fn overflow_is_an_error() {
         "{err}"
     );
 }
+
+#[test]
+fn chosen_fields_are_the_full_result_s_columns() {
+    use NormalizedField::{Channel, ClickIds, Marketing, Warnings};
+    let urls = StringArray::from(vec![
+        Some("https://x.com.br/lp?UTM_Source=Google&gclid=AbC#utm_medium=cpc"),
+        None,
+        Some(""),
+        Some("/app#/lp?utm_source=fb&fbclid=F1&utm_source=tw"),
+    ]);
+    let full = normalize_urls(&urls).unwrap();
+    let choices: [&[NormalizedField]; 6] = [
+        &[Marketing],
+        &[ClickIds],
+        &[Channel],
+        &[Warnings],
+        &[Warnings, Marketing],
+        &[Channel, Warnings, ClickIds, Marketing],
+    ];
+    for fields in choices {
+        let rows = normalize_urls_fields(&urls, fields).unwrap();
+        let names: Vec<&str> = rows.fields().iter().map(|f| f.name().as_str()).collect();
+        let wanted: Vec<&str> = fields.iter().map(|f| f.name()).collect();
+        assert_eq!(names, wanted);
+        assert_eq!(rows.nulls(), full.nulls(), "{fields:?}");
+        for field in fields {
+            assert_eq!(
+                rows.column_by_name(field.name()).map(|c| c.to_data()),
+                full.column_by_name(field.name()).map(|c| c.to_data()),
+                "{fields:?}: {}",
+                field.name()
+            );
+        }
+    }
+    assert_eq!(
+        normalize_urls_fields(&urls, &NormalizedField::ALL).unwrap(),
+        full
+    );
+}
+
+#[test]
+fn no_field_or_a_field_twice_is_an_error() {
+    use NormalizedField::{Channel, Marketing};
+    let urls = StringArray::from(vec!["?gclid=1"]);
+    for fields in [
+        &[][..],
+        &[Channel, Channel],
+        &[Marketing, Channel, Marketing],
+    ] {
+        let err = normalize_urls_fields(&urls, fields).unwrap_err();
+        assert_eq!(err.invalid_fields(), Some(fields));
+        assert!(
+            err.to_string().starts_with("choose at least one field"),
+            "{err}"
+        );
+    }
+    let err = normalize_urls_fields(&urls, &[Channel, Marketing, Channel]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "choose at least one field of the result, each once; found [channel, marketing, channel]"
+    );
+    // With the fields right, an input of the wrong type is reported as such.
+    let err = normalize_urls_fields(&Int32Array::from(vec![1]), &[Channel]).unwrap_err();
+    assert_eq!(err.unsupported_type(), Some(&DataType::Int32));
+}
