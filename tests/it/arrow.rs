@@ -3,7 +3,9 @@
 use proptest::prelude::*;
 use wegly_attribution::arrow::arrow_array::cast::AsArray;
 use wegly_attribution::arrow::arrow_array::{Array, StringArray, StructArray};
-use wegly_attribution::arrow::{normalize_urls, validate_deals};
+use wegly_attribution::arrow::{
+    NormalizedField, normalize_urls, normalize_urls_fields, validate_deals,
+};
 use wegly_attribution::{CreateDealRequest, Marketing, Warning};
 
 #[path = "arrow_rows.rs"]
@@ -40,6 +42,25 @@ proptest! {
                 None => prop_assert!(rows.is_null(row)),
                 Some(url) => prop_assert_eq!(url_row(&rows, row), expected_url_row(url), "url {:?}", url),
             }
+        }
+    }
+
+    #[test]
+    fn chosen_fields_are_the_full_result_s(
+        urls in prop::collection::vec(prop::option::weighted(0.9, crate::properties::messy_url()), 0..8),
+        fields in Just(NormalizedField::ALL.to_vec()).prop_shuffle(),
+        keep in 1..=4usize,
+    ) {
+        // Some of the fields, in any order: each column is the full result's.
+        let fields = fields.get(..keep).unwrap_or(&fields);
+        let array = StringArray::from(urls);
+        let full = normalize_urls(&array).unwrap();
+        let rows = normalize_urls_fields(&array, fields).unwrap();
+        prop_assert_eq!(rows.nulls(), full.nulls());
+        prop_assert_eq!(rows.num_columns(), fields.len());
+        for (column, field) in rows.columns().iter().zip(fields) {
+            let expected = full.column_by_name(field.name()).map(|c| c.to_data());
+            prop_assert_eq!(Some(column.to_data()), expected, "{}", field.name());
         }
     }
 
