@@ -206,19 +206,18 @@ pub fn normalize_urls_fields(
     urls: &dyn Array,
     fields: &[NormalizedField],
 ) -> Result<StructArray, KernelError> {
-    let mut chosen = 0u8;
-    for field in fields {
-        if chosen & field.bit() != 0 {
-            chosen = 0;
-            break;
-        }
-        chosen |= field.bit();
-    }
-    if chosen == 0 {
+    // The fields as a set of bits: `None` when one comes twice, or none at all.
+    let chosen = fields
+        .iter()
+        .try_fold(0u8, |set, field| {
+            (set & field.bit() == 0).then_some(set | field.bit())
+        })
+        .filter(|&set| set != 0);
+    let Some(chosen) = chosen else {
         return Err(KernelError {
             kind: Kind::Fields(fields.to_vec()),
         });
-    }
+    };
     let mut columns = NormalizedColumns::new(urls.len(), text_bytes(urls), chosen);
     // `Marketing::from_url` row by row, in one object whose allocations each row reuses.
     // Without the `warnings` field, no warning is kept, so none is written out: the repairs
