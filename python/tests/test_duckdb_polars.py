@@ -28,6 +28,26 @@ def test_duckdb_sql(urls_parquet, deals_parquet, cli_extract, cli_normalize) -> 
         con.close()
 
 
+def test_duckdb_chosen_fields(urls_parquet, cli_extract) -> None:
+    duckdb = need("duckdb")
+    from wegly_attribution import duckdb as wegly
+
+    assert wegly.NORMALIZED_SQL_TYPE == wegly.normalized_sql_type(w.NORMALIZED_FIELDS)
+    con = duckdb.connect()
+    try:
+        wegly.register(con, "attribution", "check", fields=["channel", "marketing"])
+        rows = con.sql(
+            f"SELECT attribution(url) AS a FROM read_parquet('{urls_parquet}') ORDER BY id"
+        ).fetchall()
+        assert [list(r[0]) for r in rows] == [["channel", "marketing"]] * len(cli_extract)
+        assert [r[0]["channel"] for r in rows] == [row["channel"] for row in cli_extract]
+        assert [r[0]["marketing"] for r in rows] == [row["marketing"] for row in cli_extract]
+        with pytest.raises(ValueError, match="fields must name"):
+            wegly.register(con, fields=["channel", "channel"])
+    finally:
+        con.close()
+
+
 def test_polars(urls_parquet, deals_parquet, cli_extract, cli_normalize) -> None:
     pl = need("polars")
     import pyarrow as pa

@@ -49,6 +49,16 @@ def test_sql(spark, urls_parquet, deals_parquet, cli_extract, cli_normalize) -> 
     assert {r.source: r.n for r in sources} == expected
 
 
+def test_sql_with_chosen_fields(spark, urls_parquet, cli_extract) -> None:
+    if not wegly.has_arrow_udf():
+        pytest.skip("this pyspark has no arrow_udf")
+    wegly.register(spark, "attribution", "check", fields=["marketing"])
+    spark.read.parquet(str(urls_parquet)).createOrReplaceTempView("leads_only")
+    rows = spark.sql("SELECT id, attribution(url) AS a FROM leads_only").collect()
+    assert all(r.a.__fields__ == ["marketing"] for r in rows)
+    assert [dict(r.marketing) for r in _by_id(rows, "a")] == [row["marketing"] for row in cli_extract]
+
+
 @pytest.mark.parametrize("use_arrow_udf", [True, False], ids=["arrow_udf", "mapInArrow"])
 def test_chosen_fields(spark, urls_parquet, cli_extract, use_arrow_udf) -> None:
     if use_arrow_udf and not wegly.has_arrow_udf():

@@ -102,15 +102,21 @@ def register(
     spark: "SparkSession",
     normalize_name: str = "normalize_urls",
     validate_name: str = "validate_deals",
+    *,
+    fields: Any = None,
 ) -> None:
     """Registers both kernels as SQL functions of ``spark`` (Spark 4.1 and later).
 
     Afterwards ``SELECT normalize_urls(url).marketing['wegly_source'] FROM leads`` and
     ``SELECT validate_deals(payload).ok FROM deals`` work in Spark SQL.
 
+    :param fields: the fields ``normalize_name`` returns, as for :func:`normalize_urls_udf`;
+        all four by default. Queries that read only ``marketing`` run faster on a function
+        registered with ``fields=["marketing"]``.
     :raises RuntimeError: on a Spark without ``arrow_udf``; use :func:`with_normalized_urls`.
+    :raises ValueError: when ``fields`` names an unknown field.
     """
-    spark.udf.register(normalize_name, normalize_urls_udf())
+    spark.udf.register(normalize_name, normalize_urls_udf(fields))
     spark.udf.register(validate_name, validate_deals_udf())
 
 
