@@ -124,7 +124,7 @@ impl fmt::Display for KernelError {
                 f.write_str("choose at least one field of the result, each once; found [")?;
                 for (i, field) in fields.iter().enumerate() {
                     let comma = if i == 0 { "" } else { ", " };
-                    write!(f, "{comma}{}", field.name())?;
+                    write!(f, "{comma}{field}")?;
                 }
                 f.write_str("]")
             }

@@ -1,5 +1,6 @@
 //! The result types of the kernels, one definition each.
 
+use std::fmt;
 use std::sync::Arc;
 
 use arrow_schema::{DataType, Field, FieldRef, Fields};
@@ -140,6 +141,18 @@ pub fn validated_fields() -> Fields {
 #[must_use]
 pub fn validated_type() -> DataType {
     DataType::Struct(validated_fields())
+}
+
+/// The field's name, as [`NormalizedField::name`] gives it.
+///
+/// ```
+/// use wegly_attribution::arrow::NormalizedField;
+/// assert_eq!(NormalizedField::ClickIds.to_string(), "click_ids");
+/// ```
+impl fmt::Display for NormalizedField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 fn strings(names: &[&str]) -> Fields {
