@@ -53,13 +53,7 @@ pub(super) fn expected_url_row(url: &str) -> serde_json::Value {
         .marketing
         .click_ids()
         .iter()
-        .map(|id| {
-            vec![
-                id.param.to_owned(),
-                id.platform.as_str().to_owned(),
-                id.value.to_owned(),
-            ]
-        })
+        .map(|id| item([id.param, id.platform.as_str(), id.value]))
         .collect();
     serde_json::json!({
         "marketing": marketing,
@@ -94,13 +88,7 @@ pub(super) fn expected_deal_row(payload: &str) -> serde_json::Value {
             let errors: Vec<Vec<String>> = r
                 .errors
                 .iter()
-                .map(|e| {
-                    vec![
-                        e.path.clone(),
-                        e.code.as_str().to_owned(),
-                        e.message.clone(),
-                    ]
-                })
+                .map(|e| item([&e.path, e.code.as_str(), &e.message]))
                 .collect();
             serde_json::json!({
                 "ok": false,
@@ -116,12 +104,11 @@ pub(super) fn expected_deal_row(payload: &str) -> serde_json::Value {
 fn warnings(warnings: &[Warning]) -> Vec<Vec<String>> {
     warnings
         .iter()
-        .map(|w| {
-            vec![
-                w.path.clone(),
-                w.code.as_str().to_owned(),
-                w.message.clone(),
-            ]
-        })
+        .map(|w| item([&w.path, w.code.as_str(), &w.message]))
         .collect()
+}
+
+/// One item of a `list<struct<...>>` column as [`items`] reads it: its strings, in order.
+fn item(fields: [&str; 3]) -> Vec<String> {
+    fields.map(str::to_owned).to_vec()
 }
