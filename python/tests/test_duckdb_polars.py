@@ -32,9 +32,18 @@ def test_duckdb_chosen_fields(urls_parquet, cli_extract) -> None:
     duckdb = need("duckdb")
     from wegly_attribution import duckdb as wegly
 
-    assert wegly.NORMALIZED_SQL_TYPE == wegly.normalized_sql_type(w.NORMALIZED_FIELDS)
     con = duckdb.connect()
     try:
+        # Each SQL type is the type DuckDB gives the pyarrow type of the same fields.
+        import pyarrow as pa
+
+        choices = [None, *w.NORMALIZED_FIELDS, ["warnings", "marketing"]]
+        for fields in choices:
+            empty = pa.table({"a": pa.array([], w.normalized_type(fields))})
+            from_arrow = con.from_arrow(empty).types[0]
+            from_sql = con.sql(f"SELECT NULL::{wegly.normalized_sql_type(fields)} AS a").types[0]
+            assert str(from_sql) == str(from_arrow), fields
+        assert wegly.NORMALIZED_SQL_TYPE == wegly.normalized_sql_type(w.NORMALIZED_FIELDS)
         wegly.register(con, "attribution", "check", fields=["channel", "marketing"])
         rows = con.sql(
             f"SELECT attribution(url) AS a FROM read_parquet('{urls_parquet}') ORDER BY id"
