@@ -151,8 +151,21 @@ code_enum! {
         PayloadTooLarge => "payload_too_large",
         /// Gateway (SPEC 4.5): the request's `Origin` (or `Referer`) is not the allowed domain.
         OriginNotAllowed => "origin_not_allowed",
-        /// Gateway (SPEC 4.7): the API could not be reached, or kept failing after the retries.
+        /// Gateway (docs/rules.md §4.9): the API did not create the deal, and the same request
+        /// may be sent again (after the answer's `Retry-After`).
         UpstreamUnavailable => "upstream_unavailable",
+        /// Gateway (docs/rules.md §4.9): the API refused the gateway's own token (401); the
+        /// operator must act, sending again does not help.
+        UpstreamAuthFailed => "upstream_auth_failed",
+        /// Gateway (docs/rules.md §4.9): the request reached the API and no definite answer
+        /// came back, so the deal may exist; sending it again could create it twice.
+        UpstreamOutcomeUnknown => "upstream_outcome_unknown",
+        /// Gateway (docs/rules.md §4.9): too many requests in progress; try again after the
+        /// answer's `Retry-After`.
+        Overloaded => "overloaded",
+        /// Gateway (docs/rules.md §4.9): the body stopped arriving, or did not arrive within
+        /// the request's deadline (408).
+        RequestTimeout => "request_timeout",
     }
 }
 
@@ -302,9 +315,22 @@ pub struct Rejected {
 }
 
 impl Rejected {
-    /// One error about the whole document (path `""`), no warnings.
+    /// One error about the whole request (path `""`), no warnings: the body of a gateway's
+    /// own refusals.
+    ///
+    /// ```
+    /// use wegly_attribution::{ErrorCode, Rejected};
+    ///
+    /// let body = Rejected::at_root(ErrorCode::Overloaded, "too many requests in progress");
+    /// assert_eq!(
+    ///     serde_json::to_string(&body)?,
+    ///     r#"{"errors":[{"path":"","code":"overloaded","message":"too many requests in progress"}],"warnings":[]}"#
+    /// );
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     #[cold]
-    pub(crate) fn at_root(code: ErrorCode, message: impl Into<String>) -> Rejected {
+    #[must_use]
+    pub fn at_root(code: ErrorCode, message: impl Into<String>) -> Rejected {
         Rejected {
             errors: vec![ValidationError {
                 path: String::new(),

@@ -13,17 +13,20 @@
 //!    `unsupported_media_type`;
 //! 3. the body's size, at most [`GatewayConfig::DEFAULT_BODY_LIMIT`] (256 KiB) unless
 //!    configured: 413 `payload_too_large`, from `Content-Length` before reading when it is
-//!    sent, else while reading;
-//! 4. validation (SPEC 3) with the configured [`Catalog`], if any: 422 with every error.
+//!    sent, else while reading. Before answering, up to 1 MiB more of the body is read and
+//!    discarded, so that a client still sending reads its 413 rather than a connection reset;
+//! 4. the body's pace: a body that sends nothing for [`GatewayConfig::DEFAULT_BODY_TIMEOUT`]
+//!    (10 s) unless configured is cut: 408 `request_timeout`;
+//! 5. validation (docs/rules.md §3) with the configured [`Catalog`], if any: 422 with every
+//!    error.
 //!
 //! Every refusal answers `{"errors": [{"path", "code", "message"}], "warnings": [...]}`
 //! ([`Rejected`]'s JSON), with `Content-Type: application/json`; the gateway's own codes are at
 //! path `""`. A body that cannot be read at all (the client went away) is 400 `invalid_json`.
 //!
-//! With the `client` feature too, a `client::ClientError` is a response: the API's own
-//! refusal passed on with its status and body, or 502 `upstream_unavailable` when the API
-//! could not be reached or kept failing (SPEC 4.7), so a handler forwards with `?` (see that
-//! type's `IntoResponse` impl).
+//! With the `client` feature too, a `client::ClientError` is a response that tells the browser
+//! what to do (docs/rules.md §4.9), so a handler forwards with `?` (see that type's
+//! `IntoResponse` impl).
 //!
 //! The configuration lives in the application state: the state is a [`GatewayConfig`], or
 //! holds one and implements [`FromRef`] for it. Catalog lookups run on the request's task, so
@@ -56,11 +59,13 @@
 //! # Ok::<(), wegly_attribution::InvalidDomain>(())
 //! ```
 
+use std::time::Duration;
+
 use axum::body::Body;
 use axum::extract::{FromRef, FromRequest, Request};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use http_body_util::BodyExt;
 
 use crate::error::excerpt;
 use crate::{
@@ -89,6 +94,7 @@ pub struct GatewayConfig {
     allowed_domain: Option<AllowedDomain>,
     normalizer: Normalizer,
     body_limit: usize,
+    body_timeout: Option<Duration>,
 }
 
 impl GatewayConfig {
@@ -99,6 +105,18 @@ impl GatewayConfig {
     /// assert_eq!(GatewayConfig::new().get_body_limit(), GatewayConfig::DEFAULT_BODY_LIMIT);
     /// ```
     pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
+
+    /// The default body timeout: a body that sends nothing for 10 seconds is cut (nginx's
+    /// `client_body_timeout` is 60 s; a form post is a few kilobytes).
+    ///
+    /// ```
+    /// use wegly_attribution::gateway::GatewayConfig;
+    /// assert_eq!(GatewayConfig::new().get_body_timeout(), Some(GatewayConfig::DEFAULT_BODY_TIMEOUT));
+    /// ```
+    pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
+    /// How much of a body over the limit is read and discarded before the 413 is answered.
+    const DISCARD_LIMIT: usize = 1024 * 1024;
 
     /// No allowed domain (every origin passes), no catalog, the default body limit.
     ///
@@ -112,6 +130,7 @@ impl GatewayConfig {
             allowed_domain: None,
             normalizer: Normalizer::new(),
             body_limit: Self::DEFAULT_BODY_LIMIT,
+            body_timeout: Some(Self::DEFAULT_BODY_TIMEOUT),
         }
     }
 
@@ -178,6 +197,33 @@ impl GatewayConfig {
         self
     }
 
+    /// Sets how long the body may send nothing before it is cut with 408 (`None`: wait for
+    /// ever, for a server that bounds it some other way).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use wegly_attribution::gateway::GatewayConfig;
+    ///
+    /// let config = GatewayConfig::new().body_timeout(Duration::from_secs(5));
+    /// assert_eq!(config.get_body_timeout(), Some(Duration::from_secs(5)));
+    /// ```
+    #[must_use]
+    pub fn body_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.body_timeout = timeout.into();
+        self
+    }
+
+    /// The body timeout, if any.
+    ///
+    /// ```
+    /// use wegly_attribution::gateway::GatewayConfig;
+    /// assert_eq!(GatewayConfig::new().body_timeout(None).get_body_timeout(), None);
+    /// ```
+    #[must_use]
+    pub const fn get_body_timeout(&self) -> Option<Duration> {
+        self.body_timeout
+    }
+
     /// The allowed domain, if one is set.
     ///
     /// ```
@@ -234,10 +280,10 @@ impl GatewayConfig {
             ),
             (None, None) => format!("neither Origin nor Referer was sent; {allowed} is required"),
         };
-        Err(GatewayRejection::new(
-            StatusCode::FORBIDDEN,
-            Rejected::at_root(ErrorCode::OriginNotAllowed, message),
-        ))
+        Err(GatewayRejection::OriginNotAllowed(Rejected::at_root(
+            ErrorCode::OriginNotAllowed,
+            message,
+        )))
     }
 
     /// The body-size check on `Content-Length` (step 3, before reading).
@@ -254,27 +300,77 @@ impl GatewayConfig {
 
     #[cold]
     fn too_large(&self) -> GatewayRejection {
-        GatewayRejection::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            Rejected::at_root(
-                ErrorCode::PayloadTooLarge,
-                format!("the body is larger than {} bytes", self.body_limit),
-            ),
-        )
+        GatewayRejection::PayloadTooLarge(Rejected::at_root(
+            ErrorCode::PayloadTooLarge,
+            format!("the body is larger than {} bytes", self.body_limit),
+        ))
     }
 
-    /// Reads the body up to the limit (step 3).
-    async fn read_body(&self, body: Body) -> Result<Vec<u8>, GatewayRejection> {
-        match Limited::new(body, self.body_limit).collect().await {
-            Ok(collected) => Ok(collected.to_bytes().to_vec()),
-            Err(err) if err.downcast_ref::<LengthLimitError>().is_some() => Err(self.too_large()),
-            Err(err) => Err(GatewayRejection::new(
-                StatusCode::BAD_REQUEST,
-                Rejected::at_root(
-                    ErrorCode::InvalidJson,
-                    format!("the body could not be read: {err}"),
-                ),
-            )),
+    /// The next frame of the body, within the body timeout.
+    async fn next_frame(
+        &self,
+        body: &mut Body,
+    ) -> Result<Option<axum::body::Bytes>, GatewayRejection> {
+        let frame = match self.body_timeout {
+            None => body.frame().await,
+            Some(timeout) => tokio::time::timeout(timeout, body.frame())
+                .await
+                .map_err(|_| {
+                    GatewayRejection::BodyTimeout(Rejected::at_root(
+                        ErrorCode::RequestTimeout,
+                        format!("the body sent nothing for {} s", timeout.as_secs_f64()),
+                    ))
+                })?,
+        };
+        match frame {
+            None => Ok(None),
+            // Trailers carry no body bytes.
+            Some(Ok(frame)) => Ok(Some(frame.into_data().unwrap_or_default())),
+            Some(Err(err)) => Err(GatewayRejection::BodyUnreadable(Rejected::at_root(
+                ErrorCode::InvalidJson,
+                format!("the body could not be read: {err}"),
+            ))),
+        }
+    }
+
+    /// Reads the body up to the limit (steps 3 and 4). Past the limit, reads and discards up
+    /// to [`Self::DISCARD_LIMIT`] more before refusing, so that a client that is still sending
+    /// is not reset before it reads the 413.
+    async fn read_body(&self, mut body: Body) -> Result<Vec<u8>, GatewayRejection> {
+        let mut read = Vec::new();
+        while let Some(data) = self.next_frame(&mut body).await? {
+            if read.len() + data.len() > self.body_limit {
+                self.discard(body, read.len() + data.len()).await;
+                return Err(self.too_large());
+            }
+            read.extend_from_slice(&data);
+        }
+        Ok(read)
+    }
+
+    /// Reads and drops the rest of a body refused for its size, up to the discard limit, the
+    /// body timeout and the first error.
+    #[cold]
+    async fn discard(&self, mut body: Body, mut seen: usize) {
+        while seen <= self.body_limit.saturating_add(Self::DISCARD_LIMIT) {
+            match self.next_frame(&mut body).await {
+                Ok(Some(data)) => seen = seen.saturating_add(data.len()),
+                Ok(None) | Err(_) => return,
+            }
+        }
+    }
+
+    /// Reads the body of a request refused before reading (a declared length over the limit),
+    /// when it is small enough to discard.
+    #[cold]
+    async fn discard_declared(&self, headers: &HeaderMap, body: Body) {
+        let declared = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        let limit = self.body_limit.saturating_add(Self::DISCARD_LIMIT) as u64;
+        if declared.is_some_and(|length| length <= limit) {
+            self.discard(body, 0).await;
         }
     }
 }
@@ -372,19 +468,17 @@ where
                 Some(v) => format!("`{}`", excerpt(&String::from_utf8_lossy(v.as_bytes()))),
                 None => "none".to_owned(),
             };
-            return Err(GatewayRejection::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                Rejected::at_root(
-                    ErrorCode::UnsupportedMediaType,
-                    format!("expected Content-Type `application/json`, found {found}"),
-                ),
-            ));
+            return Err(GatewayRejection::UnsupportedMediaType(Rejected::at_root(
+                ErrorCode::UnsupportedMediaType,
+                format!("expected Content-Type `application/json`, found {found}"),
+            )));
         }
-        config.check_declared_length(&parts.headers)?;
+        if let Err(too_large) = config.check_declared_length(&parts.headers) {
+            config.discard_declared(&parts.headers, body).await;
+            return Err(too_large);
+        }
         let body = config.read_body(body).await?;
-        let valid = config.validate(&body).map_err(|rejected| {
-            GatewayRejection::new(StatusCode::UNPROCESSABLE_ENTITY, rejected)
-        })?;
+        let valid = config.validate(&body).map_err(GatewayRejection::Invalid)?;
         Ok(CreateDeal {
             request: valid.request,
             warnings: valid.warnings,
@@ -393,128 +487,143 @@ where
     }
 }
 
-/// A refused request: a status and the `{"errors": [...], "warnings": [...]}` body.
+/// Why [`CreateDeal`] refused a request; each is a response with its status and the body
+/// `{"errors": [...], "warnings": [...]}`.
 ///
-/// [`CreateDeal`]'s rejection; a gateway can build its own for the other refusals it makes
-/// (such as [`GatewayRejection::upstream_unavailable`]) so that every error body has the same
-/// shape.
+/// As axum's own `JsonRejection`, a typed rejection a handler can match on, and a response
+/// as it is.
 ///
 /// ```
 /// use axum::http::StatusCode;
 /// use axum::response::IntoResponse;
+/// use wegly_attribution::CreateDealRequest;
 /// use wegly_attribution::gateway::GatewayRejection;
 ///
-/// let rejection = GatewayRejection::upstream_unavailable("the API did not answer");
-/// assert_eq!(rejection.status(), StatusCode::BAD_GATEWAY);
-/// assert_eq!(rejection.body().errors[0].code.as_str(), "upstream_unavailable");
-/// assert_eq!(rejection.into_response().status(), StatusCode::BAD_GATEWAY);
+/// let rejected = CreateDealRequest::from_json(b"{}").unwrap_err();
+/// let rejection = GatewayRejection::Invalid(rejected);
+/// assert_eq!(rejection.status(), StatusCode::UNPROCESSABLE_ENTITY);
+/// assert_eq!(rejection.body().errors[0].path, "/title");
+/// assert_eq!(rejection.into_response().status(), StatusCode::UNPROCESSABLE_ENTITY);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GatewayRejection {
-    status: StatusCode,
-    body: Rejected,
+#[non_exhaustive]
+pub enum GatewayRejection {
+    /// 403 `origin_not_allowed`: the `Origin` (or `Referer`) is not the allowed domain.
+    OriginNotAllowed(Rejected),
+    /// 415 `unsupported_media_type`: the body is not declared `application/json`.
+    UnsupportedMediaType(Rejected),
+    /// 413 `payload_too_large`: the body is over the limit.
+    PayloadTooLarge(Rejected),
+    /// 408 `request_timeout`: the body sent nothing for the body timeout.
+    BodyTimeout(Rejected),
+    /// 400 `invalid_json`: the body could not be read (the client went away).
+    BodyUnreadable(Rejected),
+    /// 422: the payload is not a valid create-deal request; every error.
+    Invalid(Rejected),
 }
 
 impl GatewayRejection {
-    /// A rejection with this status and body.
-    ///
-    /// ```
-    /// use axum::http::StatusCode;
-    /// use wegly_attribution::CreateDealRequest;
-    /// use wegly_attribution::gateway::GatewayRejection;
-    ///
-    /// let rejected = CreateDealRequest::from_json(b"{}").unwrap_err();
-    /// let rejection = GatewayRejection::new(StatusCode::UNPROCESSABLE_ENTITY, rejected);
-    /// assert_eq!(rejection.body().errors[0].path, "/title");
-    /// ```
-    #[must_use]
-    pub const fn new(status: StatusCode, body: Rejected) -> Self {
-        GatewayRejection { status, body }
-    }
-
-    /// 502 with code `upstream_unavailable` at path `""`: the API could not be reached or kept
-    /// failing after the retries (SPEC 4.7).
-    ///
-    /// ```
-    /// use wegly_attribution::gateway::GatewayRejection;
-    ///
-    /// let rejection = GatewayRejection::upstream_unavailable("timed out");
-    /// assert_eq!(rejection.body().errors[0].message, "timed out");
-    /// assert_eq!(rejection.body().errors[0].path, "");
-    /// ```
-    #[must_use]
-    pub fn upstream_unavailable(message: impl Into<String>) -> Self {
-        GatewayRejection::new(
-            StatusCode::BAD_GATEWAY,
-            Rejected::at_root(ErrorCode::UpstreamUnavailable, message),
-        )
-    }
-
     /// The response's status.
     ///
     /// ```
     /// use wegly_attribution::gateway::GatewayRejection;
-    /// assert_eq!(GatewayRejection::upstream_unavailable("down").status().as_u16(), 502);
+    /// use wegly_attribution::{ErrorCode, Rejected};
+    ///
+    /// let rejection = GatewayRejection::PayloadTooLarge(Rejected::at_root(ErrorCode::PayloadTooLarge, "big"));
+    /// assert_eq!(rejection.status().as_u16(), 413);
     /// ```
     #[must_use]
     pub const fn status(&self) -> StatusCode {
-        self.status
+        match self {
+            GatewayRejection::OriginNotAllowed(_) => StatusCode::FORBIDDEN,
+            GatewayRejection::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            GatewayRejection::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            GatewayRejection::BodyTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            GatewayRejection::BodyUnreadable(_) => StatusCode::BAD_REQUEST,
+            GatewayRejection::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        }
     }
 
     /// The response's body.
     ///
     /// ```
     /// use wegly_attribution::gateway::GatewayRejection;
-    /// assert!(GatewayRejection::upstream_unavailable("down").body().warnings.is_empty());
+    /// use wegly_attribution::{ErrorCode, Rejected};
+    ///
+    /// let rejection = GatewayRejection::BodyTimeout(Rejected::at_root(ErrorCode::RequestTimeout, "slow"));
+    /// assert_eq!(rejection.body().errors[0].code, ErrorCode::RequestTimeout);
     /// ```
     #[must_use]
     pub const fn body(&self) -> &Rejected {
-        &self.body
+        match self {
+            GatewayRejection::OriginNotAllowed(body)
+            | GatewayRejection::UnsupportedMediaType(body)
+            | GatewayRejection::PayloadTooLarge(body)
+            | GatewayRejection::BodyTimeout(body)
+            | GatewayRejection::BodyUnreadable(body)
+            | GatewayRejection::Invalid(body) => body,
+        }
     }
 
     /// The body, for a caller that answers in some other way.
     ///
     /// ```
     /// use wegly_attribution::gateway::GatewayRejection;
-    /// let rejected = GatewayRejection::upstream_unavailable("down").into_body();
-    /// assert_eq!(rejected.errors.len(), 1);
+    /// use wegly_attribution::{ErrorCode, Rejected};
+    ///
+    /// let rejection = GatewayRejection::OriginNotAllowed(Rejected::at_root(ErrorCode::OriginNotAllowed, "no"));
+    /// assert_eq!(rejection.into_body().errors.len(), 1);
     /// ```
     #[must_use]
     pub fn into_body(self) -> Rejected {
-        self.body
+        match self {
+            GatewayRejection::OriginNotAllowed(body)
+            | GatewayRejection::UnsupportedMediaType(body)
+            | GatewayRejection::PayloadTooLarge(body)
+            | GatewayRejection::BodyTimeout(body)
+            | GatewayRejection::BodyUnreadable(body)
+            | GatewayRejection::Invalid(body) => body,
+        }
     }
+}
+
+/// A JSON response: this status, `Content-Type: application/json`, and the body's JSON.
+fn json_response(status: StatusCode, body: &Rejected) -> Response {
+    // OK to default: serializing strings and codes into a `Vec` cannot fail.
+    let json = serde_json::to_vec(body).unwrap_or_default();
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        json,
+    )
+        .into_response()
 }
 
 impl IntoResponse for GatewayRejection {
     /// The status, `Content-Type: application/json` and the body's JSON.
     fn into_response(self) -> Response {
-        // OK to default: serializing strings and codes into a `Vec` cannot fail.
-        let json = serde_json::to_vec(&self.body).unwrap_or_default();
-        (
-            self.status,
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            json,
-        )
-            .into_response()
+        json_response(self.status(), self.body())
     }
 }
 
-/// What a gateway answers when the API did not create the deal (SPEC 4.7; cargo features
-/// `axum` and `client`).
+/// What a gateway answers when the API did not create the deal, so that the browser knows
+/// what to do (docs/rules.md §4.9; cargo features `axum` and `client`). This is the answer of
+/// a gateway without an outbox: the `wegly-gateway` service queues what is safe to send again.
 ///
-/// - The API's own refusals of the request (401, 403, 404, 422, and any other 4xx but 429)
-///   are passed on as they are: the API's status and body, with `Content-Type:
-///   application/json` when the body is JSON (`text/plain; charset=utf-8` otherwise).
-/// - Everything else means that the API could not be reached or kept failing: a 429 or a 5xx
-///   after the retries, a transport error, a success whose body could not be read, any other
-///   status, or a client misconfigured. It is 502 with code `upstream_unavailable` at path
-///   `""`, as [`GatewayRejection::upstream_unavailable`] answers, with the error's text (which
-///   never holds the token) as its message.
+/// | [`ClientError`](crate::client::ClientError) | answer |
+/// |---|---|
+/// | the API's 401 (the gateway's own token) | 502 `upstream_auth_failed` |
+/// | the API's other refusals (403, 422, and any 4xx but 408 and 429) | the API's status and body, passed on |
+/// | not created, safe to send again ([`Delivery::NotCreated`](crate::client::Delivery::NotCreated): no connection, 408, 429, 503, a deadline before sending) | 503 `upstream_unavailable` with `Retry-After` (the API's, else 5 s) |
+/// | created, answer unreadable ([`Delivery::Created`](crate::client::Delivery::Created)) | the API's status and body, passed on |
+/// | outcome unknown ([`Delivery::Unknown`](crate::client::Delivery::Unknown): a timeout or a dropped connection after writing, a 5xx but 503) | 502 `upstream_outcome_unknown` |
 ///
-/// So a handler can use `?` on the client's calls:
+/// Passed-on bodies keep `Content-Type: application/json` when they are JSON (`text/plain;
+/// charset=utf-8` otherwise). The gateway's own messages never carry the API's URL or the
+/// token.
 ///
 /// ```
 /// use axum::Json;
@@ -535,39 +644,120 @@ impl IntoResponse for GatewayRejection {
 ///
 /// ```
 /// use axum::response::IntoResponse;
-/// use wegly_attribution::client::ClientError;
+/// use wegly_attribution::client::{ApiError, ClientError};
 ///
-/// let refused = ClientError::Unauthorized { body: r#"{"message":"invalid token"}"#.into() };
-/// assert_eq!(refused.into_response().status().as_u16(), 401);
-/// let failing = ClientError::RateLimited { retry_after: None, body: String::new() };
-/// assert_eq!(failing.into_response().status().as_u16(), 502);
+/// let token_refused = ClientError::Api(ApiError::new(401, None, "invalid token", None));
+/// assert_eq!(token_refused.into_response().status().as_u16(), 502);
+/// let rate_limited = ClientError::Api(ApiError::new(429, None, "", None));
+/// let response = rate_limited.into_response();
+/// assert_eq!(response.status().as_u16(), 503);
+/// assert_eq!(response.headers()["retry-after"], "5");
 /// ```
 #[cfg(feature = "client")]
 impl IntoResponse for crate::client::ClientError {
     fn into_response(self) -> Response {
-        use crate::client::ClientError;
-        let (status, body) = match self {
-            ClientError::Unauthorized { body } => (StatusCode::UNAUTHORIZED, body),
-            ClientError::Forbidden { body } => (StatusCode::FORBIDDEN, body),
-            ClientError::NotFound { body } => (StatusCode::NOT_FOUND, body),
-            ClientError::Rejected { body, .. } => (StatusCode::UNPROCESSABLE_ENTITY, body),
-            // A 429 is `RateLimited`, never `Status`.
-            ClientError::Status { status, body } if status.is_client_error() => (status, body),
-            failed => {
-                return GatewayRejection::upstream_unavailable(failed.to_string()).into_response();
+        use crate::client::{ClientError, Delivery};
+        if let Some(api) = self.api() {
+            if api.status() == StatusCode::UNAUTHORIZED {
+                return json_response(
+                    StatusCode::BAD_GATEWAY,
+                    &Rejected::at_root(
+                        ErrorCode::UpstreamAuthFailed,
+                        "the API refused the gateway's credentials",
+                    ),
+                );
             }
-        };
-        let content_type = if serde_json::from_str::<serde::de::IgnoredAny>(&body).is_ok() {
-            "application/json"
-        } else {
-            "text/plain; charset=utf-8"
-        };
-        (
-            status,
-            [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
-            body,
-        )
-            .into_response()
+        }
+        match (self.delivery(), self) {
+            (Delivery::Refused, ClientError::Api(api)) => {
+                let content_type = if api.body_is_json() {
+                    "application/json"
+                } else {
+                    "text/plain; charset=utf-8"
+                };
+                (
+                    api.status(),
+                    [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+                    api.body().to_owned(),
+                )
+                    .into_response()
+            }
+            (Delivery::Created, ClientError::Decode { status, body, .. }) => {
+                let content_type = if serde_json::from_str::<serde::de::IgnoredAny>(&body).is_ok() {
+                    "application/json"
+                } else {
+                    "text/plain; charset=utf-8"
+                };
+                (
+                    status,
+                    [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+                    body,
+                )
+                    .into_response()
+            }
+            (Delivery::NotCreated, err) => {
+                let retry_after = err
+                    .api()
+                    .and_then(crate::client::ApiError::retry_after)
+                    .unwrap_or(DEFAULT_RETRY_AFTER);
+                let mut response = json_response(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    &Rejected::at_root(
+                        ErrorCode::UpstreamUnavailable,
+                        format!("the deal was not created: {}", upstream_reason(&err)),
+                    ),
+                );
+                response.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(retry_after.as_secs()),
+                );
+                response
+            }
+            (_, err) => json_response(
+                StatusCode::BAD_GATEWAY,
+                &Rejected::at_root(
+                    ErrorCode::UpstreamOutcomeUnknown,
+                    format!(
+                        "the deal may have been created: {}; do not send it again",
+                        upstream_reason(&err)
+                    ),
+                ),
+            ),
+        }
+    }
+}
+
+/// The `Retry-After` of a 503 `upstream_unavailable` when the API sent none.
+#[cfg(feature = "client")]
+pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(5);
+
+/// What went wrong upstream, in words a browser may read: no URL, no token, no body (the
+/// client error's own `Display` may quote the API's body, which can echo what it was sent).
+///
+/// ```
+/// use wegly_attribution::client::{ApiError, ClientError};
+/// use wegly_attribution::gateway::upstream_reason;
+///
+/// let err = ClientError::Api(ApiError::new(503, None, "maintenance at 10.0.0.7", None));
+/// assert_eq!(upstream_reason(&err), "the API answered 503 Service Unavailable");
+/// ```
+#[cfg(feature = "client")]
+pub fn upstream_reason(err: &crate::client::ClientError) -> String {
+    use crate::client::ClientError;
+    match err {
+        ClientError::Api(api) => format!("the API answered {}", api.status()),
+        ClientError::Connect(inner) if inner.is_timeout() => {
+            "the API could not be reached in time".to_owned()
+        }
+        ClientError::Connect(_) => "the API could not be reached".to_owned(),
+        ClientError::Deadline => "the request's deadline passed".to_owned(),
+        ClientError::Transport(inner) if inner.is_timeout() => {
+            "the API did not answer in time".to_owned()
+        }
+        ClientError::Transport(_) => "the connection to the API was lost".to_owned(),
+        ClientError::Decode { status, .. } => {
+            format!("the API answered {status} with a body that could not be read")
+        }
     }
 }
 
@@ -638,120 +828,149 @@ mod tests {
         }
     }
 
-    /// Each client error's answer: status, `Content-Type` and body.
+    /// Each client error's answer: status, `Content-Type`, `Retry-After` and body.
     #[cfg(feature = "client")]
     #[tokio::test]
     async fn client_errors_answer_as_a_gateway() {
-        use crate::client::ClientError;
+        use crate::client::{ApiError, ClientError};
         use std::time::Duration;
 
-        let json = r#"{"message":"invalid token"}"#;
+        let json = r#"{"message":"origin not allowed"}"#;
         let rejected =
             r#"{"errors":[{"path":"/title","code":"required","message":"m"}],"warnings":[]}"#;
         let unreadable = serde_json::from_str::<serde_json::Value>("{").unwrap_err();
-        let status = |code: u16| StatusCode::from_u16(code).unwrap();
-        let passed_on: Vec<(ClientError, u16, &str, &str)> = vec![
+        let api = |status, body: &str, retry: Option<u64>| {
+            ClientError::Api(ApiError::new(
+                status,
+                None,
+                body,
+                retry.map(Duration::from_secs),
+            ))
+        };
+        let root =
+            |code, message: &str| serde_json::to_string(&Rejected::at_root(code, message)).unwrap();
+        let cases: Vec<(ClientError, u16, &str, Option<&str>, String)> = vec![
             (
-                ClientError::Unauthorized { body: json.into() },
-                401,
-                "application/json",
-                json,
-            ),
-            (
-                ClientError::Forbidden { body: "no".into() },
+                api(403, json, None),
                 403,
-                "text/plain; charset=utf-8",
-                "no",
+                "application/json",
+                None,
+                json.into(),
             ),
             (
-                ClientError::NotFound {
-                    body: String::new(),
-                },
-                404,
-                "text/plain; charset=utf-8",
-                "",
-            ),
-            (
-                ClientError::Rejected {
-                    rejected: serde_json::from_str(rejected).ok(),
-                    body: rejected.into(),
-                },
+                api(422, rejected, None),
                 422,
                 "application/json",
-                rejected,
+                None,
+                rejected.into(),
             ),
             (
-                ClientError::Status {
-                    status: status(409),
-                    body: "[1]".into(),
-                },
+                api(404, "no", None),
+                404,
+                "text/plain; charset=utf-8",
+                None,
+                "no".into(),
+            ),
+            (
+                api(409, "[1]", None),
                 409,
                 "application/json",
-                "[1]",
-            ),
-        ];
-        for (err, code, content_type, body) in passed_on {
-            let response = err.into_response();
-            assert_eq!(response.status().as_u16(), code);
-            assert_eq!(
-                response.headers()[header::CONTENT_TYPE],
-                content_type,
-                "row {code}"
-            );
-            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .unwrap();
-            assert_eq!(bytes, body.as_bytes(), "row {code}");
-        }
-
-        let failed = [
-            (
-                ClientError::RateLimited {
-                    retry_after: Some(Duration::from_secs(60)),
-                    body: "slow down".into(),
-                },
-                "rate limited by the API (429), retry after 60 s",
+                None,
+                "[1]".into(),
             ),
             (
-                ClientError::Server {
-                    status: status(503),
-                    body: "down".into(),
-                },
-                "the API failed (503 Service Unavailable): down",
+                api(401, "invalid token tok-secret", None),
+                502,
+                "application/json",
+                None,
+                root(
+                    ErrorCode::UpstreamAuthFailed,
+                    "the API refused the gateway's credentials",
+                ),
             ),
             (
-                ClientError::Status {
-                    status: status(302),
-                    body: String::new(),
-                },
-                "unexpected status 302 Found from the API: ",
+                api(429, "slow down", Some(30)),
+                503,
+                "application/json",
+                Some("30"),
+                root(
+                    ErrorCode::UpstreamUnavailable,
+                    "the deal was not created: the API answered 429 Too Many Requests",
+                ),
+            ),
+            (
+                api(503, "", None),
+                503,
+                "application/json",
+                Some("5"),
+                root(
+                    ErrorCode::UpstreamUnavailable,
+                    "the deal was not created: the API answered 503 Service Unavailable",
+                ),
+            ),
+            (
+                ClientError::Deadline,
+                503,
+                "application/json",
+                Some("5"),
+                root(
+                    ErrorCode::UpstreamUnavailable,
+                    "the deal was not created: the request's deadline passed",
+                ),
+            ),
+            (
+                api(500, "boom", None),
+                502,
+                "application/json",
+                None,
+                root(
+                    ErrorCode::UpstreamOutcomeUnknown,
+                    "the deal may have been created: the API answered 500 Internal Server Error; do not send it again",
+                ),
+            ),
+            (
+                api(302, "", None),
+                502,
+                "application/json",
+                None,
+                root(
+                    ErrorCode::UpstreamOutcomeUnknown,
+                    "the deal may have been created: the API answered 302 Found; do not send it again",
+                ),
             ),
             (
                 ClientError::Decode {
+                    status: StatusCode::CREATED,
                     source: unreadable,
                     body: "{".into(),
                 },
-                "could not read the API's answer: EOF while parsing an object at line 1 column 1",
-            ),
-            (
-                ClientError::Config {
-                    reason: "no scheme".into(),
-                },
-                "invalid client configuration: no scheme",
+                201,
+                "text/plain; charset=utf-8",
+                None,
+                "{".into(),
             ),
         ];
-        for (err, message) in failed {
+        for (err, code, content_type, retry_after, body) in cases {
+            let row = err.to_string();
             let response = err.into_response();
-            assert_eq!(response.status(), StatusCode::BAD_GATEWAY, "{message}");
-            assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+            assert_eq!(response.status().as_u16(), code, "row {row}");
+            assert_eq!(
+                response.headers()[header::CONTENT_TYPE],
+                content_type,
+                "row {row}"
+            );
+            assert_eq!(
+                response
+                    .headers()
+                    .get(header::RETRY_AFTER)
+                    .map(|v| v.to_str().unwrap()),
+                retry_after,
+                "row {row}"
+            );
             let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
                 .await
                 .unwrap();
-            let body: Rejected = serde_json::from_slice(&bytes).unwrap();
-            assert_eq!(
-                body,
-                Rejected::at_root(ErrorCode::UpstreamUnavailable, message)
-            );
+            assert_eq!(String::from_utf8_lossy(&bytes), body, "row {row}");
         }
     }
 }

@@ -23,13 +23,13 @@ mod error;
 mod retry;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, ORIGIN, USER_AGENT};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
-pub use error::ClientError;
+pub use error::{ApiError, ClientBuildError, ClientError, Delivery};
 /// The header value type that [`ClientBuilder::origin`] and [`Client::with_origin`] take: the
 /// `http` crate's, as in `axum` and `reqwest`.
 pub use reqwest::header::HeaderValue;
@@ -44,6 +44,10 @@ pub const DEFAULT_BASE_URL: &str = "https://api.wegly.com.br";
 /// The default timeout of one attempt: 10 seconds.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The default limit on connecting to the API, within an attempt's timeout: 2 seconds. A
+/// connection that is not made in time has sent nothing, so even a POST is retried.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// A client for `POST /integrations/external/deals` and `GET /integrations/external/deals/{id}`.
 ///
 /// Cheap to clone (the connection pool is shared); build it once with [`Client::builder`].
@@ -51,12 +55,15 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// - The token goes in `Authorization: Bearer …`, marked sensitive so that HTTP-level logging
 ///   does not print it.
 /// - Each attempt has its own timeout ([`ClientBuilder::timeout`]), from sending to having read
-///   the whole answer.
+///   the whole answer, and connecting is limited to [`ClientBuilder::connect_timeout`]. A
+///   call can also have a deadline ([`Client::with_deadline`]) that bounds everything,
+///   retries and waits included.
 /// - Retries ([`Retries`]) never risk a second deal: a GET is retried on connection errors,
 ///   timeouts, 429, 502, 503 and 504; a POST only when the connection failed before any byte of
-///   the request was written, and on 429 and 503, which say the request was not processed.
-///   A POST that timed out or whose connection dropped after it was sent is not retried: the
-///   API may have created the deal.
+///   the request was written (a refused connection, or one not made within the connect
+///   limit), and on 429 and 503, which say the request was not processed. A POST that timed
+///   out or whose connection dropped after it was sent is not retried: the API may have
+///   created the deal. [`ClientError::delivery`] tells the caller which case it is.
 /// - Redirects are not followed: the API does not redirect, and a 3xx is reported as
 ///   [`ClientError::Status`].
 /// - The API checks the key's `allowed_domain` on `Origin`: a gateway forwards the browser's
@@ -77,6 +84,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Client {
     shared: Arc<Shared>,
     origin: Option<HeaderValue>,
+    deadline: Option<Instant>,
 }
 
 /// What every clone of a [`Client`] shares.
@@ -112,6 +120,7 @@ pub struct ClientBuilder {
     token: BearerToken,
     base_url: String,
     timeout: Duration,
+    connect_timeout: Duration,
     retries: Retries,
     origin: Option<HeaderValue>,
 }
@@ -146,6 +155,24 @@ impl ClientBuilder {
     /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The limit on making a connection, within each attempt's timeout; default
+    /// [`DEFAULT_CONNECT_TIMEOUT`]. An attempt that could not connect in time sent nothing and
+    /// is retried like a refused connection, even for a POST.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use wegly_attribution::BearerToken;
+    /// use wegly_attribution::client::Client;
+    ///
+    /// let client = Client::builder(BearerToken::new("t")?).connect_timeout(Duration::from_millis(500)).build()?;
+    /// # let _ = client;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
         self
     }
 
@@ -186,30 +213,33 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
-    /// [`ClientError::Config`] when the base URL is not an `http` or `https` URL (or
-    /// has a query or fragment); [`ClientError::Transport`] when the HTTP client cannot be set
-    /// up (its TLS configuration).
+    /// [`ClientBuildError::Config`] when the base URL is not an `http` or `https` URL (or has
+    /// a query or fragment); [`ClientBuildError::Http`] when the HTTP client cannot be set up
+    /// (its TLS configuration).
     ///
     /// ```
     /// use wegly_attribution::BearerToken;
-    /// use wegly_attribution::client::{Client, ClientError};
+    /// use wegly_attribution::client::{Client, ClientBuildError};
     ///
     /// let err = Client::builder(BearerToken::new("t")?).base_url("ftp://x").build().unwrap_err();
-    /// assert_eq!(err.to_string(), "invalid client configuration: base URL `ftp://x`: the scheme must be http or https");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// assert!(matches!(err, ClientBuildError::Config { .. }));
+    /// # Ok::<(), wegly_attribution::InvalidToken>(())
     /// ```
-    pub fn build(self) -> Result<Client, ClientError> {
+    pub fn build(self) -> Result<Client, ClientBuildError> {
         let base_url = check_base_url(&self.base_url)?;
         // Cannot fail: a `BearerToken` is RFC 6750 `b64token`, visible ASCII only.
         let mut authorization =
-            HeaderValue::from_str(&self.token.header_value()).map_err(|_| ClientError::Config {
-                reason: "the token is not a valid header value".to_owned(),
+            HeaderValue::from_str(&self.token.header_value()).map_err(|_| {
+                ClientBuildError::Config {
+                    reason: "the token is not a valid header value".to_owned(),
+                }
             })?;
         authorization.set_sensitive(true);
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.connect_timeout)
             .build()
-            .map_err(ClientError::Transport)?;
+            .map_err(ClientBuildError::Http)?;
         Ok(Client {
             shared: Arc::new(Shared {
                 http,
@@ -219,13 +249,14 @@ impl ClientBuilder {
                 retries: self.retries,
             }),
             origin: self.origin,
+            deadline: None,
         })
     }
 }
 
 /// The base URL without its trailing `/`, or why it cannot be one.
-fn check_base_url(input: &str) -> Result<String, ClientError> {
-    let invalid = |reason: &str| ClientError::Config {
+fn check_base_url(input: &str) -> Result<String, ClientBuildError> {
+    let invalid = |reason: &str| ClientBuildError::Config {
         reason: format!("base URL `{}`: {reason}", crate::error::excerpt(input)),
     };
     let url = url::Url::parse(input.trim()).map_err(|err| invalid(&err.to_string()))?;
@@ -254,6 +285,7 @@ impl Client {
             token,
             base_url: DEFAULT_BASE_URL.to_owned(),
             timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retries: Retries::new(),
             origin: None,
         }
@@ -294,6 +326,38 @@ impl Client {
         Client {
             shared: Arc::clone(&self.shared),
             origin: origin.into(),
+            deadline: self.deadline,
+        }
+    }
+
+    /// This client finishing every call by `deadline` (or with no deadline for `None`): a
+    /// cheap copy that shares the connection pool.
+    ///
+    /// Each attempt's timeout is cut to what is left; a wait for a retry that would end past
+    /// the deadline is not made, and the call ends with the last attempt's failure; a call
+    /// made after the deadline sends nothing and fails with [`ClientError::Deadline`]. A
+    /// gateway that owes its browser an answer within 15 s sets the deadline from when the
+    /// request arrived.
+    ///
+    /// ```no_run
+    /// use std::time::{Duration, Instant};
+    /// use wegly_attribution::client::Client;
+    /// use wegly_attribution::{BearerToken, CreateDealRequest};
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder(BearerToken::new("tok1")?).build()?;
+    /// let valid = CreateDealRequest::from_json(br#"{"title": "T"}"#)?;
+    /// let within = client.with_deadline(Instant::now() + Duration::from_secs(15));
+    /// within.create_deal(&valid.request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn with_deadline(&self, deadline: impl Into<Option<Instant>>) -> Client {
+        Client {
+            shared: Arc::clone(&self.shared),
+            origin: self.origin.clone(),
+            deadline: deadline.into(),
         }
     }
 
@@ -303,9 +367,10 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`ClientError`]: the API's refusal by status (`Rejected` for 422, with its errors when
-    /// the body has that shape), a transport failure, or an answer that is not
-    /// `{id, code, title}`.
+    /// [`ClientError`]: the API's answer when it is not a success (its errors with
+    /// [`ApiError::rejected`] for a 422), no connection, a deadline, a transport failure, or
+    /// an answer that is not `{id, code, title}`. [`ClientError::delivery`] says whether the
+    /// deal was created.
     ///
     /// ```no_run
     /// use wegly_attribution::client::{Client, ClientError};
@@ -316,7 +381,7 @@ impl Client {
     /// let valid = CreateDealRequest::from_json(r#"{"title": "Implantação CRM"}"#.as_bytes())?;
     /// match client.create_deal(&valid.request).await {
     ///     Ok(created) => println!("deal {} ({})", created.code, created.id),
-    ///     Err(ClientError::Rejected { rejected: Some(rejected), .. }) => eprintln!("{rejected}"),
+    ///     Err(ClientError::Api(api)) if api.status().as_u16() == 422 => eprintln!("{api}"),
     ///     Err(err) => return Err(err.into()),
     /// }
     /// # Ok(())
@@ -336,8 +401,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`ClientError`]: `NotFound` for an unknown deal, the other statuses, a transport
-    /// failure, or an answer that is not a deal.
+    /// [`ClientError`]: [`ClientError::Api`] with 404 for an unknown deal, the other
+    /// statuses, no connection, a deadline, a transport failure, or an answer that is not a
+    /// deal.
     ///
     /// ```no_run
     /// use wegly_attribution::client::{Client, ClientError};
@@ -347,7 +413,7 @@ impl Client {
     /// let client = Client::builder(BearerToken::new("tok1")?).build()?;
     /// match client.get_deal(&DealRef::parse("123")?).await {
     ///     Ok(deal) => println!("{:?}", deal.status),
-    ///     Err(ClientError::NotFound { .. }) => println!("no such deal"),
+    ///     Err(ClientError::Api(api)) if api.status().as_u16() == 404 => println!("no such deal"),
     ///     Err(err) => return Err(err.into()),
     /// }
     /// # Ok(())
@@ -364,82 +430,95 @@ impl Client {
         path: &str,
         body: Option<Vec<u8>>,
     ) -> Result<T, ClientError> {
-        let bytes = self.send(method, path, body).await?;
+        let (status, bytes) = self.send(method, path, body).await?;
         serde_json::from_slice(&bytes).map_err(|source| ClientError::Decode {
+            status,
             source,
             body: String::from_utf8_lossy(&bytes).into_owned(),
         })
     }
 
-    /// The retry loop: the body of a success, or the last failure.
+    /// The retry loop: the status and body of a success, or the last failure.
     async fn send(
         &self,
         method: Method,
         path: &str,
         body: Option<Vec<u8>>,
-    ) -> Result<Vec<u8>, ClientError> {
+    ) -> Result<(StatusCode, Vec<u8>), ClientError> {
         let shared = &*self.shared;
         let url = format!("{}{path}", shared.base_url);
         let idempotent = method == Method::GET;
         let mut attempt = 1;
         loop {
+            let timeout = match self.deadline {
+                None => shared.timeout,
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Err(ClientError::Deadline);
+                    }
+                    left.min(shared.timeout)
+                }
+            };
             let last = attempt >= shared.retries.get_attempts();
-            let wait = match self.attempt(&method, &url, body.as_ref()).await {
-                Ok(body) => return Ok(body),
-                Err(Failure::Status {
-                    status,
-                    retry_after,
-                    body,
-                }) => {
+            let (err, wait) = match self.attempt(&method, &url, body.as_ref(), timeout).await {
+                Ok(success) => return Ok(success),
+                Err(ClientError::Api(api)) => {
                     let retried = if idempotent {
-                        retry::retry_get_status(status)
+                        retry::retry_get_status(api.status())
                     } else {
-                        retry::retry_post_status(status)
+                        retry::retry_post_status(api.status())
                     };
-                    let wait = match retry_after {
+                    let wait = match api.retry_after() {
+                        // Asked to wait longer than we do: give up now.
                         Some(wait) => {
                             (wait <= shared.retries.get_max_retry_after()).then_some(wait)
                         }
                         None => Some(shared.retries.backoff_before(attempt)),
                     };
-                    match wait {
-                        Some(wait) if retried && !last => wait,
-                        // Not retried, out of attempts, or asked to wait longer than we do.
-                        _ => return Err(ClientError::from_status(status, body, retry_after)),
-                    }
+                    (ClientError::Api(api), wait.filter(|_| retried))
                 }
-                Err(Failure::Transport(err)) => {
-                    // A GET may be sent twice. A POST only when no byte of it left:
-                    // `is_connect` is set by the connector, before the request is written; a
-                    // timeout or a dropped connection after that may follow a created deal.
-                    let retried = if idempotent {
-                        !err.is_builder() && !err.is_redirect()
-                    } else {
-                        err.is_connect()
-                    };
-                    if last || !retried {
-                        return Err(ClientError::Transport(err));
-                    }
-                    shared.retries.backoff_before(attempt)
+                // A connection that was never made sent nothing: safe for any method.
+                Err(err @ ClientError::Connect(_)) => {
+                    (err, Some(shared.retries.backoff_before(attempt)))
                 }
+                // A GET may be sent twice; a POST that may have been written may not: a
+                // timeout or a dropped connection after writing may follow a created deal.
+                Err(ClientError::Transport(err)) => {
+                    let retried = idempotent && !err.is_builder() && !err.is_redirect();
+                    let wait = shared.retries.backoff_before(attempt);
+                    (ClientError::Transport(err), Some(wait).filter(|_| retried))
+                }
+                Err(other) => (other, None),
             };
+            let Some(wait) = wait.filter(|_| !last) else {
+                return Err(err);
+            };
+            // A wait that does not end before the deadline ends the attempts.
+            if let Some(deadline) = self.deadline {
+                if Instant::now() + wait >= deadline {
+                    return Err(err);
+                }
+            }
             tokio::time::sleep(wait).await;
             attempt += 1;
         }
     }
 
-    /// One attempt: the body of a success, or what went wrong.
+    /// One attempt: the status and body of a success, or what went wrong (`Api`, `Connect`
+    /// or `Transport`).
     async fn attempt(
         &self,
         method: &Method,
         url: &str,
         body: Option<&Vec<u8>>,
-    ) -> Result<Vec<u8>, Failure> {
+        timeout: Duration,
+    ) -> Result<(StatusCode, Vec<u8>), ClientError> {
         let shared = &*self.shared;
         let mut request = shared
             .http
             .request(method.clone(), url)
-            .timeout(shared.timeout)
+            .timeout(timeout)
             .header(AUTHORIZATION, shared.authorization.clone())
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .header(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
@@ -451,33 +530,37 @@ impl Client {
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
                 .body(body.clone());
         }
-        let response = request.send().await.map_err(Failure::Transport)?;
+        // `is_connect` is set by the connector, before any byte of the request is written
+        // (a connect timeout included); anything else may come after the request was sent.
+        let transport = |err: reqwest::Error| {
+            if err.is_connect() {
+                ClientError::Connect(err)
+            } else {
+                ClientError::Transport(err)
+            }
+        };
+        let response = request.send().await.map_err(transport)?;
         let status = response.status();
         let retry_after = retry::parse_retry_after(response.headers());
-        let bytes = response.bytes().await.map_err(Failure::Transport)?;
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        // The body of an answer is read after the headers: a failure here is never `Connect`.
+        let bytes = response.bytes().await.map_err(ClientError::Transport)?;
         if status.is_success() {
-            Ok(bytes.to_vec())
+            Ok((status, bytes.to_vec()))
         } else {
-            Err(Failure::Status {
+            Err(ClientError::Api(ApiError::from_parts(
                 status,
+                content_type,
+                String::from_utf8_lossy(&bytes).into_owned(),
                 retry_after,
-                body: String::from_utf8_lossy(&bytes).into_owned(),
-            })
+            )))
         }
     }
 }
 
 /// `User-Agent`: the crate and its version.
 const USER_AGENT_VALUE: &str = concat!("wegly-attribution/", env!("CARGO_PKG_VERSION"));
-
-/// One failed attempt.
-enum Failure {
-    /// The API answered with a status that is not a success.
-    Status {
-        status: StatusCode,
-        retry_after: Option<Duration>,
-        body: String,
-    },
-    /// No answer, or no whole answer.
-    Transport(reqwest::Error),
-}

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use wegly_attribution::client::{ClientError, HeaderValue, Retries};
+use wegly_attribution::client::{ClientError, Delivery, HeaderValue, Retries};
 use wegly_attribution::{CreateDealRequest, DealRef, DealStatus, ErrorCode};
 
 use super::{DOMAIN, OPEN, client, seed, stand_in};
@@ -40,12 +40,11 @@ async fn unknown_token_is_unauthorized() {
         .create_deal(&seed_request())
         .await
         .unwrap_err();
-    assert!(matches!(err, ClientError::Unauthorized { .. }), "{err:?}");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
-    assert_eq!(
-        err.body(),
-        Some(r#"{"message":"invalid or missing token"}"#)
-    );
+    assert_eq!(status_of(&err), Some(401), "{err:?}");
+    let api = err.api().unwrap();
+    assert_eq!(api.body(), r#"{"message":"invalid or missing token"}"#);
+    assert_eq!(api.content_type(), Some("application/json"));
+    assert_eq!(err.delivery(), Delivery::Refused);
     assert_eq!(fake.requests(), 1, "401 is not retried");
 }
 
@@ -56,7 +55,7 @@ async fn unknown_deal_is_not_found() {
         .get_deal(&DealRef::Code(999))
         .await
         .unwrap_err();
-    assert!(matches!(err, ClientError::NotFound { .. }), "{err:?}");
+    assert_eq!(status_of(&err), Some(404), "{err:?}");
     assert_eq!(fake.requests(), 1, "404 is not retried");
 }
 
@@ -68,13 +67,9 @@ async fn a_422_body_reads_back_as_rejected() {
         .unwrap()
         .request;
     let err = client(&base, OPEN).create_deal(&request).await.unwrap_err();
-    let ClientError::Rejected {
-        rejected: Some(rejected),
-        body,
-    } = err
-    else {
-        panic!("{err:?}");
-    };
+    assert_eq!(status_of(&err), Some(422), "{err:?}");
+    let rejected = err.api().unwrap().rejected().unwrap();
+    let body = err.api().unwrap().body();
     assert_eq!(rejected.errors.len(), 1);
     assert_eq!(rejected.errors[0].path, "/tags/1");
     assert_eq!(rejected.errors[0].code, ErrorCode::NotFound);
@@ -116,16 +111,15 @@ async fn a_retry_after_too_long_gives_up_at_once() {
     let started = Instant::now();
     let err = impatient.get_deal(&DealRef::Code(1)).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_millis(900));
-    match err {
-        ClientError::RateLimited { retry_after, .. } => {
-            assert_eq!(retry_after, Some(Duration::from_secs(1)));
-        }
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(status_of(&err), Some(429), "{err:?}");
+    assert_eq!(
+        err.api().unwrap().retry_after(),
+        Some(Duration::from_secs(1))
+    );
     assert_eq!(fake.seen("429x1"), 1);
     // The fault is spent: the next call goes through (and finds no deal).
     let err = client.get_deal(&DealRef::Code(1)).await.unwrap_err();
-    assert!(matches!(err, ClientError::NotFound { .. }), "{err:?}");
+    assert_eq!(status_of(&err), Some(404), "{err:?}");
 }
 
 #[tokio::test]
@@ -133,13 +127,11 @@ async fn a_503_is_retried_until_the_attempts_run_out() {
     let (base, fake) = stand_in(Some("503x5")).await;
     let client = client(&base, OPEN);
     let err = client.create_deal(&seed_request()).await.unwrap_err();
-    match &err {
-        ClientError::Server { status, .. } => assert_eq!(status.as_u16(), 503),
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(status_of(&err), Some(503), "{err:?}");
+    assert_eq!(err.delivery(), Delivery::NotCreated);
     assert_eq!(fake.seen("503x5"), 3, "3 attempts in all");
     let err = client.get_deal(&DealRef::Code(1)).await.unwrap_err();
-    assert!(matches!(err, ClientError::NotFound { .. }), "{err:?}");
+    assert_eq!(status_of(&err), Some(404), "{err:?}");
     assert_eq!(fake.seen("503x5"), 6, "the GET passed on its third attempt");
 }
 
@@ -152,6 +144,7 @@ async fn a_slow_get_is_retried_a_slow_post_is_not() {
         ClientError::Transport(inner) => assert!(inner.is_timeout(), "{inner:?}"),
         other => panic!("{other:?}"),
     }
+    assert_eq!(err.delivery(), Delivery::Unknown);
     assert_eq!(
         fake.seen("slowx1"),
         1,
@@ -166,7 +159,7 @@ async fn a_slow_get_is_retried_a_slow_post_is_not() {
         .get_deal(&DealRef::Code(1))
         .await
         .unwrap_err();
-    assert!(matches!(err, ClientError::NotFound { .. }), "{err:?}");
+    assert_eq!(status_of(&err), Some(404), "{err:?}");
     assert_eq!(
         fake.seen("slowx1"),
         2,
@@ -183,10 +176,105 @@ async fn a_refused_connection_is_a_transport_error() {
         .create_deal(&seed_request())
         .await
         .unwrap_err();
-    match err {
-        ClientError::Transport(inner) => assert!(inner.is_connect(), "{inner:?}"),
+    assert!(matches!(&err, ClientError::Connect(_)), "{err:?}");
+    assert_eq!(err.delivery(), Delivery::NotCreated);
+    // The message says what failed, not where: no URL.
+    let text = err.to_string();
+    assert!(!text.contains("127.0.0.1"), "{text}");
+    assert!(
+        text.starts_with("could not connect to the API: connection failed"),
+        "{text}"
+    );
+}
+
+/// A listener that never accepts, with its backlog full: further connections hang in the
+/// handshake, as with an API behind a black hole.
+fn black_hole() -> (tokio::net::TcpListener, Vec<std::net::TcpStream>) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(0).unwrap();
+    let address = listener.local_addr().unwrap();
+    // Linux admits backlog + 1 connections; fill it, with room to spare.
+    let mut filled = Vec::new();
+    for _ in 0..4 {
+        if let Ok(stream) =
+            std::net::TcpStream::connect_timeout(&address, Duration::from_millis(100))
+        {
+            filled.push(stream);
+        }
+    }
+    (listener, filled)
+}
+
+#[tokio::test]
+async fn a_connect_timeout_is_retried_even_for_a_post() {
+    let (listener, _filled) = black_hole();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let client = wegly_attribution::client::Client::builder(
+        wegly_attribution::BearerToken::new(OPEN).unwrap(),
+    )
+    .base_url(&base)
+    .connect_timeout(Duration::from_millis(100))
+    .retries(Retries::new().backoff(Duration::from_millis(1)))
+    .build()
+    .unwrap();
+    let started = Instant::now();
+    let err = client.create_deal(&seed_request()).await.unwrap_err();
+    let elapsed = started.elapsed();
+    match &err {
+        ClientError::Connect(inner) => assert!(inner.is_timeout(), "{inner:?}"),
         other => panic!("{other:?}"),
     }
+    assert_eq!(err.delivery(), Delivery::NotCreated);
+    // Three attempts of 100 ms each: the connect limit, retried.
+    assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn a_deadline_ends_the_waits_and_the_attempts() {
+    // A 429 with `Retry-After: 1` and 300 ms left: the wait does not fit, so the call ends
+    // at once with the 429.
+    let (base, fake) = stand_in(Some("429x1")).await;
+    let started = Instant::now();
+    let err = client(&base, OPEN)
+        .with_deadline(started + Duration::from_millis(300))
+        .create_deal(&seed_request())
+        .await
+        .unwrap_err();
+    assert_eq!(status_of(&err), Some(429), "{err:?}");
+    assert!(started.elapsed() < Duration::from_millis(300));
+    assert_eq!(fake.seen("429x1"), 1);
+
+    // A deadline already passed sends nothing.
+    let err = client(&base, OPEN)
+        .with_deadline(Instant::now())
+        .create_deal(&seed_request())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ClientError::Deadline), "{err:?}");
+    assert_eq!(fake.requests(), 1);
+
+    // A slow API is cut at the deadline, not at the attempt's timeout: the outcome is
+    // unknown, and the POST is not sent again.
+    let (base, fake) = stand_in(Some("slowx1")).await;
+    let started = Instant::now();
+    let err = client(&base, OPEN)
+        .with_deadline(started + Duration::from_millis(100))
+        .create_deal(&seed_request())
+        .await
+        .unwrap_err();
+    assert!(
+        started.elapsed() < super::TIMEOUT,
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(err.delivery(), Delivery::Unknown, "{err:?}");
+    assert_eq!(fake.seen("slowx1"), 1);
+}
+
+/// The API's status, when it answered.
+fn status_of(err: &ClientError) -> Option<u16> {
+    err.api().map(|api| api.status().as_u16())
 }
 
 #[tokio::test]
@@ -195,10 +283,10 @@ async fn a_key_with_a_domain_needs_an_origin_on_it() {
     let client = client(&base, DOMAIN);
     let request = seed_request();
     let err = client.create_deal(&request).await.unwrap_err();
-    assert!(matches!(err, ClientError::Forbidden { .. }), "{err:?}");
+    assert_eq!(status_of(&err), Some(403), "{err:?}");
     let foreign = client.with_origin(HeaderValue::from_static("https://evilwegly.com.br"));
     let err = foreign.create_deal(&request).await.unwrap_err();
-    assert!(matches!(err, ClientError::Forbidden { .. }), "{err:?}");
+    assert_eq!(status_of(&err), Some(403), "{err:?}");
     let landing = client.with_origin(HeaderValue::from_static("https://landing.wegly.com.br"));
     landing.create_deal(&request).await.unwrap();
     assert_eq!(fake.requests(), 3);
