@@ -1,4 +1,4 @@
-//! Gateway integration (cargo feature `axum`, SPEC 4.5): an extractor that turns a create-deal
+//! Gateway integration (cargo feature `axum`, docs/rules.md §4.5): an extractor that turns a create-deal
 //! POST into a validated request, or into the response that refuses it.
 //!
 //! [`CreateDeal`] checks, in this order:
@@ -657,16 +657,17 @@ impl IntoResponse for GatewayRejection {
 impl IntoResponse for crate::client::ClientError {
     fn into_response(self) -> Response {
         use crate::client::{ClientError, Delivery};
-        if let Some(api) = self.api() {
-            if api.status() == StatusCode::UNAUTHORIZED {
-                return json_response(
-                    StatusCode::BAD_GATEWAY,
-                    &Rejected::at_root(
-                        ErrorCode::UpstreamAuthFailed,
-                        "the API refused the gateway's credentials",
-                    ),
-                );
-            }
+        if self
+            .api()
+            .is_some_and(|api| api.status() == StatusCode::UNAUTHORIZED)
+        {
+            return json_response(
+                StatusCode::BAD_GATEWAY,
+                &Rejected::at_root(
+                    ErrorCode::UpstreamAuthFailed,
+                    "the API refused the gateway's credentials",
+                ),
+            );
         }
         match (self.delivery(), self) {
             (Delivery::Refused, ClientError::Api(api)) => {

@@ -1,5 +1,18 @@
 //! The stand-in's server: both API pages, tokens, `allowed_domain`, an in-memory store and
-//! fault injection (SPEC 4.7).
+//! fault injection (docs/rules.md §4.7).
+//!
+//! Faults, chosen per request by `X-Fake-Fail` (or, for requests without it, by the last value
+//! `PUT` to `/_fake/fault`, so that a caller who cannot set the API's headers, such as a
+//! browser behind a gateway, can still choose one):
+//!
+//! | value | what the first N requests with it get |
+//! |---|---|
+//! | `429xN` | 429 with `Retry-After` (1 s by default), nothing stored |
+//! | `503xN` | 503, nothing stored |
+//! | `500xN` | the deal stored, then 500: a failure after the work was done |
+//! | `dropxN` | the body read, nothing stored, the connection dropped without an answer |
+//! | `hangxN` | the body read, nothing stored, no answer for an hour |
+//! | `slowxN` | the deal stored, the answer held back (2 s by default) |
 //!
 //! `main.rs` serves it on `PORT`; the integration tests (`tests/it/gateway/`) include this file
 //! with `#[path]` and start it in-process on a random port, reading its counters.
@@ -99,6 +112,8 @@ struct Inner {
     requests: AtomicUsize,
     /// How many requests carried each `X-Fake-Fail` value.
     faults: Mutex<HashMap<String, usize>>,
+    /// The fault of requests that carry no `X-Fake-Fail` (set with `PUT /_fake/fault`).
+    default_fault: Mutex<Option<String>>,
     deals: Mutex<Vec<Deal>>,
     next_code: AtomicI64,
 }
@@ -121,18 +136,31 @@ impl Fake {
                 config,
                 requests: AtomicUsize::new(0),
                 faults: Mutex::new(HashMap::new()),
+                default_fault: Mutex::new(None),
                 deals: Mutex::new(Vec::new()),
                 next_code: AtomicI64::new(1),
             }),
         }
     }
 
-    /// Both pages.
+    /// Both pages, and the fault and count pages of the stand-in itself.
     pub(crate) fn router(&self) -> Router {
         Router::new()
             .route(DEALS, post(create_deal))
             .route(&format!("{DEALS}/{{id}}"), get(get_deal))
+            .route("/_fake/fault", axum::routing::put(set_fault))
+            .route("/_fake/deals", get(list_deals))
             .with_state(self.clone())
+    }
+
+    /// Sets the fault of the requests that carry no `X-Fake-Fail` (`None` or empty: none).
+    pub(crate) fn set_default_fault(&self, fault: Option<&str>) {
+        *self
+            .inner
+            .default_fault
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) =
+            fault.filter(|f| !f.is_empty()).map(str::to_owned);
     }
 
     /// Serves on a listener until the process ends.
@@ -206,20 +234,31 @@ impl Fake {
         }
     }
 
-    /// `X-Fake-Fail: 429xN | 503xN | slowxN`: the first N requests carrying that exact value
-    /// fail, or are slow: `Ok(wait)` is how long to hold the answer once the work is done (a
-    /// slow API still creates the deal, even when the client has given up).
-    fn inject(&self, headers: &HeaderMap) -> Result<Duration, Response> {
-        let Some(value) = headers.get("x-fake-fail").and_then(|v| v.to_str().ok()) else {
-            return Ok(Duration::ZERO);
+    /// The fault of this request (see the module docs), counted: `None` once its N requests
+    /// have had it.
+    fn fault(&self, headers: &HeaderMap) -> Result<Option<Fault>, Response> {
+        let value = match headers.get("x-fake-fail").and_then(|v| v.to_str().ok()) {
+            Some(value) => value.to_owned(),
+            None => {
+                let default = self
+                    .inner
+                    .default_fault
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .clone();
+                match default {
+                    Some(value) => value,
+                    None => return Ok(None),
+                }
+            }
         };
         let Some((fault, times)) = value
             .split_once('x')
-            .and_then(|(fault, n)| Some((fault, n.parse::<usize>().ok()?)))
+            .and_then(|(fault, n)| Some((Fault::parse(fault)?, n.parse::<usize>().ok()?)))
         else {
             return Err(message(
                 StatusCode::BAD_REQUEST,
-                "X-Fake-Fail is `429xN`, `503xN` or `slowxN`",
+                "X-Fake-Fail is `FAULTxN`, FAULT one of 429, 503, 500, drop, hang, slow",
             ));
         };
         let seen = {
@@ -228,15 +267,26 @@ impl Fake {
                 .faults
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
-            let seen = faults.entry(value.to_owned()).or_insert(0);
+            let seen = faults.entry(value).or_insert(0);
             *seen += 1;
             *seen
         };
-        if seen > times {
-            return Ok(Duration::ZERO);
-        }
+        Ok((seen <= times).then_some(fault))
+    }
+
+    /// Counts, authorizes and finds the fault: what both pages do first.
+    fn admit(&self, headers: &HeaderMap) -> Result<Option<Fault>, Response> {
+        self.inner.requests.fetch_add(1, Ordering::SeqCst);
+        self.authorize(headers)?;
+        self.fault(headers)
+    }
+
+    /// The answer to a request with this fault, before any work; `Ok` is how long to hold
+    /// the answer once the work is done, and whether to answer 500 instead.
+    async fn before_work(&self, fault: Option<Fault>) -> Result<(Duration, bool), Response> {
         match fault {
-            "429" => {
+            None => Ok((Duration::ZERO, false)),
+            Some(Fault::TooMany) => {
                 let mut response = message(StatusCode::TOO_MANY_REQUESTS, "injected 429");
                 response.headers_mut().insert(
                     header::RETRY_AFTER,
@@ -244,21 +294,17 @@ impl Fake {
                 );
                 Err(response)
             }
-            "503" => Err(message(StatusCode::SERVICE_UNAVAILABLE, "injected 503")),
-            "slow" => Ok(self.inner.config.slow),
-            _ => Err(message(
-                StatusCode::BAD_REQUEST,
-                "X-Fake-Fail is `429xN`, `503xN` or `slowxN`",
-            )),
+            Some(Fault::Unavailable) => {
+                Err(message(StatusCode::SERVICE_UNAVAILABLE, "injected 503"))
+            }
+            Some(Fault::Drop) => Err(dropped()),
+            Some(Fault::Hang) => {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                Err(message(StatusCode::GATEWAY_TIMEOUT, "injected hang"))
+            }
+            Some(Fault::Slow) => Ok((self.inner.config.slow, false)),
+            Some(Fault::Failed) => Ok((Duration::ZERO, true)),
         }
-    }
-
-    /// Counts, authorizes and injects: what both pages do first. `Ok` is how long to hold the
-    /// answer.
-    fn admit(&self, headers: &HeaderMap) -> Result<Duration, Response> {
-        self.inner.requests.fetch_add(1, Ordering::SeqCst);
-        self.authorize(headers)?;
-        self.inject(headers)
     }
 
     /// Validates, stores and answers 201 `{id, code, title}`, or 422 with the crate's
@@ -303,6 +349,61 @@ impl Catalog for FakeConfig {
     }
 }
 
+/// An injected fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
+    TooMany,
+    Unavailable,
+    Failed,
+    Drop,
+    Hang,
+    Slow,
+}
+
+impl Fault {
+    fn parse(text: &str) -> Option<Fault> {
+        Some(match text {
+            "429" => Fault::TooMany,
+            "503" => Fault::Unavailable,
+            "500" => Fault::Failed,
+            "drop" => Fault::Drop,
+            "hang" => Fault::Hang,
+            "slow" => Fault::Slow,
+            _ => return None,
+        })
+    }
+}
+
+/// A response whose body fails at once: hyper drops the connection after the status line,
+/// so the client never reads a whole answer.
+fn dropped() -> Response {
+    let failing = futures_util::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::other("injected drop"))
+    });
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_LENGTH, "100")
+        .body(axum::body::Body::from_stream(failing))
+        .unwrap_or_else(|_| message(StatusCode::INTERNAL_SERVER_ERROR, "drop"))
+}
+
+/// `PUT /_fake/fault` with a body such as `503x3`: the fault of the requests without
+/// `X-Fake-Fail`; an empty body clears it.
+async fn set_fault(State(fake): State<Fake>, body: String) -> StatusCode {
+    fake.set_default_fault(Some(body.trim()));
+    StatusCode::NO_CONTENT
+}
+
+/// `GET /_fake/deals`: the titles of the deals created, oldest first, for scripts.
+async fn list_deals(State(fake): State<Fake>) -> Json<Value> {
+    let titles: Vec<Value> = fake
+        .deals()
+        .iter()
+        .map(|deal| json!({"id": deal.id, "code": deal.code, "title": deal.request["title"]}))
+        .collect();
+    Json(Value::Array(titles))
+}
+
 /// `{"message": …}` with a status: the stand-in's error body outside validation.
 fn message(status: StatusCode, text: &str) -> Response {
     (status, Json(json!({ "message": text }))).into_response()
@@ -321,12 +422,22 @@ fn new_id() -> Uuid {
 /// `POST /integrations/external/deals`: validates with the crate (and the stand-in's tags),
 /// stores, answers 201 `{id, code, title}`.
 async fn create_deal(State(fake): State<Fake>, headers: HeaderMap, body: Bytes) -> Response {
-    let hold = match fake.admit(&headers) {
-        Ok(hold) => hold,
+    let fault = match fake.admit(&headers) {
+        Ok(fault) => fault,
         Err(refused) => return refused,
+    };
+    let (hold, failed) = match fake.before_work(fault).await {
+        Ok(after) => after,
+        Err(answer) => return answer,
     };
     let response = fake.create(&headers, &body);
     tokio::time::sleep(hold).await;
+    if failed {
+        return message(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "injected 500 after storing",
+        );
+    }
     response
 }
 
@@ -337,9 +448,14 @@ async fn get_deal(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let hold = match fake.admit(&headers) {
-        Ok(hold) => hold,
+    let fault = match fake.admit(&headers) {
+        Ok(fault) => fault,
         Err(refused) => return refused,
+    };
+    let hold = match fake.before_work(fault).await {
+        Ok((_, true)) => return message(StatusCode::INTERNAL_SERVER_ERROR, "injected 500"),
+        Ok((hold, false)) => hold,
+        Err(answer) => return answer,
     };
     tokio::time::sleep(hold).await;
     let found = DealRef::parse(&id).ok().and_then(|wanted| {

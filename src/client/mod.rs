@@ -1,4 +1,4 @@
-//! An async client for the two API pages (cargo feature `client`, SPEC 4.6), on `reqwest` with
+//! An async client for the two API pages (cargo feature `client`, docs/rules.md §4.6), on `reqwest` with
 //! rustls (the `ring` provider and the Mozilla roots from `webpki-roots`: no OpenSSL, no
 //! system certificate store).
 //!
@@ -495,10 +495,10 @@ impl Client {
                 return Err(err);
             };
             // A wait that does not end before the deadline ends the attempts.
-            if let Some(deadline) = self.deadline {
-                if Instant::now() + wait >= deadline {
-                    return Err(err);
-                }
+            if let Some(deadline) = self.deadline
+                && Instant::now() + wait >= deadline
+            {
+                return Err(err);
             }
             tokio::time::sleep(wait).await;
             attempt += 1;

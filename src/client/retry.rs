@@ -1,4 +1,4 @@
-//! When and how long to wait before trying a request again (SPEC 4.6).
+//! When and how long to wait before trying a request again (docs/rules.md §4.6).
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
@@ -10,7 +10,7 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 /// The retry policy of a [`Client`](super::Client).
 ///
-/// The defaults (SPEC 4.6): 3 attempts in all; before retry `n` (from 1) a wait drawn uniformly
+/// The defaults (docs/rules.md §4.6): 3 attempts in all; before retry `n` (from 1) a wait drawn uniformly
 /// from zero to `200 ms × 2^(n-1)`, at most 10 s ("full jitter", so that clients refused
 /// together do not come back together); a `Retry-After` from the API replaces that wait when it
 /// is at most 30 s, and a longer one ends the retries at once.
@@ -128,9 +128,20 @@ impl Retries {
         self.attempts
     }
 
-    /// The wait before retry `retry` (1 for the first retry): full jitter over the doubled
-    /// backoff, capped.
-    pub(crate) fn backoff_before(&self, retry: u32) -> Duration {
+    /// The wait before retry `retry` (1 for the first retry): drawn uniformly from zero to
+    /// the backoff doubled `retry - 1` times, at most the cap. For callers that keep their
+    /// own retry loop (a queue's deliverer) with the same policy.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use wegly_attribution::client::Retries;
+    ///
+    /// let retries = Retries::new().backoff(Duration::from_secs(1)).max_backoff(Duration::from_secs(60));
+    /// assert!(retries.backoff_before(3) <= Duration::from_secs(4));
+    /// assert!(retries.backoff_before(30) <= Duration::from_secs(60));
+    /// ```
+    #[must_use]
+    pub fn backoff_before(&self, retry: u32) -> Duration {
         let doublings = retry.saturating_sub(1).min(31);
         let ceiling = self
             .backoff
