@@ -20,14 +20,16 @@
 //! // A whole payload: validated, normalized, ready to send.
 //! let valid = CreateDealRequest::from_json(r#"{"title": "Implantação CRM", "value": 1500.5,
 //!     "marketing": {"url_conversion": "https://x.com.br/lp?utm_campaign=bf"}}"#.as_bytes())?;
-//! let body = serde_json::to_string(&valid.request).unwrap();
+//! let body = serde_json::to_string(&valid.request)?;
 //! assert!(body.contains(r#""wegly_campaign":"bf""#));
 //!
 //! // Every problem at once, with a JSON Pointer and a stable code.
-//! let rejected = CreateDealRequest::from_json(br#"{"title": "", "visibility": 9}"#).unwrap_err();
+//! let Err(rejected) = CreateDealRequest::from_json(br#"{"title": "", "visibility": 9}"#) else {
+//!     return Err("the payload should be rejected".into());
+//! };
 //! let found: Vec<(&str, &str)> = rejected.errors.iter().map(|e| (e.path.as_str(), e.code.as_str())).collect();
 //! assert_eq!(found, [("/title", "required"), ("/visibility", "invalid_enum")]);
-//! # Ok::<(), wegly_attribution::Rejected>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # The normalization rules
