@@ -1,5 +1,5 @@
-//! [`BearerToken`]: the integration key sent as `Authorization: Bearer {token}` (SPEC 4.4; the
-//! API pages: "Utilize o token de integração no header Authorization: Bearer {token}").
+//! [`BearerToken`]: the integration key sent as `Authorization: Bearer {token}` (`docs/rules.md`
+//! §4.4; the API pages: "Utilize o token de integração no header Authorization: Bearer {token}").
 
 use std::fmt;
 use std::str::FromStr;

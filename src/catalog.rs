@@ -1,4 +1,4 @@
-//! Hooks for what only the API knows: tags, pipelines and trackers (SPEC 4.3).
+//! Hooks for what only the API knows: tags, pipelines and trackers (`docs/rules.md` §4.3).
 //!
 //! A gateway usually caches these lookups; plugging them in lets validation report, before
 //! sending, what the API would refuse. Every method defaults to "unknown", which skips the
@@ -87,7 +87,7 @@ pub trait Catalog {
         None
     }
 
-    /// The lead source a `wegly_code` tracker carries (SPEC 2.2 rule 5).
+    /// The lead source a `wegly_code` tracker carries (`docs/rules.md` §2.2 rule 5).
     fn tracker_lead_source(&self, wegly_code: &str) -> Lookup<LeadSource> {
         let _ = wegly_code;
         Lookup::Unchecked
@@ -147,8 +147,8 @@ impl<C: Catalog + ?Sized> Catalog for &C {
 /// It has three parts, each optional; a part that is absent means "unknown, skip the check",
 /// a part that is present is the whole truth about its items:
 ///
-/// - `trackers`: the lead source of each `wegly_code` (SPEC 2.2 rule 5); a code not in a
-///   present map is [`Lookup::NotFound`] (warning `unknown_tracker`).
+/// - `trackers`: the lead source of each `wegly_code` (`docs/rules.md` §2.2 rule 5); a code not
+///   in a present map is [`Lookup::NotFound`] (warning `unknown_tracker`).
 /// - `tags`: the tag IDs that exist; a tag not in a present list is `not_found`.
 /// - `stages_requiring_quality_reason`: the stages whose pipeline requires `quality_reason`;
 ///   a stage not in a present list does not require it. A deal with no `stage_id` goes to
@@ -180,7 +180,7 @@ impl<C: Catalog + ?Sized> Catalog for &C {
 /// let n = normalizer.normalize_url("/lp?wegly_code=OPP123");
 /// assert_eq!(n.lead_source, Some(LeadSource::Named("Evento".into()))); // trimmed
 ///
-/// // An answer that cannot be used is ignored, with a warning (SPEC 3.1).
+/// // An answer that cannot be used is ignored, with a warning (`docs/rules.md` §3.1).
 /// let n = normalizer.normalize_url("/lp?wegly_code=BLANK");
 /// assert_eq!(n.lead_source, None);
 /// assert_eq!(n.warnings[0].code.as_str(), "invalid_catalog_answer");

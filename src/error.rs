@@ -1,8 +1,8 @@
 //! Errors and warnings: what validation and normalization report, with a JSON Pointer path and
 //! a stable code.
 //!
-//! The code strings are part of the public contract (SPEC 2 and 3): they are never renamed once
-//! released, and new codes may be added (the enums are `#[non_exhaustive]`).
+//! The code strings are part of the public contract (`docs/rules.md` §2 and §3): they are never
+//! renamed once released, and new codes may be added (the enums are `#[non_exhaustive]`).
 
 use std::fmt;
 
@@ -105,7 +105,7 @@ impl<T: Copy> Visitor<'_> for CodeVisitor<T> {
 pub(crate) use code_enum;
 
 code_enum! {
-    /// Why a payload was rejected (SPEC 3).
+    /// Why a payload was rejected (`docs/rules.md` §3).
     ///
     /// ```
     /// use wegly_attribution::ErrorCode;
@@ -145,32 +145,34 @@ code_enum! {
         /// More errors were found than the limit (100 by default); the message gives the count
         /// of those not reported (path `""`).
         TooManyErrors => "too_many_errors",
-        /// Gateway (SPEC 4.5): the request's `Content-Type` is not `application/json`.
+        /// Gateway (`docs/rules.md` §4.5): the request's `Content-Type` is not `application/json`.
         UnsupportedMediaType => "unsupported_media_type",
-        /// Gateway (SPEC 4.5): the request's body is over the gateway's limit.
+        /// Gateway (`docs/rules.md` §4.5): the request's body is over the gateway's limit.
         PayloadTooLarge => "payload_too_large",
-        /// Gateway (SPEC 4.5): the request's `Origin` (or `Referer`) is not the allowed domain.
+        /// Gateway (`docs/rules.md` §4.5): the request's `Origin` (or `Referer`) is not the allowed
+        /// domain.
         OriginNotAllowed => "origin_not_allowed",
-        /// Gateway (docs/rules.md §4.9): the API did not create the deal, and the same request
+        /// Gateway (`docs/rules.md` §4.9): the API did not create the deal, and the same request
         /// may be sent again (after the answer's `Retry-After`).
         UpstreamUnavailable => "upstream_unavailable",
-        /// Gateway (docs/rules.md §4.9): the API refused the gateway's own token (401); the
+        /// Gateway (`docs/rules.md` §4.9): the API refused the gateway's own token (401); the
         /// operator must act, sending again does not help.
         UpstreamAuthFailed => "upstream_auth_failed",
-        /// Gateway (docs/rules.md §4.9): the request reached the API and no definite answer
+        /// Gateway (`docs/rules.md` §4.9): the request reached the API and no definite answer
         /// came back, so the deal may exist; sending it again could create it twice.
         UpstreamOutcomeUnknown => "upstream_outcome_unknown",
-        /// Gateway (docs/rules.md §4.9): too many requests in progress; try again after the
+        /// Gateway (`docs/rules.md` §4.9): too many requests in progress; try again after the
         /// answer's `Retry-After`.
         Overloaded => "overloaded",
-        /// Gateway (docs/rules.md §4.9): the body stopped arriving, or did not arrive within
+        /// Gateway (`docs/rules.md` §4.9): the body stopped arriving, or did not arrive within
         /// the request's deadline (408).
         RequestTimeout => "request_timeout",
     }
 }
 
 code_enum! {
-    /// What normalization repaired or dropped without rejecting the payload (SPEC 2 and 3).
+    /// What normalization repaired or dropped without rejecting the payload (`docs/rules.md` §2 and
+    /// §3).
     ///
     /// ```
     /// use wegly_attribution::WarningCode;
@@ -203,7 +205,7 @@ code_enum! {
         DuplicateTag => "duplicate_tag",
         /// A repeated follower `user_id` was dropped (the first is kept).
         DuplicateFollower => "duplicate_follower",
-        /// A JSON object repeats a member; the last occurrence was used (SPEC 3.1).
+        /// A JSON object repeats a member; the last occurrence was used (`docs/rules.md` §3.1).
         DuplicateMember => "duplicate_member",
         /// A catalog answer could not be used (a tracker's lead source of blanks); it was
         /// ignored.
@@ -346,7 +348,8 @@ fn first_error(errors: &[ValidationError]) -> String {
     errors.first().map(ToString::to_string).unwrap_or_default()
 }
 
-/// The default limit on errors (and, separately, warnings) reported for one payload (SPEC 3.1).
+/// The default limit on errors (and, separately, warnings) reported for one payload
+/// (`docs/rules.md` §3.1).
 ///
 /// ```
 /// use wegly_attribution::{CreateDealRequest, DEFAULT_MAX_REPORTS};
@@ -358,7 +361,7 @@ fn first_error(errors: &[ValidationError]) -> String {
 /// ```
 pub const DEFAULT_MAX_REPORTS: usize = 100;
 
-/// The longest message, in bytes (SPEC 3.1).
+/// The longest message, in bytes (`docs/rules.md` §3.1).
 pub(crate) const MAX_MESSAGE_BYTES: usize = 512;
 
 /// Collects errors and warnings while a validator walks a document, tracking the JSON Pointer
@@ -367,12 +370,13 @@ pub(crate) const MAX_MESSAGE_BYTES: usize = 512;
 /// - The path is a stack of steps: a member name the reader knows is a `'static` string, an
 ///   index is a number, and only other keys are copied (into one buffer, cut back in place).
 ///   It is written as a JSON Pointer only when something is reported.
-/// - Messages are `Display` values rendered only when kept: past the limit (SPEC 3.1, 100 by
-///   default) a report is only counted, so a hostile payload of a million bad items costs no
-///   string per item, and a final `too_many_errors` / `too_many_warnings` gives the count.
+/// - Messages are `Display` values rendered only when kept: past the limit (`docs/rules.md`
+///   §3.1, 100 by default) a report is only counted, so a hostile payload of a million bad items
+///   costs no string per item, and a final `too_many_errors` / `too_many_warnings` gives the
+///   count.
 /// - Every report carries the tick of the clock when it was made. A reader that learns that a
-///   JSON member it already read is repeated (the last occurrence wins, SPEC 3.1) retracts
-///   every report made while it read the earlier one ([`Diagnostics::retract`]).
+///   JSON member it already read is repeated (the last occurrence wins, `docs/rules.md` §3.1)
+///   retracts every report made while it read the earlier one ([`Diagnostics::retract`]).
 #[derive(Debug)]
 pub(crate) struct Diagnostics {
     errors: Reports<ValidationError>,
@@ -795,8 +799,8 @@ pub(crate) fn json_type(value: &serde_json::Value) -> &'static str {
     }
 }
 
-/// A key or value quoted in a message (SPEC 3.1): at most 64 characters and 192 bytes, control
-/// characters escaped, `…` when cut. Two of them and the fixed text stay under 512 bytes.
+/// A key or value quoted in a message (`docs/rules.md` §3.1): at most 64 characters and 192 bytes,
+/// control characters escaped, `…` when cut. Two of them and the fixed text stay under 512 bytes.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Excerpt<'a>(pub(crate) &'a str);
 

@@ -1,4 +1,4 @@
-//! Gateway integration (cargo feature `axum`, docs/rules.md §4.5): an extractor that turns a create-deal
+//! Gateway integration (cargo feature `axum`, `docs/rules.md` §4.5): an extractor that turns a create-deal
 //! POST into a validated request, or into the response that refuses it.
 //!
 //! [`CreateDeal`] checks, in this order:
@@ -17,7 +17,7 @@
 //!    discarded, so that a client still sending reads its 413 rather than a connection reset;
 //! 4. the body's pace: a body that sends nothing for [`GatewayConfig::DEFAULT_BODY_TIMEOUT`]
 //!    (10 s) unless configured is cut: 408 `request_timeout`;
-//! 5. validation (docs/rules.md §3) with the configured [`Catalog`], if any: 422 with every
+//! 5. validation (`docs/rules.md` §3) with the configured [`Catalog`], if any: 422 with every
 //!    error.
 //!
 //! Every refusal answers `{"errors": [{"path", "code", "message"}], "warnings": [...]}`
@@ -25,7 +25,7 @@
 //! path `""`. A body that cannot be read at all (the client went away) is 400 `invalid_json`.
 //!
 //! With the `client` feature too, a `client::ClientError` is a response that tells the browser
-//! what to do (docs/rules.md §4.9), so a handler forwards with `?` (see that type's
+//! what to do (`docs/rules.md` §4.9), so a handler forwards with `?` (see that type's
 //! `IntoResponse` impl).
 //!
 //! The configuration lives in the application state: the state is a [`GatewayConfig`], or
@@ -610,7 +610,7 @@ impl IntoResponse for GatewayRejection {
 }
 
 /// What a gateway answers when the API did not create the deal, so that the browser knows
-/// what to do (docs/rules.md §4.9; cargo features `axum` and `client`). This is the answer of
+/// what to do (`docs/rules.md` §4.9; cargo features `axum` and `client`). This is the answer of
 /// a gateway without an outbox: the `wegly-gateway` service queues what is safe to send again.
 ///
 /// | [`ClientError`](crate::client::ClientError) | answer |

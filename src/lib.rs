@@ -20,17 +20,22 @@
 //! // A whole payload: validated, normalized, ready to send.
 //! let valid = CreateDealRequest::from_json(r#"{"title": "Implantação CRM", "value": 1500.5,
 //!     "marketing": {"url_conversion": "https://x.com.br/lp?utm_campaign=bf"}}"#.as_bytes())?;
-//! let body = serde_json::to_string(&valid.request).unwrap();
+//! let body = serde_json::to_string(&valid.request)?;
 //! assert!(body.contains(r#""wegly_campaign":"bf""#));
 //!
 //! // Every problem at once, with a JSON Pointer and a stable code.
-//! let rejected = CreateDealRequest::from_json(br#"{"title": "", "visibility": 9}"#).unwrap_err();
+//! let Err(rejected) = CreateDealRequest::from_json(br#"{"title": "", "visibility": 9}"#) else {
+//!     return Err("the payload should be rejected".into());
+//! };
 //! let found: Vec<(&str, &str)> = rejected.errors.iter().map(|e| (e.path.as_str(), e.code.as_str())).collect();
 //! assert_eq!(found, [("/title", "required"), ("/visibility", "invalid_enum")]);
-//! # Ok::<(), wegly_attribution::Rejected>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # The normalization rules
+//!
+//! In short here; in full, numbered as the docs cite them, in `docs/rules.md` in the
+//! repository (§2 marketing, §3 the request, §4 around it, §5 the command-line tool).
 //!
 //! A *tracking key* is `url_conversion`, `gclid`, `fbclid`, `conversion_tool_name`, or `utm_` /
 //! `wegly_` followed by one or more of `[a-z0-9_]` (an open set: every such key is kept). In the
@@ -46,14 +51,14 @@
 //! 5. **Tracker**: with a [`Catalog`] that knows the `wegly_code`, its lead source fills an
 //!    absent one (`unknown_tracker`, `lead_source_conflict` otherwise).
 //!
-//! Real-world URLs are repaired and reported, each with its own [`WarningCode`]: no scheme or no
-//! valid URL at all (extraction reads what follows the first `?`), parameters in the fragment
-//! (`param_in_fragment`), `&amp;` separators (`html_escaped_separator`), a URL percent-encoded
-//! once more (`double_encoded_url`), bad escapes (`invalid_percent_encoding`, `invalid_utf8`),
-//! values over the limit (`value_too_long`, 1000 characters by default, see
-//! [`Normalizer::max_value_chars`]). A repair that fills nothing warns nothing, so normalizing a
-//! normalized object is silent. Only a wrong JSON type is an error: a lead is never rejected
-//! for a tracking anomaly.
+//! A URL needs no scheme, nor to be valid: extraction reads what follows its first `?`, and
+//! that is no warning. Real-world URLs are repaired and reported, each with its own
+//! [`WarningCode`] (`docs/rules.md` §2.3): parameters in the fragment (`param_in_fragment`),
+//! `&amp;` separators (`html_escaped_separator`), a URL percent-encoded once more
+//! (`double_encoded_url`), bad escapes (`invalid_percent_encoding`, `invalid_utf8`), values over
+//! the limit (`value_too_long`, 1000 characters by default, see [`Normalizer::max_value_chars`]). A
+//! repair that fills nothing warns nothing, so normalizing a normalized object is silent. Only a
+//! wrong JSON type is an error: a lead is never rejected for a tracking anomaly.
 //!
 //! The hot path, [`tracking_params`], never parses the whole URL and allocates nothing when no
 //! value needs decoding.
@@ -104,8 +109,8 @@
 //! # The channel view
 //!
 //! [`Marketing::channel`] answers "which channel brought this lead" with Google Analytics 4's
-//! default channel group (SPEC 2.6), without changing the payload. Its inputs, trimmed and
-//! ASCII-lowercased: `wegly_source` (else `utm_source`), `wegly_medium` (else `utm_medium`),
+//! default channel group (`docs/rules.md` §2.6), without changing the payload. Its inputs, trimmed
+//! and ASCII-lowercased: `wegly_source` (else `utm_source`), `wegly_medium` (else `utm_medium`),
 //! `wegly_campaign` (else `utm_campaign`) and the click ids. When neither a source nor a medium
 //! was sent, the first click id of this order supplies them: `gclid`, `gbraid`, `wbraid`
 //! (google / cpc), `dclid` (google / display), `msclkid` (bing / cpc), `ttclid`, `li_fat_id`,
@@ -205,25 +210,47 @@
 //! - `client` (off by default): [`client`], an async client for the two API pages on
 //!   `reqwest` 0.12 with rustls (`ring`, no OpenSSL), with timeouts and retries that never
 //!   create a deal twice. It needs a tokio runtime.
-//! - `arrow` (off by default): the module `arrow`, kernels over Arrow string columns
+//! - `arrow` (off by default): [`arrow`], kernels over Arrow string columns
 //!   (`normalize_urls`, `validate_deals`) for warehouse engines, on `arrow-array`,
 //!   `arrow-buffer` and `arrow-schema` (not the whole `arrow` crate). The Python package
 //!   `wegly_attribution` (`python/`, pyo3 and maturin) wraps them for Spark, Ray, Dask, DuckDB
 //!   and Polars.
 //!
 //! Without features the crate does no I/O: `tokio`, `hyper` and `reqwest` are not in its
-//! dependency tree (CI checks it).
+//! dependency tree (CI checks it). On docs.rs every feature is on, and each item that needs
+//! one says which.
+//!
+// Without its feature a module is not there to link to: the links go to docs.rs, where every
+// feature is on (`[package.metadata.docs.rs]`).
+#![cfg_attr(
+    not(feature = "axum"),
+    doc = "[`gateway`]: https://docs.rs/wegly-attribution/latest/wegly_attribution/gateway/index.html"
+)]
+#![cfg_attr(
+    not(feature = "client"),
+    doc = "[`client`]: https://docs.rs/wegly-attribution/latest/wegly_attribution/client/index.html"
+)]
+#![cfg_attr(
+    not(feature = "arrow"),
+    doc = "[`arrow`]: https://docs.rs/wegly-attribution/latest/wegly_attribution/arrow/index.html"
+)]
+// docs.rs builds with `--cfg docsrs` on nightly: show the feature each item needs. Stable never
+// sees the unstable feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
 #[cfg(feature = "arrow")]
+#[cfg_attr(docsrs, doc(cfg(feature = "arrow")))]
 pub mod arrow;
 mod auth;
 mod catalog;
 #[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
 mod deal;
 mod error;
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod gateway;
 mod lead_source;
 mod marketing;

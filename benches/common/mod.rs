@@ -88,7 +88,8 @@ fn wanted(mut name: &str) -> bool {
     while name.len() >= 4 && name.is_char_boundary(4) && name[..4].eq_ignore_ascii_case("amp;") {
         name = &name[4..];
     }
-    // The click ids of SPEC 2.5, which `tracking_params` yields besides the tracking keys.
+    // The click ids of `docs/rules.md` §2.5, which `tracking_params` yields besides the tracking
+    // keys.
     let known = |name: &str| {
         is_tracking_key(name)
             || Platform::CLICK_PARAMS

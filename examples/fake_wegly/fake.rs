@@ -1,5 +1,5 @@
 //! The stand-in's server: both API pages, tokens, `allowed_domain`, an in-memory store and
-//! fault injection (docs/rules.md §4.7).
+//! fault injection (`docs/rules.md` §4.7).
 //!
 //! Faults, chosen per request by `X-Fake-Fail` (or, for requests without it, by the last value
 //! `PUT` to `/_fake/fault`, so that a caller who cannot set the API's headers, such as a

@@ -1,4 +1,4 @@
-//! A local stand-in for the Wegly API (docs/rules.md §4.7): both deal pages on loopback, validated with
+//! A local stand-in for the Wegly API (`docs/rules.md` §4.7): both deal pages on loopback, validated with
 //! this crate, stored in memory, with bearer tokens, `allowed_domain` and fault injection.
 //!
 //! ```sh

@@ -1,5 +1,5 @@
-//! `AllowedDomain` (SPEC 4.4): no input panics, and an admitted `Origin` / `Referer` really is
-//! an http(s) URL on the domain or a subdomain, as the `url` crate parses it.
+//! `AllowedDomain` (`docs/rules.md` §4.4): no input panics, and an admitted `Origin` / `Referer`
+//! really is an http(s) URL on the domain or a subdomain, as the `url` crate parses it.
 //!
 //! Input layout: the first line is the allowed domain, the rest the header value.
 #![no_main]

@@ -1,5 +1,6 @@
-//! Marketing normalization (SPEC 2): no input panics, the properties of SPEC 2.4 hold, and the
-//! channel (SPEC 2.6) is the public rules' answer on the normalized values.
+//! Marketing normalization (`docs/rules.md` §2): no input panics, the properties of `docs/rules.md`
+//! §2.4 hold, and the channel (`docs/rules.md` §2.6) is the public rules' answer on the normalized
+//! values.
 //!
 //! Input layout: the first byte picks a mode (`% 3`), so seeds can start with `0`, `1` or `2`.
 //!
@@ -23,7 +24,7 @@ use wegly_attribution::{
     redact_click_ids, tracking_params,
 };
 
-/// The SPEC's reading of a URL, shared with the property tests.
+/// The rules' reading of a URL (`docs/rules.md` §2), shared with the property tests.
 #[path = "../../tests/it/oracle.rs"]
 #[allow(dead_code)] // The property tests use more of it.
 mod oracle;
@@ -102,12 +103,13 @@ fn max_value_chars(byte: u8) -> usize {
     }
 }
 
-/// The SPEC 2.4 properties of `n`, the normalization of `explicit` with a value limit of `limit`.
+/// The properties of `docs/rules.md` §2.4 of `n`, the normalization of `explicit` with a value
+/// limit of `limit`.
 fn check(explicit: &Value, n: &Normalized, limit: usize) {
     let out: BTreeMap<&str, &str> = n.marketing.iter().collect();
 
-    // The channel (SPEC 2.6): its fast path over the stored entries and click ids agrees with
-    // the public rules given the same values through `get` and `click_ids`.
+    // The channel (`docs/rules.md` §2.6): its fast path over the stored entries and click ids
+    // agrees with the public rules given the same values through `get` and `click_ids`.
     let m = &n.marketing;
     let field = |wegly: &str, utm: &str| m.get(wegly).or_else(|| m.get(utm));
     let ids = m.click_ids();

@@ -1,4 +1,4 @@
-//! The routes: `POST /deals`, `GET /healthz`, `GET /metrics` (docs/rules.md §4.9).
+//! The routes: `POST /deals`, `GET /healthz`, `GET /metrics` (`docs/rules.md` §4.9).
 //!
 //! `POST /deals`, in order:
 //!

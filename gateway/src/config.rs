@@ -1,5 +1,5 @@
 //! The service's configuration: every setting from the environment or a flag, with the
-//! defaults of docs/rules.md §4.9, checked before anything starts.
+//! defaults of `docs/rules.md` §4.9, checked before anything starts.
 
 use std::net::IpAddr;
 use std::path::PathBuf;

@@ -1,4 +1,4 @@
-//! The outbox deliverer (docs/rules.md §4.9): one task that sends queued deals in order of
+//! The outbox deliverer (`docs/rules.md` §4.9): one task that sends queued deals in order of
 //! arrival, and keeps trying while the API is down or rate limiting.
 //!
 //! Each attempt takes the oldest queued entry and marks it `sending` in a committed

@@ -1,4 +1,4 @@
-//! `wegly-gateway`: the gateway service of docs/rules.md §4.9.
+//! `wegly-gateway`: the gateway service of `docs/rules.md` §4.9.
 //!
 //! It receives create-deal POSTs from landing pages, validates and normalizes them with
 //! `wegly-attribution`, and forwards them to the Wegly API within a deadline. What the API

@@ -1,4 +1,4 @@
-//! The outbox (docs/rules.md §4.9): the deals the API surely did not take, kept in a SQLite
+//! The outbox (`docs/rules.md` §4.9): the deals the API surely did not take, kept in a SQLite
 //! file until the deliverer sends them, and the deals whose fate is unknown, kept for an
 //! operator.
 //!

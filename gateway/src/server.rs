@@ -1,5 +1,5 @@
 //! The listener and the connections: what keeps the service answering while clients misbehave
-//! (docs/rules.md §4.9).
+//! (`docs/rules.md` §4.9).
 //!
 //! - **A cap on open connections.** A connection is accepted only with a permit of a semaphore
 //!   sized to `MAX_CONNECTIONS`, lowered to fit the file-descriptor limit (raised to its hard

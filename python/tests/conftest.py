@@ -145,8 +145,9 @@ def canonical_url(row) -> dict:
 def urls_equal(rows, cli: list[dict]) -> bool:
     """Whether engine rows equal the CLI's, field by field (`canonical_url`).
 
-    ``channel`` is compared when the CLI prints it (SPEC 2.6); a CLI from before that prints
-    none, and the engines' ``channel`` is then checked against the library by the Rust tests.
+    ``channel`` is compared when the CLI prints it (``docs/rules.md`` §2.6); a CLI from before
+    that prints none, and the engines' ``channel`` is then checked against the library by the Rust
+    tests.
     """
     got = [canonical_url(r) for r in rows]
     if cli and "channel" not in cli[0]:
@@ -159,7 +160,8 @@ def urls_equal(rows, cli: list[dict]) -> bool:
 def canonical_deal(row) -> dict:
     """The fields compared for one payload: ok, the request, error and warning paths and codes.
 
-    Messages may differ (the CLI names input lines); paths and codes may not (SPEC 4.8).
+    Messages may differ (the CLI names input lines); paths and codes may not
+    (``docs/rules.md`` §4.8).
     """
     row = _plain(row)
     request = row.get("request")

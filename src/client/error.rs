@@ -1,4 +1,4 @@
-//! What a [`Client`](super::Client) call can fail with (docs/rules.md §4.6), and what that says
+//! What a [`Client`](super::Client) call can fail with (`docs/rules.md` §4.6), and what that says
 //! about the deal.
 
 use std::time::Duration;
@@ -63,7 +63,7 @@ pub enum ClientError {
     },
 }
 
-/// What a failed `create_deal` says about the deal (docs/rules.md §4.9).
+/// What a failed `create_deal` says about the deal (`docs/rules.md` §4.9).
 ///
 /// ```
 /// use wegly_attribution::client::{ApiError, ClientError, Delivery};

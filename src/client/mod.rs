@@ -1,4 +1,4 @@
-//! An async client for the two API pages (cargo feature `client`, docs/rules.md §4.6), on `reqwest` with
+//! An async client for the two API pages (cargo feature `client`, `docs/rules.md` §4.6), on `reqwest` with
 //! rustls (the `ring` provider and the Mozilla roots from `webpki-roots`: no OpenSSL, no
 //! system certificate store).
 //!

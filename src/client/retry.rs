@@ -1,4 +1,4 @@
-//! When and how long to wait before trying a request again (docs/rules.md §4.6).
+//! When and how long to wait before trying a request again (`docs/rules.md` §4.6).
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
@@ -10,7 +10,7 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 /// The retry policy of a [`Client`](super::Client).
 ///
-/// The defaults (docs/rules.md §4.6): 3 attempts in all; before retry `n` (from 1) a wait drawn uniformly
+/// The defaults (`docs/rules.md` §4.6): 3 attempts in all; before retry `n` (from 1) a wait drawn uniformly
 /// from zero to `200 ms × 2^(n-1)`, at most 10 s ("full jitter", so that clients refused
 /// together do not come back together); a `Retry-After` from the API replaces that wait when it
 /// is at most 30 s, and a longer one ends the retries at once.

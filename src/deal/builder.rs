@@ -57,7 +57,7 @@ impl CreateDealRequest {
     }
 
     /// A builder holding this request, to change it: the way to edit a request, which is only
-    /// ever valid (SPEC 3.1).
+    /// ever valid (`docs/rules.md` §3.1).
     ///
     /// ```
     /// use wegly_attribution::{CreateDealRequest, Temperature};

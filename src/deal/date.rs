@@ -1,5 +1,5 @@
 //! `expected_close_date`: RFC 3339 exactly, held as a UTC date-time in `0000..=9999`
-//! (SPEC 3.1).
+//! (`docs/rules.md` §3.1).
 //!
 //! `jiff::Timestamp` stops at `9999-12-30T22:00:00Z` (so that any offset can be applied to it),
 //! while the API takes every instant of the year 9999. The date is therefore parsed here, by

@@ -1,6 +1,6 @@
 //! A create-deal request before its value rules: what the JSON reader or the builder gave,
-//! already typed. [`Draft::finish`] applies the rules both share (SPEC 3 and 3.1), so a typed
-//! builder value is reported exactly as the same value in JSON.
+//! already typed. [`Draft::finish`] applies the rules both share (`docs/rules.md` §3 and §3.1), so
+//! a typed builder value is reported exactly as the same value in JSON.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -230,8 +230,8 @@ impl Draft<'_> {
     }
 }
 
-/// A string trimmed (SPEC 2.2 rule 1's white space), kept without a copy when nothing was
-/// trimmed; `None` when empty.
+/// A string trimmed (`docs/rules.md` §2.2 rule 1's white space), kept without a copy when nothing
+/// was trimmed; `None` when empty.
 fn trimmed_owned(text: Cow<'_, str>) -> Option<String> {
     let trimmed = trim_str(&text);
     if trimmed.is_empty() {

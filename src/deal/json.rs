@@ -4,14 +4,14 @@
 //! knows its member names and reads each value straight into typed data, reporting problems
 //! as it goes; each array by an [`Items`] value, item by item (a million bad items cost no
 //! memory, see [`Diagnostics`]). A repeated member is read again and the reports of its earlier
-//! occurrence are retracted: the last occurrence wins (SPEC 3.1).
+//! occurrence are retracted: the last occurrence wins (`docs/rules.md` §3.1).
 //!
 //! Two modes. The fast one reads values with `serde_json`'s own number parsing, which fails the
 //! whole document on a number too large for `f64` (`1e400`). When the fast pass fails, the
 //! document is read again in the *exact* mode, where every member and item is first taken as
 //! raw JSON text and numbers are only classified from their text: a huge number then reaches
-//! its member's rule (SPEC 3.1) and the document is `invalid_json` only when it really is not
-//! JSON.
+//! its member's rule (`docs/rules.md` §3.1) and the document is `invalid_json` only when it really
+//! is not JSON.
 
 use std::borrow::Cow;
 use std::fmt;

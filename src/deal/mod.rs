@@ -1,4 +1,5 @@
-//! The create-deal request, the API's responses and deal references (SPEC 3, 4.1, 4.2).
+//! The create-deal request, the API's responses and deal references (`docs/rules.md` §3, §4.1,
+//! §4.2).
 
 mod builder;
 mod date;

@@ -1,6 +1,6 @@
 //! The create-deal reader: JSON bytes into a [`Draft`], one pass, every type problem reported
-//! at its JSON Pointer (SPEC 3, 3.1). Value rules shared with the builder run later, in
-//! [`Draft::finish`].
+//! at its JSON Pointer (`docs/rules.md` §3, §3.1). Value rules shared with the builder run later,
+//! in [`Draft::finish`].
 
 use std::borrow::Cow;
 
@@ -172,8 +172,8 @@ fn uuid(found: Scalar<'_>, d: &mut Diagnostics) -> Field<Uuid> {
     }
 }
 
-/// One of the small integer enums: a whole number that is one of the codes (SPEC 3.1: `4.0`
-/// is 4; `4.5`, `7` and `1e400` are `invalid_enum`).
+/// One of the small integer enums: a whole number that is one of the codes (`docs/rules.md` §3.1:
+/// `4.0` is 4; `4.5`, `7` and `1e400` are `invalid_enum`).
 fn code<T>(
     found: Scalar<'_>,
     d: &mut Diagnostics,
@@ -727,7 +727,8 @@ impl<'de> Members<'de> for Marketing<'de> {
 }
 
 /// Keeps the last occurrence of each key, in document order, with one `duplicate_member`
-/// warning per repeated key (SPEC 3.1). Linear for the usual few members; a sort for many.
+/// warning per repeated key (`docs/rules.md` §3.1). Linear for the usual few members; a sort for
+/// many.
 fn last_of_each<'de, T>(
     members: Vec<(Cow<'de, str>, T)>,
     d: &mut Diagnostics,

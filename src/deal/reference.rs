@@ -1,5 +1,5 @@
 //! [`DealRef`]: which deal `GET /integrations/external/deals/{id}` reads, by UUID or by numeric
-//! code (SPEC 4.2; the GET page: "UUID ou código numérico da oportunidade").
+//! code (`docs/rules.md` §4.2; the GET page: "UUID ou código numérico da oportunidade").
 
 use std::fmt;
 use std::str::FromStr;

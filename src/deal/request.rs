@@ -174,9 +174,9 @@ impl Member {
 ///
 /// Made by [`CreateDealRequest::from_json`] or [`CreateDealRequest::builder`], which run the
 /// same validation, and read through its methods: no public API can make one that validation
-/// would reject (SPEC 3.1). Change one with [`to_builder`](Self::to_builder). It serializes to
-/// exactly the JSON the API expects: absent members are omitted, keys follow the API page's
-/// order and names (`lead_source` is written as `crm_lead_source_id` or `lead_source`,
+/// would reject (`docs/rules.md` §3.1). Change one with [`to_builder`](Self::to_builder). It
+/// serializes to exactly the JSON the API expects: absent members are omitted, keys follow the API
+/// page's order and names (`lead_source` is written as `crm_lead_source_id` or `lead_source`,
 /// `organization` as `organization_id` or `organization`).
 ///
 /// ```
@@ -410,7 +410,7 @@ impl CreateDealRequest {
         &self.custom_fields
     }
 
-    /// Normalized tracking data (SPEC 2); `None` when nothing was tracked.
+    /// Normalized tracking data (`docs/rules.md` §2); `None` when nothing was tracked.
     ///
     /// ```
     /// use wegly_attribution::CreateDealRequest;
@@ -585,8 +585,8 @@ pub enum Organization {
 
 /// One `custom_fields` entry: a field ID and the members the API defines for its answer,
 /// passed through with their exact JSON text (a number keeps its digits: `1e400` and
-/// `123456789012345678901` are not rounded through `f64`, SPEC 3.1). Members are kept in
-/// ascending name order, written without insignificant white space.
+/// `123456789012345678901` are not rounded through `f64`, `docs/rules.md` §3.1). Members are kept
+/// in ascending name order, written without insignificant white space.
 ///
 /// ```
 /// use wegly_attribution::{CreateDealRequest, CustomField};

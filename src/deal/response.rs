@@ -1,8 +1,8 @@
 //! What the API answers: [`CreateDealResponse`] for `POST /integrations/external/deals` and
 //! [`DealDetail`] (with its nested types) for `GET /integrations/external/deals/{id}`.
 //!
-//! Parsing is lenient, as SPEC 4.1 asks, so that a new API release does not break a gateway
-//! that only reads a few fields:
+//! Parsing is lenient, as `docs/rules.md` §4.1 asks, so that a new API release does not break a
+//! gateway that only reads a few fields:
 //!
 //! - unknown members are ignored;
 //! - an enum value the library does not know is kept: [`DealStatus::Other`] and
@@ -253,9 +253,9 @@ where
 /// Every member of the API page is here, under its API name (except the misspelt
 /// `campaing_name`, see [`MarketingLeadSource::campaign_name`]).
 ///
-/// Parsing is lenient (SPEC 4.1), so that a new API release does not break a gateway that reads
-/// a few fields: unknown members are ignored; an enum value the library does not know is kept
-/// ([`DealStatus::Other`], [`Reported::Unknown`]); only members named `id` are required, here
+/// Parsing is lenient (`docs/rules.md` §4.1), so that a new API release does not break a gateway
+/// that reads a few fields: unknown members are ignored; an enum value the library does not know is
+/// kept ([`DealStatus::Other`], [`Reported::Unknown`]); only members named `id` are required, here
 /// and in the nested types. Every other member may be missing or `null`: scalars and objects
 /// are `Option`, arrays are `Vec` and read as empty. Serializing a parsed value and parsing the
 /// result gives an equal value (missing members come back as `null`, unknown ones are dropped).

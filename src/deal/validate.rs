@@ -1,5 +1,5 @@
-//! Validation of create-deal payloads (SPEC 3, 3.1): the entry points. Bytes are read in one
-//! pass by [`read`](super::read) into a draft; [`Draft::finish`] applies the value rules
+//! Validation of create-deal payloads (`docs/rules.md` §3, §3.1): the entry points. Bytes are read
+//! in one pass by [`read`](super::read) into a draft; [`Draft::finish`] applies the value rules
 //! shared with the builder.
 
 use super::draft::Draft;
@@ -72,12 +72,13 @@ pub(crate) fn conclude(
 }
 
 impl CreateDealRequest {
-    /// Validates create-deal JSON bytes (SPEC 3), normalizing `marketing` (SPEC 2).
+    /// Validates create-deal JSON bytes (`docs/rules.md` §3), normalizing `marketing`
+    /// (`docs/rules.md` §2).
     ///
     /// One pass over the bytes, with no tree in between. `null` counts as "not sent" for every
     /// optional member; a required one that is `null` is `required`. Strings are trimmed; an
     /// empty `quality_reason` counts as not sent. A member repeated in an object counts once:
-    /// the last occurrence wins, with warning `duplicate_member` (SPEC 3.1).
+    /// the last occurrence wins, with warning `duplicate_member` (`docs/rules.md` §3.1).
     ///
     /// # Errors
     ///

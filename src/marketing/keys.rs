@@ -1,4 +1,5 @@
-//! Which names are tracking keys (SPEC 2.1) and which are ad-platform click ids (SPEC 2.5).
+//! Which names are tracking keys (`docs/rules.md` §2.1) and which are ad-platform click ids
+//! (`docs/rules.md` §2.5).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -40,7 +41,7 @@ pub enum Platform {
 }
 
 impl Platform {
-    /// Every click-id parameter and its platform, in the order of SPEC 2.5.
+    /// Every click-id parameter and its platform, in the order of `docs/rules.md` §2.5.
     ///
     /// ```
     /// use wegly_attribution::Platform;
@@ -115,7 +116,7 @@ impl Serialize for Platform {
     }
 }
 
-/// Whether `key` is a tracking key of an explicit `marketing` object (SPEC 2.1).
+/// Whether `key` is a tracking key of an explicit `marketing` object (`docs/rules.md` §2.1).
 ///
 /// JSON is case-sensitive, so this matches exactly: `url_conversion`, `gclid`, `fbclid`,
 /// `conversion_tool_name`, or `utm_` / `wegly_` followed by one or more of `[a-z0-9_]`.
@@ -165,7 +166,7 @@ impl UrlKey<'_> {
     }
 }
 
-/// Recognises a decoded URL parameter name, ASCII-case-insensitively (SPEC 2.1: in URLs
+/// Recognises a decoded URL parameter name, ASCII-case-insensitively (`docs/rules.md` §2.1: in URLs
 /// `UTM_Source` is `utm_source`). Borrows unless the name has upper-case letters.
 #[inline]
 pub(crate) fn url_key(name: &str) -> Option<UrlKey<'_>> {

@@ -1,5 +1,5 @@
-//! Marketing normalization (SPEC 2): tracking keys, the five rules, real-world URL repairs and
-//! the attribution and channel views.
+//! Marketing normalization (`docs/rules.md` §2): tracking keys, the five rules, real-world URL
+//! repairs and the attribution and channel views.
 
 mod attribution;
 mod channel;

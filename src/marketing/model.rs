@@ -43,7 +43,7 @@ pub struct Marketing {
     text: String,
     /// Sorted by key, keys unique.
     entries: Vec<Entry>,
-    /// The click ids of `url_conversion`, in URL order, one per parameter (SPEC 2.5).
+    /// The click ids of `url_conversion`, in URL order, one per parameter (`docs/rules.md` §2.5).
     pub(super) clicks: Clicks,
     /// Where the click-id values are in `url_conversion`, for [`Marketing::redacted_url`].
     pub(super) redact: Redact,
@@ -315,7 +315,8 @@ impl Marketing {
     }
 
     /// Reserves, exactly, the room the explicit `members` and their `wegly_` twins need, so
-    /// that a large object does not grow its arrays by doubling (SPEC 3.1 bounds memory).
+    /// that a large object does not grow its arrays by doubling (`docs/rules.md` §3.1 bounds
+    /// memory).
     pub(super) fn reserve_for<'m>(
         &mut self,
         members: impl Iterator<Item = (&'m str, super::normalize::Explicit<'m>)>,

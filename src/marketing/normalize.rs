@@ -1,4 +1,4 @@
-//! The rules of SPEC 2.2, applied in order, with the repairs of SPEC 2.3.
+//! The rules of `docs/rules.md` §2.2, applied in order, with the repairs of `docs/rules.md` §2.3.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use super::model::{
 use crate::error::{DEFAULT_MAX_REPORTS, Diagnostics, Rejected, WarningCode, excerpt, json_type};
 use crate::{Catalog, LeadSource, Lookup, NoCatalog, Warning};
 
-/// The default limit on a tracking value, in characters (SPEC 2.3).
+/// The default limit on a tracking value, in characters (`docs/rules.md` §2.3).
 ///
 /// ```
 /// use wegly_attribution::{DEFAULT_MAX_VALUE_CHARS, Marketing, WarningCode};
@@ -104,8 +104,8 @@ impl Normalizer {
         self
     }
 
-    /// Sets how many errors one payload reports (default 100, SPEC 3.1); past it, a single
-    /// `too_many_errors` error at path `""` gives the count of the others.
+    /// Sets how many errors one payload reports (default 100, `docs/rules.md` §3.1); past it, a
+    /// single `too_many_errors` error at path `""` gives the count of the others.
     ///
     /// ```
     /// use wegly_attribution::{ErrorCode, Normalizer};
@@ -121,8 +121,8 @@ impl Normalizer {
         self
     }
 
-    /// Sets how many warnings one payload or URL reports (default 100, SPEC 3.1); past it, a
-    /// single `too_many_warnings` warning gives the count of the others.
+    /// Sets how many warnings one payload or URL reports (default 100, `docs/rules.md` §3.1); past
+    /// it, a single `too_many_warnings` warning gives the count of the others.
     ///
     /// ```
     /// use wegly_attribution::{Normalizer, WarningCode};
@@ -190,9 +190,9 @@ impl Normalizer {
         Diagnostics::with_limits(self.max_errors, self.max_warnings)
     }
 
-    /// Normalizes a `marketing` object (SPEC 2). Paths in warnings and errors are relative to
-    /// the object. A `Value` has already merged repeated members (the last wins), so this
-    /// gives the request [`CreateDealRequest::from_json`](crate::CreateDealRequest::from_json)
+    /// Normalizes a `marketing` object (`docs/rules.md` §2). Paths in warnings and errors are
+    /// relative to the object. A `Value` has already merged repeated members (the last wins), so
+    /// this gives the request [`CreateDealRequest::from_json`](crate::CreateDealRequest::from_json)
     /// gives, without its `duplicate_member` warnings.
     ///
     /// # Errors
@@ -415,8 +415,8 @@ impl Normalizer {
         tracker(catalog, marketing, sent, d)
     }
 
-    /// Rule 2 with the repairs of SPEC 2.3: fills the keys not sent explicitly from `url`
-    /// (whose copy is at `at`), first occurrence first, and notes the click ids.
+    /// Rule 2 with the repairs of `docs/rules.md` §2.3: fills the keys not sent explicitly from
+    /// `url` (whose copy is at `at`), first occurrence first, and notes the click ids.
     /// `sent` is the set of the common keys sent; returns the set of those the URL filled.
     fn extract(
         &self,
@@ -604,7 +604,8 @@ impl Filled {
     }
 }
 
-/// Rule 5: the tracker's lead source. A catalog answer is checked like sent input (SPEC 3.1).
+/// Rule 5: the tracker's lead source. A catalog answer is checked like sent input (`docs/rules.md`
+/// §3.1).
 fn tracker(
     catalog: &dyn Catalog,
     marketing: &Marketing,
@@ -662,7 +663,7 @@ fn tracker(
     }
 }
 
-/// One warning for each repair a used value needed (SPEC 2.3).
+/// One warning for each repair a used value needed (`docs/rules.md` §2.3).
 fn warn_repairs(param: &super::TrackingParam<'_>, d: &mut Diagnostics) {
     let repairs = param.repairs();
     if repairs.is_empty() && param.location() == super::Location::Query {

@@ -98,7 +98,8 @@ const MIB: usize = 1 << 20;
 
 #[test]
 fn a_million_bad_tags_cost_no_memory_per_item() {
-    // SPEC 3.1: 1.6 million `[]` items (about 4.8 MB) peak under 4n + 1 MiB, 101 errors.
+    // `docs/rules.md` §3.1: 1.6 million `[]` items (about 4.8 MB) peak under 4n + 1 MiB, 101
+    // errors.
     let mut payload = String::from(r#"{"title":"T","tags":["#);
     payload.push_str(&vec!["[]"; 1_600_000].join(","));
     payload.push_str("]}");
@@ -119,8 +120,8 @@ fn a_million_bad_tags_cost_no_memory_per_item() {
 
 #[test]
 fn three_hundred_thousand_utm_members_stay_linear() {
-    // SPEC 3.1: 300,000 tiny `utm_` members (about 4.7 MB), a valid payload whose output is
-    // about 2n, peak under 8n + 1 MiB.
+    // `docs/rules.md` §3.1: 300,000 tiny `utm_` members (about 4.7 MB), a valid payload whose
+    // output is about 2n, peak under 8n + 1 MiB.
     let members: Vec<String> = (0..300_000)
         .map(|i| format!(r#""utm_{i:x}":"v""#))
         .collect();

@@ -1,4 +1,4 @@
-//! The command-line contract of SPEC 5, run as a user would (needs the `cli` feature).
+//! The command-line contract of `docs/rules.md` §5, run as a user would (needs the `cli` feature).
 #![cfg(feature = "cli")]
 
 use std::io::Write;
@@ -37,6 +37,7 @@ fn extract_prints_one_object_per_url() {
     assert_eq!(
         lines[0],
         json!({
+            "line": 1,
             "marketing": {
                 "gclid": "XYZ",
                 "url_conversion": seed,
@@ -45,11 +46,13 @@ fn extract_prints_one_object_per_url() {
                 "wegly_code": "OPP123",
             },
             "click_ids": [{"param": "gclid", "platform": "google", "value": "XYZ"}],
-            // No source or medium: the gclid says google / cpc (SPEC 2.6).
+            // No source or medium: the gclid says google / cpc (`docs/rules.md` §2.6).
             "channel": {"channel": "paid_search", "source": "google", "medium": "cpc"},
             "warnings": [],
         })
     );
+    // An argument's line is its position among the arguments.
+    assert_eq!(lines[1]["line"], 2);
     assert_eq!(lines[1]["marketing"]["utm_source"], "fb");
     assert_eq!(
         lines[1]["channel"],
@@ -72,6 +75,49 @@ fn extract_reads_stdin_with_a_dash() {
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[1]["marketing"]["wegly_source"], "Google");
     assert_eq!(lines[1]["marketing"]["gclid"], "AbC");
+    // The blank line is skipped but counted: each output names its input line.
+    let numbers: Vec<_> = lines.iter().map(|l| l["line"].clone()).collect();
+    assert_eq!(numbers, [json!(1), json!(3)]);
+}
+
+#[test]
+fn extract_writes_the_shape_the_help_shows() {
+    // The exact bytes of one line: member order, every member, and no other.
+    let output = run(
+        &["extract", "-"],
+        "\n\n/lp?utm_source=Google&utm_medium=cpc\n",
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        concat!(
+            r#"{"line":3,"marketing":{"url_conversion":"/lp?utm_source=Google&utm_medium=cpc","#,
+            r#""utm_medium":"cpc","utm_source":"Google","wegly_medium":"cpc","wegly_source":"Google"},"#,
+            r#""click_ids":[],"channel":{"channel":"paid_search","source":"google","medium":"cpc"},"#,
+            r#""warnings":[]}"#,
+            "\n"
+        )
+    );
+    let help = run(&["help", "extract"], "");
+    let help = String::from_utf8(help.stdout).unwrap();
+    assert!(
+        help.contains(r#"{"line": L, "marketing": {...}, "click_ids": [...], "channel": {...}, "warnings": [...]}"#),
+        "{help}"
+    );
+}
+
+#[test]
+fn extract_reads_a_url_without_a_scheme_silently() {
+    // What the README and the help say: extraction reads what follows the first `?`, and a
+    // missing scheme is no warning.
+    let output = run(
+        &["extract", "landing.example.com/obrigado?utm_source=x"],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let lines = lines(&output);
+    assert_eq!(lines[0]["marketing"]["wegly_source"], "x");
+    assert_eq!(lines[0]["warnings"], json!([]));
 }
 
 #[test]
@@ -100,6 +146,7 @@ fn extract_with_no_url_reads_stdin() {
     let lines = lines(&output);
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["marketing"]["wegly_source"], "a");
+    assert_eq!(lines[1]["line"], 3);
     assert_eq!(lines[1]["click_ids"][0]["platform"], "google");
     // No catalog, no `lead_source` member.
     assert!(lines[0].get("lead_source").is_none());
@@ -132,6 +179,32 @@ fn usage_errors_and_help() {
         // The crate does not ship the specification: the help cannot send anyone to it.
         assert!(!detail.contains("SPEC"), "{detail}");
     }
+    // The output shapes the help shows are the ones written (pinned byte for byte in
+    // `extract_writes_the_shape_the_help_shows` and `normalize_writes_the_shapes_the_help_shows`).
+    let detail = String::from_utf8(run(&["help", "normalize"], "").stdout).unwrap();
+    assert!(
+        detail.contains(r#"{"record": N, "line": L, "ok": true, "request": {...}, "channel": {...}, "warnings": [...]}"#),
+        "{detail}"
+    );
+}
+
+#[test]
+fn normalize_writes_the_shapes_the_help_shows() {
+    let input = "{\"title\": \"A\", \"marketing\": {\"utm_source\": \"news\", \"utm_medium\": \"email\"}}\n\n{\"title\": \"\"}\n";
+    let output = run(&["normalize", "--summary", "none"], input);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        concat!(
+            r#"{"record":1,"line":1,"ok":true,"request":{"title":"A","marketing":{"utm_medium":"email","#,
+            r#""utm_source":"news","wegly_medium":"email","wegly_source":"news"}},"#,
+            r#""channel":{"channel":"email","source":"news","medium":"email"},"warnings":[]}"#,
+            "\n",
+            r#"{"record":2,"line":3,"ok":false,"errors":[{"path":"/title","code":"required","#,
+            r#""message":"title must not be empty"}],"warnings":[]}"#,
+            "\n"
+        )
+    );
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! The create-deal request: SPEC 3 rules and codes, catalog hooks, builder, round trips.
+//! The create-deal request: `docs/rules.md` §3 rules and codes, catalog hooks, builder, round
+//! trips.
 
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -456,7 +457,7 @@ fn catalog_hooks() {
     assert_eq!(conflict.warnings[0].code, WarningCode::LeadSourceConflict);
     assert_eq!(conflict.warnings[0].path, "/lead_source/name");
 
-    // SPEC 2.2 rule 5: a sent crm_lead_source_id is kept too; the tracker only warns.
+    // `docs/rules.md` §2.2 rule 5: a sent crm_lead_source_id is kept too; the tracker only warns.
     let same = check(with(
         json!({"crm_lead_source_id": B, "marketing": {"wegly_code": "OPP123"}}),
     ))
@@ -633,7 +634,7 @@ proptest! {
     }
 }
 
-// Every public type is `Send + Sync` (SPEC 1), checked when this file compiles.
+// Every public type is `Send + Sync` (as the crate docs promise), checked when this file compiles.
 const _: () = {
     const fn check<T: Send + Sync + 'static>() {}
     check::<CreateDealRequest>();

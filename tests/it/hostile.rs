@@ -1,5 +1,5 @@
-//! Hostile input (SPEC 2.3 "no input may panic", cost linear in the input): huge URLs, huge
-//! values, many parameters, NUL bytes, encoded surrogates, deep JSON and absurd numbers.
+//! Hostile input (`docs/rules.md` §2.3 "no input may panic", cost linear in the input): huge URLs,
+//! huge values, many parameters, NUL bytes, encoded surrogates, deep JSON and absurd numbers.
 //!
 //! Each test must end in a result or a clear error, fast. Nothing here measures time: the sizes
 //! (10 MiB, 100 000 parameters) are chosen so that a quadratic implementation would visibly
@@ -240,7 +240,8 @@ fn one_hundred_thousand_params() {
         2 * PARAMS
     );
 
-    // What SPEC 2.2 rule 2 says: first occurrence kept, one warning per later differing one.
+    // What `docs/rules.md` §2.2 rule 2 says: first occurrence kept, one warning per later differing
+    // one.
     let mut first: HashMap<&str, &str> = HashMap::new();
     let mut differing = 0;
     for (key, value) in &tracked {
@@ -260,7 +261,7 @@ fn one_hundred_thousand_params() {
         .iter()
         .filter(|w| w.code == WarningCode::DuplicateParam)
         .count();
-    // SPEC 3.1: 100 warnings, then one `too_many_warnings` counting the others.
+    // `docs/rules.md` §3.1: 100 warnings, then one `too_many_warnings` counting the others.
     assert_eq!(duplicates, 100);
     assert_eq!(n.warnings.len(), 101, "only duplicate_param expected");
     let last = &n.warnings[100];
@@ -388,7 +389,7 @@ fn encoded_surrogates_and_other_invalid_utf8_become_replacement_characters() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The create-deal request (SPEC 3): hostile JSON.
+// The create-deal request (`docs/rules.md` §3): hostile JSON.
 
 fn rejected(bytes: &[u8]) -> Rejected {
     match CreateDealRequest::from_json(bytes) {

@@ -16,6 +16,7 @@ mod channel;
 mod cli;
 mod deal;
 mod differential;
+mod docs;
 #[cfg(all(feature = "axum", feature = "client"))]
 mod gateway;
 mod hostile;

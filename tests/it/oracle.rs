@@ -1,20 +1,21 @@
-//! The SPEC's reading of a conversion URL, written out independently of the crate: the oracle
-//! of the property tests here and of the `marketing` fuzz target (which includes this file).
+//! The rules' reading of a conversion URL (`docs/rules.md` §2), written out independently of the
+//! crate: the oracle of the property tests here and of the `marketing` fuzz target (which includes
+//! this file).
 //!
 //! It uses `form_urlencoded` as the reference urlencoded parser and nothing from the crate, so
 //! that a pair the crate's extraction misses is caught rather than predicted.
 
-/// SPEC 2.2 rule 1: Unicode `White_Space` plus U+FEFF.
+/// `docs/rules.md` §2.2 rule 1: Unicode `White_Space` plus U+FEFF.
 pub(crate) fn is_trimmed(c: char) -> bool {
     c.is_whitespace() || c == '\u{feff}'
 }
 
-/// Trims as SPEC 2.2 rule 1 does.
+/// Trims as `docs/rules.md` §2.2 rule 1 does.
 pub(crate) fn trim(s: &str) -> &str {
     s.trim_matches(is_trimmed)
 }
 
-/// SPEC 2.1, written out again so that the oracle does not lean on the crate.
+/// `docs/rules.md` §2.1, written out again so that the oracle does not lean on the crate.
 pub(crate) fn spec_tracking_key(key: &str) -> bool {
     matches!(
         key,
@@ -29,8 +30,8 @@ pub(crate) fn spec_tracking_key(key: &str) -> bool {
     })
 }
 
-/// Percent-decodes once (`%XX` only; `+` stays), invalid UTF-8 replaced: the SPEC 2.3 repair
-/// of a URL encoded twice.
+/// Percent-decodes once (`%XX` only; `+` stays), invalid UTF-8 replaced: the `docs/rules.md` §2.3
+/// repair of a URL encoded twice.
 pub(crate) fn percent_decode_once(text: &str) -> String {
     let bytes = text.as_bytes();
     let hex = |b: u8| char::from(b).to_digit(16);
@@ -53,9 +54,9 @@ pub(crate) fn percent_decode_once(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The tracking pairs of a conversion URL, in order (query, then fragment), as SPEC 2.2 rule 2
-/// and 2.3 describe them: names lowercased and stripped of `amp;`, values decoded and trimmed,
-/// empty values and `url_conversion` left out.
+/// The tracking pairs of a conversion URL, in order (query, then fragment), as `docs/rules.md` §2.2
+/// rule 2 and 2.3 describe them: names lowercased and stripped of `amp;`, values decoded and
+/// trimmed, empty values and `url_conversion` left out.
 pub(crate) fn url_pairs(url: &str) -> Vec<(String, String)> {
     let url = trim(url);
     let decoded;

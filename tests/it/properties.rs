@@ -1,8 +1,8 @@
-//! The properties of SPEC 2.4 on [`Normalizer`] and [`Marketing`], over explicit `marketing`
-//! objects and messy conversion URLs.
+//! The properties of `docs/rules.md` §2.4 on [`Normalizer`] and [`Marketing`], over explicit
+//! `marketing` objects and messy conversion URLs.
 //!
-//! The expectations are computed from the SPEC by [`crate::oracle`], with `form_urlencoded` as
-//! the reference urlencoded parser: nothing here calls the crate's extraction to predict its
+//! The expectations are computed from `docs/rules.md` by [`crate::oracle`], with `form_urlencoded`
+//! as the reference urlencoded parser: nothing here calls the crate's extraction to predict its
 //! own output.
 
 use std::collections::BTreeMap;
@@ -230,7 +230,7 @@ fn normalize(limit: usize, marketing: &Value) -> Normalized {
         .unwrap_or_else(|rejected| panic!("{marketing} rejected: {rejected:?}"))
 }
 
-/// The explicit value of `key` that SPEC 2.4 says survives: a string, non-empty after
+/// The explicit value of `key` that `docs/rules.md` §2.4 says survives: a string, non-empty after
 /// trimming, within the limit (`url_conversion` has none).
 fn explicit_kept<'m>(map: &'m Map<String, Value>, key: &str, limit: usize) -> Option<&'m str> {
     let value = trim(map.get(key)?.as_str()?);
@@ -246,7 +246,7 @@ fn check_hygiene(marketing: &Marketing) -> Result<(), TestCaseError> {
         prop_assert!(is_tracking_key(key), "{key:?} is no tracking key");
         prop_assert!(
             spec_tracking_key(key),
-            "{key:?} is no tracking key (SPEC 2.1)"
+            "{key:?} is no tracking key (`docs/rules.md` §2.1)"
         );
         prop_assert!(!value.is_empty(), "{key:?} is empty");
         prop_assert_eq!(trim(value), value, "{:?} is not trimmed", key);

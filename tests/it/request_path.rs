@@ -1,5 +1,5 @@
-//! The request path (SPEC 3.1): one rule per test, each able to fail without its rule, and
-//! the properties every entry point shares.
+//! The request path (`docs/rules.md` §3.1): one rule per test, each able to fail without its rule,
+//! and the properties every entry point shares.
 
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -94,7 +94,7 @@ fn repeated_members_the_last_wins_everywhere() {
         assert_eq!(merged.request, valid.request, "{name}");
         assert!(merged.warnings.is_empty(), "{name}");
     }
-    // Repeated URL parameters still keep the first (SPEC 2.2).
+    // Repeated URL parameters still keep the first (`docs/rules.md` §2.2).
     let n = Marketing::from_url("/lp?utm_source=a&utm_source=b");
     assert_eq!(n.marketing.get("utm_source"), Some("a"));
     // An unknown member repeated is one unknown member.

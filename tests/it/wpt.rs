@@ -1,5 +1,5 @@
 //! Conformance with the WHATWG urlencoded parser: every case of the web-platform-tests file
-//! `urlencoded-parser.any.js`, compared pair by pair and by count (SPEC 2.2 rule 2).
+//! `urlencoded-parser.any.js`, compared pair by pair and by count (`docs/rules.md` §2.2 rule 2).
 
 use serde::Deserialize;
 use wegly_attribution::query_pairs;

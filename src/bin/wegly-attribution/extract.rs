@@ -13,6 +13,9 @@ use crate::input::Input;
 
 #[derive(Serialize)]
 struct Line<'a> {
+    /// Where the URL came from, 1-based: its line on stdin, or its position among the
+    /// arguments; the key an analyst joins the output back to the input on.
+    line: u64,
     marketing: &'a Marketing,
     click_ids: &'a [ClickId<'a>],
     channel: ChannelAttribution<'a>,
@@ -43,11 +46,13 @@ pub(crate) fn run(
         with_catalog,
     };
     let mut out = BufWriter::new(io::stdout().lock());
-    for url in urls {
+    for (position, url) in (1..).zip(urls) {
         if url == "-" {
             explain.stdin(&mut out)?;
         } else {
-            explain.url(&mut out, url).map_err(Failure::Write)?;
+            explain
+                .url(&mut out, position, url)
+                .map_err(Failure::Write)?;
         }
     }
     out.flush().map_err(Failure::Write)?;
@@ -60,16 +65,19 @@ struct Explain<'n> {
 }
 
 impl Explain<'_> {
-    /// One URL per line; blank lines are skipped. Lines are read as bytes: a URL copied from
-    /// a log may hold invalid UTF-8, which becomes U+FFFD rather than stopping the run.
+    /// One URL per line; blank lines are skipped, but counted, so that `"line"` is the input
+    /// line. Lines are read as bytes: a URL copied from a log may hold invalid UTF-8, which
+    /// becomes U+FFFD rather than stopping the run.
     fn stdin(&self, out: &mut impl Write) -> Result<(), Failure> {
         let mut input = Input::open(None)?;
         let mut line = Vec::new();
+        let mut number = 0;
         while input.read_line(&mut line)? > 0 {
+            number += 1;
             let text = String::from_utf8_lossy(&line);
             let text = text.trim_end_matches(['\n', '\r']);
             if !text.trim().is_empty() {
-                self.url(out, text).map_err(Failure::Write)?;
+                self.url(out, number, text).map_err(Failure::Write)?;
             }
             // What is explained goes out before waiting for more input.
             if input.is_drained() {
@@ -80,7 +88,7 @@ impl Explain<'_> {
         Ok(())
     }
 
-    fn url(&self, out: &mut impl Write, url: &str) -> io::Result<()> {
+    fn url(&self, out: &mut impl Write, line: u64, url: &str) -> io::Result<()> {
         let normalized = self.normalizer.normalize_url(url);
         let click_ids = normalized.marketing.click_ids();
         let lead_source = self.with_catalog.then(|| {
@@ -90,6 +98,7 @@ impl Explain<'_> {
             })
         });
         let line = Line {
+            line,
             marketing: &normalized.marketing,
             click_ids: &click_ids,
             channel: normalized.marketing.channel(),

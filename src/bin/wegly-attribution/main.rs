@@ -27,8 +27,10 @@ Marketing rules, in order:
   3. copy each utm_X into an absent wegly_X (not utm_term, utm_search_term)
   4. copy utm_term into an absent utm_search_term
   5. with --catalog, a known wegly_code gives the lead source when none was sent
-Messy URLs (no scheme, hash routes, &amp;, double encoding, bad escapes, values too long)
-are repaired or dropped with a warning: a lead is never rejected for its tracking data.";
+A URL needs no scheme, nor to be valid: extraction reads what follows its first ? (no
+warning). Messy URLs (fragments and hash routes, &amp;, double encoding, bad escapes, values
+too long) are repaired or dropped with a warning: a lead is never rejected for its tracking
+data.";
 
 /// The normalizer both commands share, across threads: the one place its type is named.
 type Engine = Normalizer;
@@ -52,11 +54,13 @@ enum Command {
     /// Reads FILE (stdin when absent or `-`), one JSON payload per line, and writes one line
     /// per record, in input order:
     ///
-    ///   {"record": N, "line": L, "ok": true, "request": {...}, "warnings": [...]}
+    ///   {"record": N, "line": L, "ok": true, "request": {...}, "channel": {...}, "warnings": [...]}
     ///   {"record": N, "line": L, "ok": false, "errors": [...], "warnings": [...]}
     ///
-    /// N counts records from 1; L is the input line (`sed -n Lp FILE` shows it). Errors and
-    /// warnings are {"code", "message", "path"}, the path a JSON Pointer. A line of spaces,
+    /// N counts records from 1; L is the input line (`sed -n Lp FILE` shows it). request is
+    /// the payload to send; channel, {"channel", "source", "medium"}, is which channel brought
+    /// the lead (GA4's default channel group; never sent). Errors and warnings are
+    /// {"code", "message", "path"}, the path a JSON Pointer. A line of spaces,
     /// tabs and CRs alone is skipped; any other line is a record, and one that is not JSON
     /// is rejected with code invalid_json (its message gives line and byte column). A byte
     /// order mark at the start of the input is skipped.
@@ -81,10 +85,18 @@ enum Command {
     },
     /// Explain conversion URLs: their attribution, one JSON line per URL
     ///
-    /// Writes, per URL, {"marketing": {...}, "click_ids": [...], "warnings": [...]}, where
-    /// marketing is the rules below applied to {"url_conversion": URL}; with --catalog, also
+    /// Writes one line per URL, in input order:
+    ///
+    ///   {"line": L, "marketing": {...}, "click_ids": [...], "channel": {...}, "warnings": [...]}
+    ///
+    /// marketing is the rules below applied to {"url_conversion": URL}; click_ids are
+    /// {"param", "platform", "value"}; channel is {"channel", "source", "medium"} (GA4's
+    /// default channel group); warnings are {"code", "message", "path"}. With --catalog, also
     /// "lead_source": {"id": ...} | {"name": ...} | null (rule 5). With no URL, or `-`, reads
     /// one URL per line from stdin (blank lines skipped, invalid UTF-8 read as U+FFFD).
+    ///
+    /// L is the URL's line on stdin (blank lines count, so `sed -n Lp` finds it), or for a URL
+    /// given as an argument, its position among the arguments (1 for the first).
     #[command(after_long_help = RULES, verbatim_doc_comment)]
     Extract {
         /// The URLs; `-` or none reads stdin.

@@ -22,7 +22,7 @@ struct Accepted<'a> {
     line: u64,
     ok: bool,
     request: &'a CreateDealRequest,
-    /// Which channel brought the lead (SPEC 2.6); never part of the request.
+    /// Which channel brought the lead (`docs/rules.md` §2.6); never part of the request.
     channel: ChannelAttribution<'a>,
     warnings: &'a [Warning],
 }

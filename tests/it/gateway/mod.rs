@@ -1,4 +1,4 @@
-//! The gateway features on loopback (docs/rules.md §4.5-4.7): real sockets, real reqwest, real
+//! The gateway features on loopback (`docs/rules.md` §4.5-4.7): real sockets, real reqwest, real
 //! axum, and the stand-in (`examples/fake_wegly/fake.rs`) started in the test on port 0. The
 //! service built on them, `wegly-gateway`, has its own tests in `gateway/tests/`. Backoffs and timeouts are short so
 //! the whole module takes about as long as its slowest `Retry-After` (1 s).
