@@ -332,6 +332,22 @@ impl Activity {
     }
 }
 
+/// A request being answered on a connection: counted from its start to its drop.
+struct Busy(Arc<Activity>);
+
+impl Busy {
+    fn start(activity: Arc<Activity>) -> Busy {
+        activity.request_started();
+        Busy(activity)
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.request_ended();
+    }
+}
+
 /// Serves one connection with its phase timeouts; closes it with a linger.
 async fn serve_connection(
     stream: TcpStream,
@@ -353,10 +369,10 @@ async fn serve_connection(
         let mut router = router.clone();
         let activity = Arc::clone(&service_activity);
         async move {
-            activity.request_started();
-            let response = router.call(request.map(axum::body::Body::new)).await;
-            activity.request_ended();
-            response
+            // Ends the request when the answer is produced, or when hyper drops it (the
+            // client went away).
+            let _busy = Busy::start(activity);
+            router.call(request.map(axum::body::Body::new)).await
         }
     });
     let mut builder = hyper::server::conn::http1::Builder::new();
