@@ -512,6 +512,15 @@ fn might_start_a_key(segment: &[u8]) -> bool {
                 | (b's', b'c')
                 | (b'i', b'g')
                 | (b'a', b'm')
+                // `gad_source`, `qclid`, `yclid`, `irclid`, `mc_cid`, `ko_click_id`.
+                | (b'g', b'a')
+                | (b'q', b'c')
+                | (b'y', b'c')
+                | (b'i', b'r')
+                | (b'm', b'c')
+                | (b'k', b'o')
+                // `_kx`: `_` is 0x5f, which `| 0x20` makes 0x7f.
+                | (0x7f, b'k')
         ),
         _ => false,
     }
