@@ -627,25 +627,27 @@ impl Layout {
                     },
                 }
             }
-            Some(h) => {
-                let fragment = fragment_params(bytes, h + 1);
-                Layout {
-                    query: h..h,
-                    question_mark: fragment.start != h + 1,
-                    fragment: Some(fragment),
-                }
-            }
+            Some(h) => Layout {
+                query: h..h,
+                question_mark: memchr(b'?', after(h + 1)).is_some(),
+                fragment: Some(fragment_params(bytes, h + 1)),
+            },
         }
     }
 }
 
-/// The parameters of the fragment starting at `start`: after its first `?` when it has one
-/// (a hash router's own query), else the whole fragment.
+/// The parameters of the fragment starting at `start`: after its first `?` when the text
+/// before that `?` holds no `=` (a hash router's path and its own query, `#/route?utm_source=x`),
+/// else the whole fragment, read as pairs (`#utm_source=a?b` gives `a?b`): SPEC 2.3's ruling
+/// (`docs/rules.md §2.3`). A `=` before the `?` means the fragment already started with pairs,
+/// and the `?` is part of a value.
 fn fragment_params(bytes: &[u8], start: usize) -> Range<usize> {
     let fragment = bytes.get(start..).unwrap_or_default();
     match memchr(b'?', fragment) {
-        Some(q) => start + q + 1..bytes.len(),
-        None => start..bytes.len(),
+        Some(q) if memchr(b'=', fragment.get(..q).unwrap_or_default()).is_none() => {
+            start + q + 1..bytes.len()
+        }
+        _ => start..bytes.len(),
     }
 }
 
@@ -769,7 +771,29 @@ mod tests {
             ("?amp%3Butm_source=a", &[("utm_source", "a", Q)]),
             ("?utm+source=a&utm_source+=b", &[]),
             ("#a?b#utm_source=x", &[]),
-            ("#utm_source=a?utm_medium=b", &[("utm_medium", "b", F)]),
+            // SPEC 2.3: a `=` before the fragment's first `?` makes it pairs, not a route.
+            (
+                "#utm_source=a?utm_medium=b",
+                &[("utm_source", "a?utm_medium=b", F)],
+            ),
+            ("https://x.com/#utm_source=a?b", &[("utm_source", "a?b", F)]),
+            ("#x=1&utm_source=a?b", &[("utm_source", "a?b", F)]),
+            ("#/r?x=1?utm_source=a", &[]),
+            ("#/r/a?utm_source=a?b", &[("utm_source", "a?b", F)]),
+            ("#/r=1/?utm_source=a", &[]),
+            (
+                "?_kx=K&Mc_Cid=M&gad_source=1&ko_click_id=k",
+                &[
+                    ("_kx", "K", Q),
+                    ("mc_cid", "M", Q),
+                    ("gad_source", "1", Q),
+                    ("ko_click_id", "k", Q),
+                ],
+            ),
+            (
+                "#qclid=q&YCLID=y&irclid=i",
+                &[("qclid", "q", F), ("yclid", "y", F), ("irclid", "i", F)],
+            ),
             ("?amp;amp;utm_source=a", &[("utm_source", "a", Q)]),
             ("?AMP;utm_source=a", &[("utm_source", "a", Q)]),
             ("?amp;=a&amp;x=b", &[]),
