@@ -8,11 +8,13 @@ use serde::Serialize;
 use super::extract::trim_str;
 use super::model::{Key, Marketing};
 use crate::error::code_enum;
+use lists::{DEFAULT_INDEX, Listed};
 use patterns::{
-    Scan, Source, contains, find_cross_network_and_shop, has_byte, is_paid_medium,
-    matches_shop_pattern,
+    Scan, contains, find_cross_network_and_shop, is_host_name, is_paid_medium, matches_shop_pattern,
 };
+use std::collections::BTreeMap;
 
+mod lists;
 mod patterns;
 #[cfg(test)]
 mod tests;
@@ -29,7 +31,7 @@ code_enum! {
     /// let n = Marketing::from_url("https://x.com.br/lp?utm_source=google&utm_medium=cpc");
     /// assert_eq!(n.marketing.channel().channel, Channel::PaidSearch);
     /// assert_eq!(Channel::PaidSearch.as_str(), "paid_search");
-    /// assert_eq!(Channel::ALL.len(), 19);
+    /// assert_eq!(Channel::ALL.len(), 20);
     /// ```
     Channel {
         /// Rule 1: the campaign contains `cross-network` (Performance Max and the like).
@@ -46,30 +48,33 @@ code_enum! {
         Display => "display",
         /// Rule 7: any other paid medium.
         PaidOther => "paid_other",
-        /// Rule 8: a shopping source, or a campaign matching the shop pattern.
+        /// Rule 8: an AI assistant's source (`chatgpt.com`, `perplexity`), or medium
+        /// `ai-assistant`: GA4's channel since May 2026.
+        AiAssistant => "ai_assistant",
+        /// Rule 9: a shopping source, or a campaign matching the shop pattern.
         OrganicShopping => "organic_shopping",
-        /// Rule 9: a social source, or a social medium (`social`, `sm`, `social-media`, …).
+        /// Rule 10: a social source, or a social medium (`social`, `sm`, `social-media`, …).
         OrganicSocial => "organic_social",
-        /// Rule 10: a video source, or a medium containing `video`.
+        /// Rule 11: a video source, or a medium containing `video`.
         OrganicVideo => "organic_video",
-        /// Rule 11: a search source, or medium `organic`.
+        /// Rule 12: a search source, or medium `organic`.
         OrganicSearch => "organic_search",
-        /// Rule 12: source or medium `email`, `e-mail`, `e_mail` or `e mail`.
+        /// Rule 13: source or medium `email`, `e-mail`, `e_mail` or `e mail`.
         Email => "email",
-        /// Rule 13: medium `affiliate`.
+        /// Rule 14: medium `affiliate`.
         Affiliates => "affiliates",
-        /// Rule 14: medium `referral`, `app` or `link`.
+        /// Rule 15: medium `referral`, `app` or `link`.
         Referral => "referral",
-        /// Rule 15: medium `audio`.
+        /// Rule 16: medium `audio`.
         Audio => "audio",
-        /// Rule 16: source or medium `sms`.
+        /// Rule 17: source or medium `sms`.
         Sms => "sms",
-        /// Rule 17: a medium ending with `push` or containing `mobile` or `notification`, or
+        /// Rule 18: a medium ending with `push` or containing `mobile` or `notification`, or
         /// source `firebase`.
         MobilePush => "mobile_push",
-        /// Rule 18: no source, no medium and no click id that implies them.
+        /// Rule 19: no source, no medium and no click id that implies them.
         Direct => "direct",
-        /// Rule 19: anything else.
+        /// Rule 20: anything else.
         Unassigned => "unassigned",
     }
 }
@@ -125,13 +130,17 @@ impl ChannelAttribution<'_> {
     }
 }
 
-/// The source lists of SPEC 2.6, with the caller's additions: the rules [`Marketing::channel`]
-/// applies.
+/// The source lists of SPEC 2.6 (`docs/rules.md §2.6`), with the caller's additions: the
+/// rules [`Marketing::channel`] applies.
 ///
-/// [`ChannelRules::new`] holds the default lists; each setter adds one entry to one list. An
-/// entry is trimmed and ASCII-lowercased; a one-label entry (`kagi`) also matches the labels of
-/// a host name (`www.kagi.com`), a dotted one (`kagi.com`) the host name itself and its
-/// subdomains.
+/// [`ChannelRules::new`] holds the default lists: GA4's source categories (819 sources), the
+/// AI assistants, and the project's list (the Brazilian market's sources GA4 lacks). Each
+/// setter adds one entry to one list; an added entry counts as the project's. An entry is
+/// trimmed and ASCII-lowercased. A source's category is found in four steps: an AI assistant
+/// (the entry, or a subdomain of a dotted one), then an exact entry (GA4's winning over the
+/// project's), then the longest dotted entry the host name ends with, then a one-label entry of
+/// the project's list equal to a label of the host name but the last (`kagi` in
+/// `www.kagi.com`); GA4's one-label entries match exactly only.
 ///
 /// ```
 /// use wegly_attribution::{Channel, ChannelRules, Marketing};
@@ -142,13 +151,12 @@ impl ChannelAttribution<'_> {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChannelRules {
-    /// Whether any list holds an entry beyond the defaults: when not, one `match` answers
-    /// for the default lists.
-    extended: bool,
-    search: Vec<String>,
-    social: Vec<String>,
-    video: Vec<String>,
-    shopping: Vec<String>,
+    /// The caller's entries and the lists each was added to (the AI mark and category marks),
+    /// ordered so that a lookup is a search, not a scan. Empty for the defaults: then one
+    /// `match` answers for the project's list.
+    added: BTreeMap<String, SourceMarks>,
+    /// The longest added entry: a longer candidate need not be looked up.
+    longest_added: usize,
 }
 
 /// The indices of the common keys the channel reads (`model::COMMON`); a test checks them.
@@ -166,56 +174,6 @@ mod key {
 /// The rules of [`Marketing::channel`], built once.
 static DEFAULT_RULES: ChannelRules = ChannelRules::new();
 
-/// SPEC 2.6's default *search* sources.
-const SEARCH: &[&str] = &[
-    "google",
-    "bing",
-    "yahoo",
-    "duckduckgo",
-    "baidu",
-    "yandex",
-    "ecosia",
-    "naver",
-    "ask",
-    "search.brave.com",
-];
-
-/// SPEC 2.6's default *social* sources.
-const SOCIAL: &[&str] = &[
-    "facebook",
-    "fb",
-    "instagram",
-    "ig",
-    "linkedin",
-    "lnkd.in",
-    "twitter",
-    "t.co",
-    "x",
-    "tiktok",
-    "pinterest",
-    "reddit",
-    "whatsapp",
-    "telegram",
-    "threads",
-    "snapchat",
-    "kwai",
-];
-
-/// SPEC 2.6's default *video* sources.
-const VIDEO: &[&str] = &["youtube", "vimeo", "twitch", "dailymotion"];
-
-/// SPEC 2.6's default *shopping* sources.
-const SHOPPING: &[&str] = &[
-    "mercadolivre",
-    "mercadolibre",
-    "shopee",
-    "amazon",
-    "magalu",
-    "americanas",
-    "aliexpress",
-    "google shopping",
-];
-
 /// What a click id implies when neither a source nor a medium was sent, with what the rules
 /// ask of the implied values under the default lists (a test checks them).
 #[derive(Debug)]
@@ -232,41 +190,59 @@ struct Inference {
 }
 
 /// SPEC 2.6's click-id inferences, in its order (a test checks that `rank` is the index).
-/// `gclsrc` implies nothing.
+/// `gclsrc` and `ko_click_id` imply nothing.
 const INFERENCES: &[Inference] = {
-    use MediumKind::{Display, Other, Referral};
+    use MediumKind::{Affiliate, Display, Email, Other, Referral};
     use SourceMarks as M;
     &[
         inference(0, "gclid", ("google", M::SEARCH), ("cpc", Other, true)),
         inference(1, "gbraid", ("google", M::SEARCH), ("cpc", Other, true)),
         inference(2, "wbraid", ("google", M::SEARCH), ("cpc", Other, true)),
+        // Google Ads' own parameter, on ads clicked without a `gclid` (auto-tagging off, or
+        // iOS): still a Google ad.
+        inference(3, "gad_source", ("google", M::SEARCH), ("cpc", Other, true)),
         inference(
-            3,
+            4,
             "dclid",
             ("google", M::SEARCH),
             ("display", Display, false),
         ),
-        inference(4, "msclkid", ("bing", M::SEARCH), ("cpc", Other, true)),
-        inference(5, "ttclid", ("tiktok", M::SOCIAL), ("paid", Other, true)),
+        inference(5, "msclkid", ("bing", M::SEARCH), ("cpc", Other, true)),
+        inference(6, "yclid", ("yandex", M::SEARCH), ("cpc", Other, true)),
+        inference(7, "ttclid", ("tiktok", M::SOCIAL), ("paid", Other, true)),
         inference(
-            6,
+            8,
             "li_fat_id",
             ("linkedin", M::SOCIAL),
             ("paid", Other, true),
         ),
-        inference(7, "twclid", ("twitter", M::SOCIAL), ("paid", Other, true)),
-        inference(8, "rdt_cid", ("reddit", M::SOCIAL), ("paid", Other, true)),
-        inference(9, "epik", ("pinterest", M::SOCIAL), ("paid", Other, true)),
-        inference(10, "sccid", ("snapchat", M::SOCIAL), ("paid", Other, true)),
+        inference(9, "twclid", ("twitter", M::SOCIAL), ("paid", Other, true)),
+        inference(10, "rdt_cid", ("reddit", M::SOCIAL), ("paid", Other, true)),
+        inference(11, "epik", ("pinterest", M::SOCIAL), ("paid", Other, true)),
+        inference(12, "sccid", ("snapchat", M::SOCIAL), ("paid", Other, true)),
+        inference(13, "qclid", ("quora", M::SOCIAL), ("paid", Other, true)),
+        inference(
+            14,
+            "irclid",
+            ("impact", M::NONE),
+            ("affiliate", Affiliate, false),
+        ),
+        inference(15, "_kx", ("klaviyo", M::NONE), ("email", Email, false)),
+        inference(
+            16,
+            "mc_cid",
+            ("mailchimp", M::NONE),
+            ("email", Email, false),
+        ),
         // Meta adds these to organic links too, hence `referral`.
         inference(
-            11,
+            17,
             "fbclid",
             ("facebook", M::SOCIAL),
             ("referral", Referral, false),
         ),
         inference(
-            12,
+            18,
             "igshid",
             ("instagram", M::SOCIAL),
             ("referral", Referral, false),
@@ -303,12 +279,23 @@ impl ChannelRules {
     #[must_use]
     pub const fn new() -> Self {
         ChannelRules {
-            extended: false,
-            search: Vec::new(),
-            social: Vec::new(),
-            video: Vec::new(),
-            shopping: Vec::new(),
+            added: BTreeMap::new(),
+            longest_added: 0,
         }
+    }
+
+    /// Adds a source to the *AI assistant* list: a source equal to it, or (a dotted entry) a
+    /// subdomain of it, is an AI assistant's whatever the other lists say (rule 8).
+    ///
+    /// ```
+    /// use wegly_attribution::{Channel, ChannelRules};
+    /// let rules = ChannelRules::new().ai_assistant_source("chat.example.ai");
+    /// let found = rules.attribute(Some("eu.chat.example.ai"), Some("referral"), None, [""; 0]);
+    /// assert_eq!(found.channel, Channel::AiAssistant);
+    /// ```
+    #[must_use]
+    pub fn ai_assistant_source(self, source: &str) -> Self {
+        self.add(SourceMarks::AI, source)
     }
 
     /// Adds a source to the *search* list.
@@ -319,9 +306,8 @@ impl ChannelRules {
     /// assert_eq!(rules.attribute(Some("kagi"), Some("cpc"), None, [""; 0]).channel, Channel::PaidSearch);
     /// ```
     #[must_use]
-    pub fn search_source(mut self, source: &str) -> Self {
-        self.extended |= add(&mut self.search, source);
-        self
+    pub fn search_source(self, source: &str) -> Self {
+        self.add(SourceMarks::SEARCH, source)
     }
 
     /// Adds a source to the *social* list.
@@ -332,9 +318,8 @@ impl ChannelRules {
     /// assert_eq!(rules.attribute(Some("go.bsky.app"), None, None, [""; 0]).channel, Channel::OrganicSocial);
     /// ```
     #[must_use]
-    pub fn social_source(mut self, source: &str) -> Self {
-        self.extended |= add(&mut self.social, source);
-        self
+    pub fn social_source(self, source: &str) -> Self {
+        self.add(SourceMarks::SOCIAL, source)
     }
 
     /// Adds a source to the *video* list.
@@ -345,9 +330,8 @@ impl ChannelRules {
     /// assert_eq!(rules.attribute(Some("kick"), Some("paid"), None, [""; 0]).channel, Channel::PaidVideo);
     /// ```
     #[must_use]
-    pub fn video_source(mut self, source: &str) -> Self {
-        self.extended |= add(&mut self.video, source);
-        self
+    pub fn video_source(self, source: &str) -> Self {
+        self.add(SourceMarks::VIDEO, source)
     }
 
     /// Adds a source to the *shopping* list.
@@ -358,9 +342,8 @@ impl ChannelRules {
     /// assert_eq!(rules.attribute(Some("netshoes"), Some("cpc"), None, [""; 0]).channel, Channel::PaidShopping);
     /// ```
     #[must_use]
-    pub fn shopping_source(mut self, source: &str) -> Self {
-        self.extended |= add(&mut self.shopping, source);
-        self
+    pub fn shopping_source(self, source: &str) -> Self {
+        self.add(SourceMarks::SHOPPING, source)
     }
 
     /// The channel of a source, medium, campaign and the click-id parameter names found: the
@@ -444,10 +427,23 @@ impl ChannelRules {
         }
     }
 
+    /// Adds a trimmed, lowercased entry to a list; an empty one would match nothing.
+    fn add(mut self, list: SourceMarks, entry: &str) -> Self {
+        if let Some(entry) = lowercase(entry) {
+            self.longest_added = self.longest_added.max(entry.len());
+            let marks = self
+                .added
+                .entry(entry.into_owned())
+                .or_insert(SourceMarks::NONE);
+            *marks = marks.with(list);
+        }
+        self
+    }
+
     /// Whether every list is the default one: the common case, which [`SourceMarks`] answers
     /// with one `match`.
     fn nothing_added(&self) -> bool {
-        !self.extended
+        self.added.is_empty()
     }
 
     /// A source as sent: lowercased (borrowed when that changes nothing) and what the rules
@@ -466,29 +462,89 @@ impl ChannelRules {
         Some((source, marks))
     }
 
-    /// What the rules ask of a lowercased source: the lists it is in, and whether it is an
-    /// e-mail, `sms` or `firebase`. A one-word source against the default lists (the common
-    /// case) is one `match`; a host name, or any source once entries were added, goes through
-    /// the general label matching of [`Source::in_list`].
+    /// What the rules ask of a lowercased source: its category (or that it is an AI
+    /// assistant's), and whether it is an e-mail, `sms` or `firebase`. A source equal to an
+    /// entry of the project's default list (the common case) is one `match`: such an entry is
+    /// no AI assistant's and has the same category in GA4's list (a test checks both).
     fn source_marks(&self, source: &str) -> SourceMarks {
-        let exact = SourceMarks::of_default_entry(source);
-        // A default entry matches no other list by its labels (a test checks this).
-        if self.nothing_added() && (exact != SourceMarks::NONE || !has_byte(source, b'.')) {
-            return exact;
+        let named = SourceMarks::of_default_entry(source);
+        if self.nothing_added() && named.lists() != SourceMarks::NONE {
+            return named;
         }
-        let listed = Source::new(source);
-        let mut marks = exact.without_lists();
-        for (list, defaults, added) in [
-            (SourceMarks::SEARCH, SEARCH, &self.search),
-            (SourceMarks::SOCIAL, SOCIAL, &self.social),
-            (SourceMarks::VIDEO, VIDEO, &self.video),
-            (SourceMarks::SHOPPING, SHOPPING, &self.shopping),
-        ] {
-            if listed.in_list(defaults, added) {
-                marks = marks.with(list);
+        named.without_lists().with(self.category(source))
+    }
+
+    /// SPEC 2.6's four steps (`docs/rules.md §2.6`), in one walk over the source and the
+    /// suffixes after each of its dots that still hold a dot (the candidates a dotted entry can
+    /// equal): 1. an AI assistant's entry, the source or a suffix; 2. an entry equal to the
+    /// source; 3. for a host name, the longest suffix that is an entry; 4. for a host name, the
+    /// leftmost label but the last that is a one-label entry of the project's list.
+    fn category(&self, source: &str) -> SourceMarks {
+        let host = is_host_name(source);
+        let whole = self.listed(source);
+        if whole.ai {
+            return SourceMarks::AI;
+        }
+        let exact = whole.category();
+        let mut suffix = SourceMarks::NONE;
+        // A dotted entry holds a dot: the last label alone is none. One pass over the dots,
+        // and a candidate longer than every entry is not hashed, so a long source costs
+        // linear time.
+        let last_dot = source.rfind('.').unwrap_or(0);
+        let dots = source
+            .match_indices('.')
+            .take_while(|&(at, _)| at < last_dot);
+        for rest in dots.filter_map(|(at, _)| source.get(at + 1..)) {
+            let listed = self.listed(rest);
+            if listed.ai {
+                return SourceMarks::AI;
+            }
+            // The first suffix found is the longest.
+            if host && suffix == SourceMarks::NONE {
+                suffix = listed.category();
             }
         }
-        marks
+        if exact != SourceMarks::NONE {
+            return exact;
+        }
+        if suffix != SourceMarks::NONE || !host {
+            return suffix;
+        }
+        self.label_category(source)
+    }
+
+    /// Step 4: the category of the leftmost label but the last of a host name that equals a
+    /// one-label entry of the project's list, the caller's included.
+    fn label_category(&self, host: &str) -> SourceMarks {
+        let labels = host.rsplit_once('.').map_or("", |(labels, _)| labels);
+        labels
+            .split('.')
+            .map(|label| {
+                let default = SourceMarks::of_default_entry(label).lists();
+                if default != SourceMarks::NONE || self.nothing_added() {
+                    return default;
+                }
+                self.added
+                    .get(label)
+                    .map_or(SourceMarks::NONE, |marks| marks.lists().first_list())
+            })
+            .find(|&category| category != SourceMarks::NONE)
+            .unwrap_or(SourceMarks::NONE)
+    }
+
+    /// What the lists, defaults and additions, hold for a candidate.
+    #[inline]
+    fn listed(&self, candidate: &str) -> Listed {
+        let mut listed = DEFAULT_INDEX.get(candidate);
+        if candidate.len() <= self.longest_added
+            && let Some(&marks) = self.added.get(candidate)
+        {
+            listed.ai |= marks.has(SourceMarks::AI);
+            if listed.project == SourceMarks::NONE {
+                listed.project = marks.lists().first_list();
+            }
+        }
+        listed
     }
 }
 
@@ -528,6 +584,8 @@ fn classify(
     let medium_text = medium.map(|medium| &*medium.text);
     if kind == MediumKind::Display {
         Channel::Display
+    } else if source_marks.has(SourceMarks::AI) || kind == MediumKind::AiAssistant {
+        Channel::AiAssistant
     } else if shopping {
         Channel::OrganicShopping
     } else if source_marks.has(SourceMarks::SOCIAL) || kind == MediumKind::Social {
@@ -561,10 +619,10 @@ fn classify(
     }
 }
 
-/// What the rules ask of a source, as bits: the lists it is in (a source may be in several:
-/// `shopee.google.com` is in *search* and *shopping*), and whether it equals one of the
-/// names rules 12, 16 and 17 test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the rules ask of a source, as bits: its category (one at most: the first step of
+/// SPEC 2.6's lookup that finds one decides), or that it is an AI assistant's, and whether it
+/// equals one of the names rules 13, 17 and 18 test.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct SourceMarks(u8);
 
 impl SourceMarks {
@@ -577,9 +635,25 @@ impl SourceMarks {
     const EMAIL: SourceMarks = SourceMarks(16);
     /// Rule 16: `sms`.
     const SMS: SourceMarks = SourceMarks(32);
-    /// Rule 17: `firebase`.
+    /// Rule 18: `firebase`.
     const FIREBASE: SourceMarks = SourceMarks(64);
+    /// Rule 8: an AI assistant's source.
+    const AI: SourceMarks = SourceMarks(128);
     const LISTS: u8 = 15;
+
+    /// The category marks alone.
+    fn lists(self) -> SourceMarks {
+        SourceMarks(self.0 & Self::LISTS)
+    }
+
+    /// One category of several, when a caller added an entry to several lists: the one whose
+    /// paid rule comes first (shopping, search, social, video).
+    fn first_list(self) -> SourceMarks {
+        [Self::SHOPPING, Self::SEARCH, Self::SOCIAL, Self::VIDEO]
+            .into_iter()
+            .find(|&list| self.has(list))
+            .unwrap_or(Self::NONE)
+    }
 
     fn has(self, mark: SourceMarks) -> bool {
         self.0 & mark.0 != 0
@@ -594,16 +668,16 @@ impl SourceMarks {
     }
 
     /// The marks of a source that equals a default entry or a named source exactly:
-    /// [`SEARCH`], [`SOCIAL`], [`VIDEO`], [`SHOPPING`] and rules 12, 16 and 17 as one `match`
-    /// (a switch on the length, then a compare). The lists share no entry; a test checks this
+    /// the project's lists ([`lists::PROJECT`]) and rules 13, 17 and 18 as one `match` (a
+    /// switch on the length, then a compare). The lists share no entry; a test checks this
     /// `match` against them.
     fn of_default_entry(source: &str) -> SourceMarks {
         match source {
             "google" | "bing" | "yahoo" | "duckduckgo" | "baidu" | "yandex" | "ecosia"
-            | "naver" | "ask" | "search.brave.com" => SourceMarks::SEARCH,
+            | "naver" | "search.brave.com" => SourceMarks::SEARCH,
             "facebook" | "fb" | "instagram" | "ig" | "linkedin" | "lnkd.in" | "twitter"
             | "t.co" | "x" | "tiktok" | "pinterest" | "reddit" | "whatsapp" | "telegram"
-            | "threads" | "snapchat" | "kwai" => SourceMarks::SOCIAL,
+            | "threads" | "snapchat" | "kwai" | "quora" => SourceMarks::SOCIAL,
             "youtube" | "vimeo" | "twitch" | "dailymotion" => SourceMarks::VIDEO,
             "mercadolivre" | "mercadolibre" | "shopee" | "amazon" | "magalu" | "americanas"
             | "aliexpress" | "google shopping" => SourceMarks::SHOPPING,
@@ -687,19 +761,21 @@ fn is_common_medium(medium: &str) -> bool {
 enum MediumKind {
     /// Rule 6.
     Display,
-    /// Rule 9.
+    /// Rule 8.
+    AiAssistant,
+    /// Rule 10.
     Social,
-    /// Rule 11.
-    Organic,
     /// Rule 12.
-    Email,
+    Organic,
     /// Rule 13.
-    Affiliate,
+    Email,
     /// Rule 14.
-    Referral,
+    Affiliate,
     /// Rule 15.
-    Audio,
+    Referral,
     /// Rule 16.
+    Audio,
+    /// Rule 17.
     Sms,
     /// None of them.
     Other,
@@ -709,6 +785,7 @@ impl MediumKind {
     fn of(medium: &str) -> MediumKind {
         match medium {
             "display" | "banner" | "expandable" | "interstitial" | "cpm" => MediumKind::Display,
+            "ai-assistant" => MediumKind::AiAssistant,
             "social" | "social-network" | "social-media" | "sm" | "social network"
             | "social media" => MediumKind::Social,
             "organic" => MediumKind::Organic,
@@ -741,16 +818,6 @@ impl CampaignMarks {
             shop: holds_shop && matches_shop_pattern(campaign),
         }
     }
-}
-
-/// Adds a trimmed, lowercased entry to a list, and says whether it did: an empty one would
-/// match nothing.
-fn add(list: &mut Vec<String>, entry: &str) -> bool {
-    let Some(entry) = lowercase(entry) else {
-        return false;
-    };
-    list.push(entry.into_owned());
-    true
 }
 
 /// A value as SPEC 2.6 compares it: trimmed (as rule 1 trims) and ASCII-lowercased, borrowed
@@ -917,10 +984,8 @@ impl Marketing {
 #[cfg(test)]
 mod fast_path_tests {
     use super::super::model::common;
-    use super::{
-        DEFAULT_RULES, INFERENCES, Medium, SEARCH, SHOPPING, SOCIAL, SourceMarks, VIDEO,
-        is_common_medium, key,
-    };
+    use super::lists::{PROJECT, SEARCH, SHOPPING, SOCIAL, VIDEO};
+    use super::{DEFAULT_RULES, INFERENCES, Medium, SourceMarks, is_common_medium, key};
 
     #[test]
     fn key_indices_are_the_common_keys() {
@@ -1002,17 +1067,19 @@ mod fast_path_tests {
         }
     }
 
-    /// The short cut of `source_marks`: a default entry, matched by its labels too, is in no
-    /// other list.
+    /// The short cut of `source_marks`: a default entry of the project's list is no AI
+    /// assistant's, and GA4's list gives it the same category, so the general lookup agrees.
     #[test]
-    fn default_entries_match_no_other_list_by_label() {
+    fn default_entries_match_as_the_general_lookup_does() {
         let everything_added = super::ChannelRules::new().search_source("-");
-        for entry in SEARCH.iter().chain(SOCIAL).chain(VIDEO).chain(SHOPPING) {
-            assert_eq!(
-                everything_added.source_marks(entry),
-                DEFAULT_RULES.source_marks(entry),
-                "{entry}"
-            );
+        for (_, entries) in PROJECT {
+            for entry in entries {
+                assert_eq!(
+                    everything_added.source_marks(entry),
+                    DEFAULT_RULES.source_marks(entry),
+                    "{entry}"
+                );
+            }
         }
     }
 
@@ -1033,6 +1100,10 @@ mod fast_path_tests {
         assert_eq!(
             count, 39,
             "a new default entry needs its arm in `of_default_entry`"
+        );
+        assert_eq!(
+            lists.map(|(marks, list)| (marks, list.len())),
+            PROJECT.map(|(marks, list)| (marks, list.len()))
         );
         for other in [
             "",
