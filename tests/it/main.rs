@@ -19,6 +19,7 @@ mod differential;
 #[cfg(all(feature = "axum", feature = "client"))]
 mod gateway;
 mod hostile;
+mod idempotence;
 mod oracle;
 mod properties;
 mod request_path;
