@@ -14,6 +14,8 @@ use patterns::{
 };
 use std::collections::BTreeMap;
 
+#[cfg(test)]
+mod differential;
 mod lists;
 mod patterns;
 #[cfg(test)]
