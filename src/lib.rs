@@ -70,8 +70,10 @@
 //! - A value dropped as too long counts as not sent: a later URL occurrence, or the URL for an
 //!   explicit one, may still fill the key.
 //! - The fragment's parameters come after the query's, so a differing fragment value for a key
-//!   the query filled is a `duplicate_param`. In a fragment with a `?` (a hash route), the
-//!   parameters are what follows that `?`; otherwise the whole fragment is read as pairs.
+//!   the query filled is a `duplicate_param`. A fragment is a hash route, its parameters what
+//!   follows its first `?`, only when no `=` comes before that `?` (`#/ok?utm_source=x`);
+//!   otherwise the whole fragment is read as pairs (`#utm_source=a?b` gives `a?b`;
+//!   `docs/rules.md` §2.3`).
 //! - `amp;` prefixes are stripped repeatedly (`&amp;amp;`), ASCII-case-insensitively.
 //! - A URL is double-encoded when it has no raw `?` but an encoded one (`%3F`); it is
 //!   percent-decoded once (`+` is left for the pair decoding) and `double_encoded_url` is
@@ -86,7 +88,8 @@
 //! - `expected_close_date` must have RFC 3339's shape (`T`, `t` or space; `Z` or `±HH:MM`);
 //!   it is written back as UTC (`2024-03-15T00:00:00Z`, a fraction only when there is one) and
 //!   read as a UTC `jiff::civil::DateTime`, which reaches the end of year 9999. A leap second
-//!   `60` is read as `59`; fractional digits past nanoseconds are cut, not rounded.
+//!   `60` is read as `59` (seconds `61` and above are `invalid_date_time`, as RFC 3339's
+//!   grammar says); fractional digits past nanoseconds are cut, not rounded.
 //! - UUIDs are accepted in any form [`uuid::Uuid::parse_str`] reads and written hyphenated.
 //! - Contact types are integers `>= 0`: a negative one is `out_of_range`, a fraction is
 //!   `invalid_type`.
@@ -109,14 +112,16 @@
 //! # The channel view
 //!
 //! [`Marketing::channel`] answers "which channel brought this lead" with Google Analytics 4's
-//! default channel group (`docs/rules.md` §2.6), without changing the payload. Its inputs, trimmed
-//! and ASCII-lowercased: `wegly_source` (else `utm_source`), `wegly_medium` (else `utm_medium`),
-//! `wegly_campaign` (else `utm_campaign`) and the click ids. When neither a source nor a medium
-//! was sent, the first click id of this order supplies them: `gclid`, `gbraid`, `wbraid`
-//! (google / cpc), `dclid` (google / display), `msclkid` (bing / cpc), `ttclid`, `li_fat_id`,
-//! `twclid`, `rdt_cid`, `epik`, `sccid` (tiktok, linkedin, twitter, reddit, pinterest,
-//! snapchat / paid), `fbclid`, `igshid` (facebook, instagram / referral); `gclsrc` supplies
-//! nothing. The first rule that holds gives the [`Channel`]:
+//! default channel group, as of its May 2026 AI-assistant channel (`docs/rules.md` §2.6),
+//! without changing the payload. Its inputs, trimmed and ASCII-lowercased: `wegly_source`
+//! (else `utm_source`), `wegly_medium` (else `utm_medium`), `wegly_campaign` (else
+//! `utm_campaign`) and the click ids. When neither a source nor a medium was sent, the first
+//! click id of this order supplies them: `gclid`, `gbraid`, `wbraid`, `gad_source` (google /
+//! cpc), `dclid` (google / display), `msclkid` (bing / cpc), `yclid` (yandex / cpc), `ttclid`,
+//! `li_fat_id`, `twclid`, `rdt_cid`, `epik`, `sccid`, `qclid` (tiktok, linkedin, twitter,
+//! reddit, pinterest, snapchat, quora / paid), `irclid` (impact / affiliate), `_kx` (klaviyo /
+//! email), `mc_cid` (mailchimp / email), `fbclid`, `igshid` (facebook, instagram / referral);
+//! `gclsrc` and `ko_click_id` supply nothing. The first rule that holds gives the [`Channel`]:
 //!
 //! | # | channel | rule |
 //! |---|---|---|
@@ -127,29 +132,55 @@
 //! | 5 | `paid_video` | video source and paid medium |
 //! | 6 | `display` | medium `display`, `banner`, `expandable`, `interstitial` or `cpm` |
 //! | 7 | `paid_other` | paid medium |
-//! | 8 | `organic_shopping` | shopping source or shop campaign |
-//! | 9 | `organic_social` | social source, or medium `social`, `social-network`, `social-media`, `sm`, `social network`, `social media` |
-//! | 10 | `organic_video` | video source, or medium contains `video` |
-//! | 11 | `organic_search` | search source, or medium `organic` |
-//! | 12 | `email` | source or medium `email`, `e-mail`, `e_mail`, `e mail` |
-//! | 13 | `affiliates` | medium `affiliate` |
-//! | 14 | `referral` | medium `referral`, `app` or `link` |
-//! | 15 | `audio` | medium `audio` |
-//! | 16 | `sms` | source or medium `sms` |
-//! | 17 | `mobile_push` | medium ends with `push` or contains `mobile` or `notification`, or source `firebase` |
-//! | 18 | `direct` | no source, medium or click id |
-//! | 19 | `unassigned` | anything else |
+//! | 8 | `ai_assistant` | AI-assistant source (`chatgpt.com`, `perplexity`, ...), or medium `ai-assistant` |
+//! | 9 | `organic_shopping` | shopping source or shop campaign |
+//! | 10 | `organic_social` | social source, or medium `social`, `social-network`, `social-media`, `sm`, `social network`, `social media` |
+//! | 11 | `organic_video` | video source, or medium contains `video` |
+//! | 12 | `organic_search` | search source, or medium `organic` |
+//! | 13 | `email` | source or medium `email`, `e-mail`, `e_mail`, `e mail` |
+//! | 14 | `affiliates` | medium `affiliate` |
+//! | 15 | `referral` | medium `referral`, `app` or `link` |
+//! | 16 | `audio` | medium `audio` |
+//! | 17 | `sms` | source or medium `sms` |
+//! | 18 | `mobile_push` | medium ends with `push` or contains `mobile` or `notification`, or source `firebase` |
+//! | 19 | `direct` | no source, medium or click id |
+//! | 20 | `unassigned` | anything else |
 //!
 //! A *paid medium* matches `^(.*cp.*|ppc|retargeting|paid.*)$`; a *shop campaign* matches
 //! `^(.*(([^a-df-z]|^)shop|shopping).*)$` (`eshop`, `e-shop` and `shopping` do, `myshop` does
-//! not). The default lists: *search* google, bing, yahoo, duckduckgo, baidu, yandex, ecosia,
-//! naver, ask, search.brave.com; *social* facebook, fb, instagram, ig, linkedin, lnkd.in,
-//! twitter, t.co, x, tiktok, pinterest, reddit, whatsapp, telegram, threads, snapchat, kwai;
-//! *video* youtube, vimeo, twitch, dailymotion; *shopping* mercadolivre, mercadolibre, shopee,
-//! amazon, magalu, americanas, aliexpress, google shopping. A source is in a list when it
-//! equals an entry, or, being a host name, when one of its labels but the last equals a
-//! one-label entry (`l.facebook.com`, `google.com.br`; `googleads` is not `google`) or it
-//! ends with `.` and a dotted entry (`x.lnkd.in`). [`ChannelRules`] adds entries:
+//! not).
+//!
+//! ## Where the source lists come from
+//!
+//! Three lists, all inside the crate (the files of `data/`, embedded at build time and indexed
+//! once in a hash map, so a source costs one lookup per dotted suffix however long the lists):
+//!
+//! - GA4's source categories, `data/ga4_source_categories.csv`: 819 sources in *search*,
+//!   *social*, *video* and *shopping*, the list GA4's default channel group matches `source`
+//!   against (Google's channel definitions, support.google.com/analytics/answer/9756891; this
+//!   copy from the dbt-ga4 package, MIT, `data/ga4_source_categories.LICENSE`).
+//! - The AI assistants' sources, `data/ai_assistants.csv`: their hosts (`chatgpt.com`,
+//!   `perplexity.ai`, `gemini.google.com`, ...) and the bare names they put in `utm_source`.
+//! - The project's list, the Brazilian market's sources GA4 lacks and the one-label names the
+//!   label step uses: *search* google, bing, yahoo, duckduckgo, baidu, yandex, ecosia, naver,
+//!   search.brave.com; *social* facebook, fb, instagram, ig, linkedin, lnkd.in, twitter, t.co,
+//!   x, tiktok, pinterest, reddit, whatsapp, telegram, threads, snapchat, kwai, quora; *video*
+//!   youtube, vimeo, twitch, dailymotion; *shopping* mercadolivre, mercadolibre, shopee,
+//!   amazon, magalu, americanas, aliexpress, google shopping.
+//!
+//! A source has at most one category, found in four steps: 1. an AI assistant's entry, or a
+//! subdomain of a dotted one (`www.perplexity.ai`); 2. an entry of GA4's list or the project's
+//! (GA4's wins where both hold one: `line.me`, `ebay.de`, `yahoo.co.jp`); 3. for a host name,
+//! the longest dotted entry it ends with (`pt-br.facebook.com` is `facebook.com`;
+//! `br.answers.yahoo.com` is `answers.yahoo.com`, social, not `yahoo.com`, search); 4. for a
+//! host name, the leftmost of its labels but the last that equals a one-label entry of the
+//! project's list (`google.com.br`, `lista.mercadolivre.com.br`; `googleads` is not `google`).
+//! GA4's one-label entries (`line`, `cnn`, `ask`) match exactly only.
+//!
+//! To refresh a list, copy its new file over the one in `data/`: a test holds the crate's
+//! index to the files row by row (and to `../shared/data/` when the checkout has it). To add
+//! entries, [`ChannelRules`] has a setter for every list, the AI assistants' included; an
+//! added entry counts as the project's (so a one-label one matches labels too):
 //!
 //! ```
 //! use wegly_attribution::{Channel, ChannelRules, Marketing};
@@ -172,10 +203,14 @@
 //! - Trimming is rule 1's (Unicode `White_Space` and U+FEFF); only ASCII letters are
 //!   lowercased; white space inside a value is kept, so `google shopping` matches the
 //!   shopping entry as a plain string and `google  shopping` does not.
-//! - A source is a host name when it has at least two non-empty labels of letters, digits,
-//!   `-` and `_`, after dropping a `:port` and a trailing dot (`google.com.:443` is
-//!   `google.com`, in the search list). Anything else (`https://google.com`, `rd station`) is
-//!   only compared whole.
+//! - A source is a host name when it is two or more non-empty labels of ASCII letters, digits,
+//!   `-` and `_`, as the rules define it: nothing is dropped first, so `google.com:443`,
+//!   `google.com.` and `https://google.com` are only compared whole (GA4 would not read them
+//!   as `google.com` either).
+//! - A caller's entry added to several lists takes the category whose paid rule comes first:
+//!   shopping, search, social, video.
+//! - `gad_source` is a Google Ads click (Google adds it to ad clicks, with or without a
+//!   `gclid`): it infers google / cpc, after the three Google click ids.
 //! - As in GA4's regular expressions, `.` matches no line break: a medium with one is never
 //!   paid, and a campaign matches the shop pattern across at most the one break right before
 //!   `shop`.

@@ -103,11 +103,13 @@ fn wanted(mut name: &str) -> bool {
     }
 }
 
-/// The parameters of a fragment: after its `?` for a hash route, else the whole fragment.
+/// The parameters of a fragment: after its `?` for a hash route (no `=` before that `?`), else
+/// the whole fragment (`docs/rules.md` §2.3's ruling: `#utm_source=a?b` gives `a?b`).
 fn fragment_params(fragment: &str) -> &str {
-    fragment
-        .split_once('?')
-        .map_or(fragment, |(_, query)| query)
+    match fragment.split_once('?') {
+        Some((route, query)) if !route.contains('=') => query,
+        _ => fragment,
+    }
 }
 
 /// `url`: a full WHATWG parse, then its `query_pairs`, then the fragment's pairs.

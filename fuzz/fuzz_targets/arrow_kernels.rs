@@ -1,4 +1,4 @@
-//! The Arrow kernels (SPEC 4.8): no input panics or errors, every row is the library call on
+//! The Arrow kernels (`docs/rules.md` §4.8): no input panics or errors, every row is the library call on
 //! that row, and a choice of fields gives the full result's columns.
 //!
 //! Input layout: the first byte picks the string type (`% 3`: `Utf8`, `LargeUtf8`,

@@ -167,9 +167,15 @@ def canonical_deal(row) -> dict:
     request = row.get("request")
     if isinstance(request, str):
         request = json.loads(request)
+    channel = row.get("channel")
     return {
         "ok": row["ok"],
         "request": request,
+        # The CLI writes a channel beside each accepted request (`docs/rules.md` §2.6), the kernel a
+        # `channel` struct, null when rejected.
+        "channel": None
+        if channel is None
+        else {k: channel[k] for k in ("channel", "source", "medium")},
         "errors": [(e["path"], e["code"]) for e in row.get("errors") or []],
         "warnings": [(w["path"], w["code"]) for w in row["warnings"]],
     }

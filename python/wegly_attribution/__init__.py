@@ -82,6 +82,7 @@ VALIDATED_TYPE: pa.StructType = pa.struct(
     [
         ("ok", pa.bool_()),
         ("request", pa.string()),
+        ("channel", pa.struct([("channel", pa.string()), ("source", pa.string()), ("medium", pa.string())])),
         ("errors", pa.list_(_PROBLEM)),
         ("warnings", pa.list_(_PROBLEM)),
     ]
@@ -89,7 +90,9 @@ VALIDATED_TYPE: pa.StructType = pa.struct(
 """The type of :func:`validate_deals`'s result.
 
 ``ok``: whether the payload is valid; ``request``: the normalized request as JSON, exactly what
-``wegly-attribution normalize`` writes (null when rejected); ``errors`` (empty when ``ok``) and
+``wegly-attribution normalize`` writes (null when rejected); ``channel``: the request's channel,
+the struct of :data:`NORMALIZED_TYPE` and the ``channel`` the CLI writes beside the request
+(null when rejected); ``errors`` (empty when ``ok``) and
 ``warnings``: ``path`` (a JSON Pointer), ``code`` (stable, snake_case), ``message``.
 """
 
@@ -143,6 +146,7 @@ NORMALIZED_DDL: str = normalized_ddl()
 
 VALIDATED_DDL: str = (
     "STRUCT<ok: BOOLEAN, request: STRING, "
+    "channel: STRUCT<channel: STRING, source: STRING, medium: STRING>, "
     f"errors: ARRAY<{_PROBLEM_DDL}>, warnings: ARRAY<{_PROBLEM_DDL}>>"
 )
 """:data:`VALIDATED_TYPE` as a Spark SQL type (DDL), for a UDF's return type."""

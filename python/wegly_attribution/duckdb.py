@@ -39,7 +39,8 @@ NORMALIZED_SQL_TYPE: str = normalized_sql_type()
 """:data:`~wegly_attribution.NORMALIZED_TYPE` as a DuckDB type."""
 
 VALIDATED_SQL_TYPE: str = (
-    f"STRUCT(ok BOOLEAN, request VARCHAR, errors {_PROBLEM}, warnings {_PROBLEM})"
+    f"STRUCT(ok BOOLEAN, request VARCHAR, channel {_FIELD_SQL['channel']}, "
+    f"errors {_PROBLEM}, warnings {_PROBLEM})"
 )
 """:data:`~wegly_attribution.VALIDATED_TYPE` as a DuckDB type."""
 

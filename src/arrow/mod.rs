@@ -1,4 +1,4 @@
-//! Arrow kernels: the library over whole columns of URLs or payloads (SPEC 4.8, feature `arrow`).
+//! Arrow kernels: the library over whole columns of URLs or payloads (`docs/rules.md` §4.8, feature `arrow`).
 //!
 //! Warehouse engines (Spark, Ray, Dask, DuckDB, Polars) hand user functions Arrow arrays. The
 //! two kernels here take a string array (`Utf8`, `LargeUtf8` or `Utf8View`) and return a
@@ -9,7 +9,8 @@
 //!   [`channel`](Marketing::channel) and warnings, as the fields of [`normalized_fields`];
 //!   [`normalize_urls_fields`] builds only the [`NormalizedField`]s asked for.
 //! - [`validate_deals`]: [`CreateDealRequest::from_json`], the request as the JSON the
-//!   command-line tool writes, errors and warnings, as the fields of [`validated_fields`].
+//!   command-line tool writes, its channel (as `normalize_urls` gives it), errors and warnings,
+//!   as the fields of [`validated_fields`].
 //!
 //! ```
 //! use wegly_attribution::arrow::{arrow_array::{Array, StringArray, cast::AsArray}, normalize_urls};
@@ -33,7 +34,7 @@ use std::sync::Arc;
 use arrow_array::builder::BooleanBuilder;
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, MapArray, StructArray};
-use arrow_buffer::NullBuffer;
+use arrow_buffer::{NullBuffer, NullBufferBuilder};
 use arrow_schema::{ArrowError, DataType};
 
 pub use arrow_array;
@@ -242,8 +243,10 @@ pub fn normalize_urls_fields(
 /// [`CreateDealRequest::from_json`] row by row.
 ///
 /// The result has the fields of [`validated_fields`]: `ok`, `request` (the normalized request
-/// as JSON, exactly what `wegly-attribution normalize` writes; null when rejected), `errors`
-/// and `warnings` (`path`, `code`, `message`; `errors` is empty when `ok`). A null payload
+/// as JSON, exactly what `wegly-attribution normalize` writes; null when rejected), `channel`
+/// (the request's [`Marketing::channel`], the struct `normalize_urls` gives and the `channel`
+/// the command-line tool writes beside the request; null when rejected), `errors` and
+/// `warnings` (`path`, `code`, `message`; `errors` is empty when `ok`). A null payload
 /// gives a null row; a blank one is a payload like any other (`invalid_json`).
 ///
 /// # Errors
@@ -252,7 +255,7 @@ pub fn normalize_urls_fields(
 /// would outgrow 32-bit offsets (more than 2 GiB of text in one batch).
 ///
 /// ```
-/// use wegly_attribution::arrow::{arrow_array::{cast::AsArray, StringViewArray}, validate_deals};
+/// use wegly_attribution::arrow::{arrow_array::{cast::AsArray, Array, StringViewArray}, validate_deals};
 ///
 /// let payloads = StringViewArray::from(vec![r#"{"title": " Deal "}"#, ""]);
 /// let rows = validate_deals(&payloads)?;
@@ -260,6 +263,10 @@ pub fn normalize_urls_fields(
 /// assert_eq!(ok, Some(vec![true, false]));
 /// let request = rows.column_by_name("request").map(|c| c.as_string::<i32>().value(0));
 /// assert_eq!(request, Some(r#"{"title":"Deal"}"#));
+/// let channel = rows.column_by_name("channel").map(|c| c.as_struct().clone());
+/// let name = channel.as_ref().map(|c| c.column(0).as_string::<i32>().value(0));
+/// assert_eq!(name, Some("direct"));
+/// assert!(channel.is_some_and(|c| c.is_null(1)));
 /// # Ok::<(), wegly_attribution::arrow::KernelError>(())
 /// ```
 pub fn validate_deals(payloads: &dyn Array) -> Result<StructArray, KernelError> {
@@ -495,6 +502,10 @@ impl NormalizedColumns {
 struct ValidatedColumns {
     ok: BooleanBuilder,
     request: Text,
+    /// `channel`, `source` and `medium` of an accepted request; the struct is null for a
+    /// rejected payload, as `request` is, and as the CLI writes no `channel` for it.
+    channel: [Text; 3],
+    channel_valid: NullBufferBuilder,
     json: Vec<u8>,
     errors: Problems,
     warnings: Problems,
@@ -507,6 +518,8 @@ impl ValidatedColumns {
         Self {
             ok: BooleanBuilder::with_capacity(rows),
             request: Text::with_capacity("request", rows, bytes),
+            channel: ["channel", "source", "medium"].map(|name| Text::new(name, rows)),
+            channel_valid: NullBufferBuilder::new(rows),
             json: Vec::new(),
             errors: problems("errors", rows, rows),
             warnings: problems("warnings", rows, rows),
@@ -529,12 +542,14 @@ impl ValidatedColumns {
                     kind: Kind::Arrow(ArrowError::ExternalError(Box::new(err))),
                 })?;
                 self.request.push(json)?;
+                self.push_channel(valid.request.marketing())?;
                 self.errors.close()?;
                 push_warnings(&mut self.warnings, &valid.warnings)
             }
             Err(rejected) => {
                 self.ok.append_value(false);
                 self.request.push_option(None)?;
+                self.push_no_channel()?;
                 push_errors(&mut self.errors, &rejected.errors)?;
                 push_warnings(&mut self.warnings, &rejected.warnings)
             }
@@ -544,14 +559,42 @@ impl ValidatedColumns {
     fn push_null(&mut self) -> Result<(), KernelError> {
         self.ok.append_null();
         self.request.push_option(None)?;
+        self.push_no_channel()?;
         self.errors.close()?;
         self.warnings.close()
     }
 
+    /// The channel of an accepted request, as `normalize_urls` and the CLI's `normalize` give
+    /// it: `direct` when the request has no `marketing`.
+    fn push_channel(&mut self, marketing: Option<&Marketing>) -> Result<(), KernelError> {
+        static NONE: Marketing = Marketing::EMPTY;
+        let channel = marketing.unwrap_or(&NONE).channel();
+        let [name, source, medium] = &mut self.channel;
+        name.push(channel.channel.as_str())?;
+        source.push_option(channel.source.as_deref())?;
+        medium.push_option(channel.medium.as_deref())?;
+        self.channel_valid.append_non_null();
+        Ok(())
+    }
+
+    fn push_no_channel(&mut self) -> Result<(), KernelError> {
+        for column in &mut self.channel {
+            column.push_option(None)?;
+        }
+        self.channel_valid.append_null();
+        Ok(())
+    }
+
     fn finish(mut self, nulls: Option<NullBuffer>) -> Result<StructArray, KernelError> {
+        let channel = StructArray::try_new(
+            schema::channel_fields(),
+            self.channel.into_iter().map(Text::finish).collect(),
+            self.channel_valid.finish(),
+        )?;
         let columns: Vec<ArrayRef> = vec![
             Arc::new(self.ok.finish()),
             self.request.finish(),
+            Arc::new(channel),
             self.errors.finish(nulls.clone())?,
             self.warnings.finish(nulls.clone())?,
         ];

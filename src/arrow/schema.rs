@@ -110,20 +110,23 @@ pub fn normalized_type() -> DataType {
 
 /// The fields of [`validate_deals`](super::validate_deals)'s result.
 ///
-/// `ok: bool`, `request: utf8` (null when rejected), `errors` and `warnings`:
-/// `list<struct<path, code, message>>`; every field nullable (a null input row gives nulls).
+/// `ok: bool`, `request: utf8` (null when rejected), `channel: struct<channel, source,
+/// medium>` (the same struct as [`normalize_urls`](super::normalize_urls)'; null when
+/// rejected), `errors` and `warnings`: `list<struct<path, code, message>>`; every field
+/// nullable (a null input row gives nulls).
 ///
 /// ```
 /// use wegly_attribution::arrow::validated_fields;
 /// let fields = validated_fields();
 /// let names: Vec<&str> = fields.iter().map(|f| f.name().as_str()).collect();
-/// assert_eq!(names, ["ok", "request", "errors", "warnings"]);
+/// assert_eq!(names, ["ok", "request", "channel", "errors", "warnings"]);
 /// ```
 #[must_use]
 pub fn validated_fields() -> Fields {
     Fields::from(vec![
         Field::new("ok", DataType::Boolean, true),
         Field::new("request", DataType::Utf8, true),
+        NormalizedField::Channel.field(),
         Field::new("errors", list_of(problem_fields()), true),
         Field::new("warnings", list_of(problem_fields()), true),
     ])

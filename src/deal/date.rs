@@ -59,7 +59,14 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, DateError> {
     }
     let hour = digits(time, 0, 2)?;
     let minute = digits(time, 3, 2)?;
-    let second = digits(time, 6, 2)?.min(59);
+    // RFC 3339 `time-second` is `00`-`60`; a leap second is read as `59` (`docs/rules.md` §3.1). `61` and
+    // above are no second at all (the differential test against `jiff` found them read as
+    // `59`).
+    let second = match digits(time, 6, 2)? {
+        second @ 0..=59 => second,
+        60 => 59,
+        _ => return Err(DateError::Invalid),
+    };
     let mut rest = rest.get(9..).unwrap_or_default();
     let mut nanos = 0;
     if let Some(fraction) = rest.strip_prefix(b".") {
@@ -156,6 +163,9 @@ fn digits(bytes: &[u8], at: usize, count: usize) -> Result<u32, DateError> {
 }
 
 #[cfg(test)]
+mod differential;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -193,6 +203,8 @@ mod tests {
             ("2024-03-15T10:30:00", DateError::Invalid),
             ("2024-03-15T10:30:00.Z", DateError::Invalid),
             ("2024-03-15T25:00:00Z", DateError::Invalid),
+            ("2024-03-15T10:30:61Z", DateError::Invalid),
+            ("2024-03-15T10:30:99Z", DateError::Invalid),
             ("24-03-15", DateError::Invalid),
             ("2024-03-15T", DateError::Invalid),
             ("", DateError::Invalid),

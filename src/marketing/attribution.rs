@@ -1,4 +1,4 @@
-//! The attribution view (SPEC 2.5): which click ids a conversion carries, and a URL safe to log.
+//! The attribution view (`docs/rules.md` §2.5): which click ids a conversion carries, and a URL safe to log.
 
 use std::borrow::Cow;
 use std::ops::Range;

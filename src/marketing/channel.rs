@@ -1,4 +1,4 @@
-//! The channel view (SPEC 2.6): which channel brought a lead, by Google Analytics 4's default
+//! The channel view (`docs/rules.md` §2.6): which channel brought a lead, by Google Analytics 4's default
 //! channel group rules, with click ids standing in for missing UTMs.
 
 use std::borrow::Cow;
@@ -8,18 +8,24 @@ use serde::Serialize;
 use super::extract::trim_str;
 use super::model::{Key, Marketing};
 use crate::error::code_enum;
-use patterns::{
-    Scan, Source, contains, find_cross_network_and_shop, has_byte, is_paid_medium,
-    matches_shop_pattern,
-};
+use classify::{CampaignMarks, Medium, MediumKind, SourceMarks, classify};
+use lists::{DEFAULT_INDEX, Listed};
+use patterns::{Scan, is_host_name};
+use std::collections::BTreeMap;
 
+mod classify;
+#[cfg(test)]
+mod differential;
+#[cfg(test)]
+mod fast_path_tests;
+mod lists;
 mod patterns;
 #[cfg(test)]
 mod tests;
 mod words;
 
 code_enum! {
-    /// The channel that brought a lead: GA4's default channel group (SPEC 2.6), in the order
+    /// The channel that brought a lead: GA4's default channel group (`docs/rules.md` §2.6), in the order
     /// its rules are tried.
     ///
     /// Displays and serializes as its snake_case code.
@@ -29,7 +35,7 @@ code_enum! {
     /// let n = Marketing::from_url("https://x.com.br/lp?utm_source=google&utm_medium=cpc");
     /// assert_eq!(n.marketing.channel().channel, Channel::PaidSearch);
     /// assert_eq!(Channel::PaidSearch.as_str(), "paid_search");
-    /// assert_eq!(Channel::ALL.len(), 19);
+    /// assert_eq!(Channel::ALL.len(), 20);
     /// ```
     Channel {
         /// Rule 1: the campaign contains `cross-network` (Performance Max and the like).
@@ -46,35 +52,38 @@ code_enum! {
         Display => "display",
         /// Rule 7: any other paid medium.
         PaidOther => "paid_other",
-        /// Rule 8: a shopping source, or a campaign matching the shop pattern.
+        /// Rule 8: an AI assistant's source (`chatgpt.com`, `perplexity`), or medium
+        /// `ai-assistant`: GA4's channel since May 2026.
+        AiAssistant => "ai_assistant",
+        /// Rule 9: a shopping source, or a campaign matching the shop pattern.
         OrganicShopping => "organic_shopping",
-        /// Rule 9: a social source, or a social medium (`social`, `sm`, `social-media`, …).
+        /// Rule 10: a social source, or a social medium (`social`, `sm`, `social-media`, …).
         OrganicSocial => "organic_social",
-        /// Rule 10: a video source, or a medium containing `video`.
+        /// Rule 11: a video source, or a medium containing `video`.
         OrganicVideo => "organic_video",
-        /// Rule 11: a search source, or medium `organic`.
+        /// Rule 12: a search source, or medium `organic`.
         OrganicSearch => "organic_search",
-        /// Rule 12: source or medium `email`, `e-mail`, `e_mail` or `e mail`.
+        /// Rule 13: source or medium `email`, `e-mail`, `e_mail` or `e mail`.
         Email => "email",
-        /// Rule 13: medium `affiliate`.
+        /// Rule 14: medium `affiliate`.
         Affiliates => "affiliates",
-        /// Rule 14: medium `referral`, `app` or `link`.
+        /// Rule 15: medium `referral`, `app` or `link`.
         Referral => "referral",
-        /// Rule 15: medium `audio`.
+        /// Rule 16: medium `audio`.
         Audio => "audio",
-        /// Rule 16: source or medium `sms`.
+        /// Rule 17: source or medium `sms`.
         Sms => "sms",
-        /// Rule 17: a medium ending with `push` or containing `mobile` or `notification`, or
+        /// Rule 18: a medium ending with `push` or containing `mobile` or `notification`, or
         /// source `firebase`.
         MobilePush => "mobile_push",
-        /// Rule 18: no source, no medium and no click id that implies them.
+        /// Rule 19: no source, no medium and no click id that implies them.
         Direct => "direct",
-        /// Rule 19: anything else.
+        /// Rule 20: anything else.
         Unassigned => "unassigned",
     }
 }
 
-/// Which channel brought a lead, and the source and medium that decided it (SPEC 2.6).
+/// Which channel brought a lead, and the source and medium that decided it (`docs/rules.md` §2.6).
 ///
 /// `source` and `medium` are trimmed and ASCII-lowercased, as sent or as inferred from a click
 /// id; `None` when there is none. They borrow from the marketing values unless lowercasing
@@ -95,7 +104,7 @@ code_enum! {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChannelAttribution<'a> {
-    /// The channel: the first rule of SPEC 2.6's table that holds.
+    /// The channel: the first rule of `docs/rules.md` §2.6's table that holds.
     pub channel: Channel,
     /// The source used, lowercased and trimmed; inferred from a click id when neither a
     /// source nor a medium was sent.
@@ -125,13 +134,17 @@ impl ChannelAttribution<'_> {
     }
 }
 
-/// The source lists of SPEC 2.6, with the caller's additions: the rules [`Marketing::channel`]
-/// applies.
+/// The source lists of §2.6 (`docs/rules.md` §2.6`), with the caller's additions: the
+/// rules [`Marketing::channel`] applies.
 ///
-/// [`ChannelRules::new`] holds the default lists; each setter adds one entry to one list. An
-/// entry is trimmed and ASCII-lowercased; a one-label entry (`kagi`) also matches the labels of
-/// a host name (`www.kagi.com`), a dotted one (`kagi.com`) the host name itself and its
-/// subdomains.
+/// [`ChannelRules::new`] holds the default lists: GA4's source categories (819 sources), the
+/// AI assistants, and the project's list (the Brazilian market's sources GA4 lacks). Each
+/// setter adds one entry to one list; an added entry counts as the project's. An entry is
+/// trimmed and ASCII-lowercased. A source's category is found in four steps: an AI assistant
+/// (the entry, or a subdomain of a dotted one), then an exact entry (GA4's winning over the
+/// project's), then the longest dotted entry the host name ends with, then a one-label entry of
+/// the project's list equal to a label of the host name but the last (`kagi` in
+/// `www.kagi.com`); GA4's one-label entries match exactly only.
 ///
 /// ```
 /// use wegly_attribution::{Channel, ChannelRules, Marketing};
@@ -142,13 +155,12 @@ impl ChannelAttribution<'_> {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChannelRules {
-    /// Whether any list holds an entry beyond the defaults: when not, one `match` answers
-    /// for the default lists.
-    extended: bool,
-    search: Vec<String>,
-    social: Vec<String>,
-    video: Vec<String>,
-    shopping: Vec<String>,
+    /// The caller's entries and the lists each was added to (the AI mark and category marks),
+    /// ordered so that a lookup is a search, not a scan. Empty for the defaults: then one
+    /// `match` answers for the project's list.
+    added: BTreeMap<String, SourceMarks>,
+    /// The longest added entry: a longer candidate need not be looked up.
+    longest_added: usize,
 }
 
 /// The indices of the common keys the channel reads (`model::COMMON`); a test checks them.
@@ -166,61 +178,11 @@ mod key {
 /// The rules of [`Marketing::channel`], built once.
 static DEFAULT_RULES: ChannelRules = ChannelRules::new();
 
-/// SPEC 2.6's default *search* sources.
-const SEARCH: &[&str] = &[
-    "google",
-    "bing",
-    "yahoo",
-    "duckduckgo",
-    "baidu",
-    "yandex",
-    "ecosia",
-    "naver",
-    "ask",
-    "search.brave.com",
-];
-
-/// SPEC 2.6's default *social* sources.
-const SOCIAL: &[&str] = &[
-    "facebook",
-    "fb",
-    "instagram",
-    "ig",
-    "linkedin",
-    "lnkd.in",
-    "twitter",
-    "t.co",
-    "x",
-    "tiktok",
-    "pinterest",
-    "reddit",
-    "whatsapp",
-    "telegram",
-    "threads",
-    "snapchat",
-    "kwai",
-];
-
-/// SPEC 2.6's default *video* sources.
-const VIDEO: &[&str] = &["youtube", "vimeo", "twitch", "dailymotion"];
-
-/// SPEC 2.6's default *shopping* sources.
-const SHOPPING: &[&str] = &[
-    "mercadolivre",
-    "mercadolibre",
-    "shopee",
-    "amazon",
-    "magalu",
-    "americanas",
-    "aliexpress",
-    "google shopping",
-];
-
 /// What a click id implies when neither a source nor a medium was sent, with what the rules
 /// ask of the implied values under the default lists (a test checks them).
 #[derive(Debug)]
 struct Inference {
-    /// The place in SPEC 2.6's order, which decides between several click ids.
+    /// The place in `docs/rules.md` §2.6's order, which decides between several click ids.
     rank: u8,
     /// The parameter's canonical name.
     param: &'static str,
@@ -231,42 +193,60 @@ struct Inference {
     paid: bool,
 }
 
-/// SPEC 2.6's click-id inferences, in its order (a test checks that `rank` is the index).
-/// `gclsrc` implies nothing.
+/// `docs/rules.md` §2.6's click-id inferences, in its order (a test checks that `rank` is the index).
+/// `gclsrc` and `ko_click_id` imply nothing.
 const INFERENCES: &[Inference] = {
-    use MediumKind::{Display, Other, Referral};
+    use MediumKind::{Affiliate, Display, Email, Other, Referral};
     use SourceMarks as M;
     &[
         inference(0, "gclid", ("google", M::SEARCH), ("cpc", Other, true)),
         inference(1, "gbraid", ("google", M::SEARCH), ("cpc", Other, true)),
         inference(2, "wbraid", ("google", M::SEARCH), ("cpc", Other, true)),
+        // Google Ads' own parameter, on ads clicked without a `gclid` (auto-tagging off, or
+        // iOS): still a Google ad.
+        inference(3, "gad_source", ("google", M::SEARCH), ("cpc", Other, true)),
         inference(
-            3,
+            4,
             "dclid",
             ("google", M::SEARCH),
             ("display", Display, false),
         ),
-        inference(4, "msclkid", ("bing", M::SEARCH), ("cpc", Other, true)),
-        inference(5, "ttclid", ("tiktok", M::SOCIAL), ("paid", Other, true)),
+        inference(5, "msclkid", ("bing", M::SEARCH), ("cpc", Other, true)),
+        inference(6, "yclid", ("yandex", M::SEARCH), ("cpc", Other, true)),
+        inference(7, "ttclid", ("tiktok", M::SOCIAL), ("paid", Other, true)),
         inference(
-            6,
+            8,
             "li_fat_id",
             ("linkedin", M::SOCIAL),
             ("paid", Other, true),
         ),
-        inference(7, "twclid", ("twitter", M::SOCIAL), ("paid", Other, true)),
-        inference(8, "rdt_cid", ("reddit", M::SOCIAL), ("paid", Other, true)),
-        inference(9, "epik", ("pinterest", M::SOCIAL), ("paid", Other, true)),
-        inference(10, "sccid", ("snapchat", M::SOCIAL), ("paid", Other, true)),
+        inference(9, "twclid", ("twitter", M::SOCIAL), ("paid", Other, true)),
+        inference(10, "rdt_cid", ("reddit", M::SOCIAL), ("paid", Other, true)),
+        inference(11, "epik", ("pinterest", M::SOCIAL), ("paid", Other, true)),
+        inference(12, "sccid", ("snapchat", M::SOCIAL), ("paid", Other, true)),
+        inference(13, "qclid", ("quora", M::SOCIAL), ("paid", Other, true)),
+        inference(
+            14,
+            "irclid",
+            ("impact", M::NONE),
+            ("affiliate", Affiliate, false),
+        ),
+        inference(15, "_kx", ("klaviyo", M::NONE), ("email", Email, false)),
+        inference(
+            16,
+            "mc_cid",
+            ("mailchimp", M::NONE),
+            ("email", Email, false),
+        ),
         // Meta adds these to organic links too, hence `referral`.
         inference(
-            11,
+            17,
             "fbclid",
             ("facebook", M::SOCIAL),
             ("referral", Referral, false),
         ),
         inference(
-            12,
+            18,
             "igshid",
             ("instagram", M::SOCIAL),
             ("referral", Referral, false),
@@ -292,7 +272,7 @@ const fn inference(
 }
 
 impl ChannelRules {
-    /// The default lists of SPEC 2.6, with nothing added.
+    /// The default lists of `docs/rules.md` §2.6, with nothing added.
     ///
     /// ```
     /// use wegly_attribution::{Channel, ChannelRules};
@@ -303,12 +283,23 @@ impl ChannelRules {
     #[must_use]
     pub const fn new() -> Self {
         ChannelRules {
-            extended: false,
-            search: Vec::new(),
-            social: Vec::new(),
-            video: Vec::new(),
-            shopping: Vec::new(),
+            added: BTreeMap::new(),
+            longest_added: 0,
         }
+    }
+
+    /// Adds a source to the *AI assistant* list: a source equal to it, or (a dotted entry) a
+    /// subdomain of it, is an AI assistant's whatever the other lists say (rule 8).
+    ///
+    /// ```
+    /// use wegly_attribution::{Channel, ChannelRules};
+    /// let rules = ChannelRules::new().ai_assistant_source("chat.example.ai");
+    /// let found = rules.attribute(Some("eu.chat.example.ai"), Some("referral"), None, [""; 0]);
+    /// assert_eq!(found.channel, Channel::AiAssistant);
+    /// ```
+    #[must_use]
+    pub fn ai_assistant_source(self, source: &str) -> Self {
+        self.add(SourceMarks::AI, source)
     }
 
     /// Adds a source to the *search* list.
@@ -319,9 +310,8 @@ impl ChannelRules {
     /// assert_eq!(rules.attribute(Some("kagi"), Some("cpc"), None, [""; 0]).channel, Channel::PaidSearch);
     /// ```
     #[must_use]
-    pub fn search_source(mut self, source: &str) -> Self {
-        self.extended |= add(&mut self.search, source);
-        self
+    pub fn search_source(self, source: &str) -> Self {
+        self.add(SourceMarks::SEARCH, source)
     }
 
     /// Adds a source to the *social* list.
@@ -332,9 +322,8 @@ impl ChannelRules {
     /// assert_eq!(rules.attribute(Some("go.bsky.app"), None, None, [""; 0]).channel, Channel::OrganicSocial);
     /// ```
     #[must_use]
-    pub fn social_source(mut self, source: &str) -> Self {
-        self.extended |= add(&mut self.social, source);
-        self
+    pub fn social_source(self, source: &str) -> Self {
+        self.add(SourceMarks::SOCIAL, source)
     }
 
     /// Adds a source to the *video* list.
@@ -345,9 +334,8 @@ impl ChannelRules {
     /// assert_eq!(rules.attribute(Some("kick"), Some("paid"), None, [""; 0]).channel, Channel::PaidVideo);
     /// ```
     #[must_use]
-    pub fn video_source(mut self, source: &str) -> Self {
-        self.extended |= add(&mut self.video, source);
-        self
+    pub fn video_source(self, source: &str) -> Self {
+        self.add(SourceMarks::VIDEO, source)
     }
 
     /// Adds a source to the *shopping* list.
@@ -358,9 +346,8 @@ impl ChannelRules {
     /// assert_eq!(rules.attribute(Some("netshoes"), Some("cpc"), None, [""; 0]).channel, Channel::PaidShopping);
     /// ```
     #[must_use]
-    pub fn shopping_source(mut self, source: &str) -> Self {
-        self.extended |= add(&mut self.shopping, source);
-        self
+    pub fn shopping_source(self, source: &str) -> Self {
+        self.add(SourceMarks::SHOPPING, source)
     }
 
     /// The channel of a source, medium, campaign and the click-id parameter names found: the
@@ -369,7 +356,7 @@ impl ChannelRules {
     ///
     /// Values are trimmed and ASCII-lowercased; an empty one counts as absent. Click-id names
     /// match ASCII-case-insensitively and are only read when neither a source nor a medium is
-    /// present, up to the first of SPEC 2.6's order; names without an inference (`gclsrc`,
+    /// present, up to the first of `docs/rules.md` §2.6's order; names without an inference (`gclsrc`,
     /// `ref`) are ignored.
     ///
     /// ```
@@ -444,10 +431,23 @@ impl ChannelRules {
         }
     }
 
+    /// Adds a trimmed, lowercased entry to a list; an empty one would match nothing.
+    fn add(mut self, list: SourceMarks, entry: &str) -> Self {
+        if let Some(entry) = lowercase(entry) {
+            self.longest_added = self.longest_added.max(entry.len());
+            let marks = self
+                .added
+                .entry(entry.into_owned())
+                .or_insert(SourceMarks::NONE);
+            *marks = marks.with(list);
+        }
+        self
+    }
+
     /// Whether every list is the default one: the common case, which [`SourceMarks`] answers
     /// with one `match`.
     fn nothing_added(&self) -> bool {
-        !self.extended
+        self.added.is_empty()
     }
 
     /// A source as sent: lowercased (borrowed when that changes nothing) and what the rules
@@ -466,294 +466,93 @@ impl ChannelRules {
         Some((source, marks))
     }
 
-    /// What the rules ask of a lowercased source: the lists it is in, and whether it is an
-    /// e-mail, `sms` or `firebase`. A one-word source against the default lists (the common
-    /// case) is one `match`; a host name, or any source once entries were added, goes through
-    /// the general label matching of [`Source::in_list`].
+    /// What the rules ask of a lowercased source: its category (or that it is an AI
+    /// assistant's), and whether it is an e-mail, `sms` or `firebase`. A source equal to an
+    /// entry of the project's default list (the common case) is one `match`: such an entry is
+    /// no AI assistant's and has the same category in GA4's list (a test checks both).
     fn source_marks(&self, source: &str) -> SourceMarks {
-        let exact = SourceMarks::of_default_entry(source);
-        // A default entry matches no other list by its labels (a test checks this).
-        if self.nothing_added() && (exact != SourceMarks::NONE || !has_byte(source, b'.')) {
-            return exact;
+        let named = SourceMarks::of_default_entry(source);
+        if self.nothing_added() && named.lists() != SourceMarks::NONE {
+            return named;
         }
-        let listed = Source::new(source);
-        let mut marks = exact.without_lists();
-        for (list, defaults, added) in [
-            (SourceMarks::SEARCH, SEARCH, &self.search),
-            (SourceMarks::SOCIAL, SOCIAL, &self.social),
-            (SourceMarks::VIDEO, VIDEO, &self.video),
-            (SourceMarks::SHOPPING, SHOPPING, &self.shopping),
-        ] {
-            if listed.in_list(defaults, added) {
-                marks = marks.with(list);
+        named.without_lists().with(self.category(source))
+    }
+
+    /// §2.6's four steps (`docs/rules.md` §2.6`), in one walk over the source and the
+    /// suffixes after each of its dots that still hold a dot (the candidates a dotted entry can
+    /// equal): 1. an AI assistant's entry, the source or a suffix; 2. an entry equal to the
+    /// source; 3. for a host name, the longest suffix that is an entry; 4. for a host name, the
+    /// leftmost label but the last that is a one-label entry of the project's list.
+    fn category(&self, source: &str) -> SourceMarks {
+        let host = is_host_name(source);
+        let whole = self.listed(source);
+        if whole.ai {
+            return SourceMarks::AI;
+        }
+        let exact = whole.category();
+        let mut suffix = SourceMarks::NONE;
+        // A dotted entry holds a dot: the last label alone is none. One pass over the dots,
+        // and a candidate longer than every entry is not hashed, so a long source costs
+        // linear time.
+        let last_dot = source.rfind('.').unwrap_or(0);
+        let dots = source
+            .match_indices('.')
+            .take_while(|&(at, _)| at < last_dot);
+        for rest in dots.filter_map(|(at, _)| source.get(at + 1..)) {
+            let listed = self.listed(rest);
+            if listed.ai {
+                return SourceMarks::AI;
+            }
+            // The first suffix found is the longest.
+            if host && suffix == SourceMarks::NONE {
+                suffix = listed.category();
             }
         }
-        marks
-    }
-}
-
-/// SPEC 2.6's table: the first rule that holds, on what was read of each input.
-///
-/// Each input was read once, into what the rules ask of it: the campaign in one pass (rule 1
-/// and the shop pattern), the source into the lists it is in, the medium into the one named
-/// set it equals and whether it is paid. The rules then test bits; only rules 10 and 17 look
-/// at the medium's text again, and only when reached.
-#[inline]
-fn classify(
-    campaign: CampaignMarks,
-    source: Option<SourceMarks>,
-    medium: Option<&Medium<'_>>,
-) -> Channel {
-    if campaign.cross_network {
-        return Channel::CrossNetwork;
-    }
-    let source_marks = source.unwrap_or(SourceMarks::NONE);
-    let kind = medium.map_or(MediumKind::Other, |medium| medium.kind);
-    let shopping = campaign.shop || source_marks.has(SourceMarks::SHOPPING);
-    if medium.is_some_and(|medium| medium.paid) {
-        return if shopping {
-            Channel::PaidShopping
-        } else if source_marks.has(SourceMarks::SEARCH) {
-            Channel::PaidSearch
-        } else if source_marks.has(SourceMarks::SOCIAL) {
-            Channel::PaidSocial
-        } else if source_marks.has(SourceMarks::VIDEO) {
-            Channel::PaidVideo
-        } else if kind == MediumKind::Display {
-            Channel::Display
-        } else {
-            Channel::PaidOther
-        };
-    }
-    let medium_text = medium.map(|medium| &*medium.text);
-    if kind == MediumKind::Display {
-        Channel::Display
-    } else if shopping {
-        Channel::OrganicShopping
-    } else if source_marks.has(SourceMarks::SOCIAL) || kind == MediumKind::Social {
-        Channel::OrganicSocial
-    } else if source_marks.has(SourceMarks::VIDEO)
-        || medium_text.is_some_and(|m| contains(m, "video"))
-    {
-        Channel::OrganicVideo
-    } else if source_marks.has(SourceMarks::SEARCH) || kind == MediumKind::Organic {
-        Channel::OrganicSearch
-    } else if kind == MediumKind::Email || source_marks.has(SourceMarks::EMAIL) {
-        Channel::Email
-    } else if kind == MediumKind::Affiliate {
-        Channel::Affiliates
-    } else if kind == MediumKind::Referral {
-        Channel::Referral
-    } else if kind == MediumKind::Audio {
-        Channel::Audio
-    } else if kind == MediumKind::Sms || source_marks.has(SourceMarks::SMS) {
-        Channel::Sms
-    } else if medium_text.is_some_and(|m| {
-        m.ends_with("push") || contains(m, "mobile") || contains(m, "notification")
-    }) || source_marks.has(SourceMarks::FIREBASE)
-    {
-        Channel::MobilePush
-    } else if source.is_none() && medium.is_none() {
-        // A click id with an inference would have supplied both.
-        Channel::Direct
-    } else {
-        Channel::Unassigned
-    }
-}
-
-/// What the rules ask of a source, as bits: the lists it is in (a source may be in several:
-/// `shopee.google.com` is in *search* and *shopping*), and whether it equals one of the
-/// names rules 12, 16 and 17 test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct SourceMarks(u8);
-
-impl SourceMarks {
-    const NONE: SourceMarks = SourceMarks(0);
-    const SEARCH: SourceMarks = SourceMarks(1);
-    const SOCIAL: SourceMarks = SourceMarks(2);
-    const VIDEO: SourceMarks = SourceMarks(4);
-    const SHOPPING: SourceMarks = SourceMarks(8);
-    /// Rule 12: `email`, `e-mail`, `e_mail` or `e mail`.
-    const EMAIL: SourceMarks = SourceMarks(16);
-    /// Rule 16: `sms`.
-    const SMS: SourceMarks = SourceMarks(32);
-    /// Rule 17: `firebase`.
-    const FIREBASE: SourceMarks = SourceMarks(64);
-    const LISTS: u8 = 15;
-
-    fn has(self, mark: SourceMarks) -> bool {
-        self.0 & mark.0 != 0
-    }
-
-    fn with(self, mark: SourceMarks) -> SourceMarks {
-        SourceMarks(self.0 | mark.0)
-    }
-
-    fn without_lists(self) -> SourceMarks {
-        SourceMarks(self.0 & !Self::LISTS)
-    }
-
-    /// The marks of a source that equals a default entry or a named source exactly:
-    /// [`SEARCH`], [`SOCIAL`], [`VIDEO`], [`SHOPPING`] and rules 12, 16 and 17 as one `match`
-    /// (a switch on the length, then a compare). The lists share no entry; a test checks this
-    /// `match` against them.
-    fn of_default_entry(source: &str) -> SourceMarks {
-        match source {
-            "google" | "bing" | "yahoo" | "duckduckgo" | "baidu" | "yandex" | "ecosia"
-            | "naver" | "ask" | "search.brave.com" => SourceMarks::SEARCH,
-            "facebook" | "fb" | "instagram" | "ig" | "linkedin" | "lnkd.in" | "twitter"
-            | "t.co" | "x" | "tiktok" | "pinterest" | "reddit" | "whatsapp" | "telegram"
-            | "threads" | "snapchat" | "kwai" => SourceMarks::SOCIAL,
-            "youtube" | "vimeo" | "twitch" | "dailymotion" => SourceMarks::VIDEO,
-            "mercadolivre" | "mercadolibre" | "shopee" | "amazon" | "magalu" | "americanas"
-            | "aliexpress" | "google shopping" => SourceMarks::SHOPPING,
-            "email" | "e-mail" | "e_mail" | "e mail" => SourceMarks::EMAIL,
-            "sms" => SourceMarks::SMS,
-            "firebase" => SourceMarks::FIREBASE,
-            _ => SourceMarks::NONE,
+        if exact != SourceMarks::NONE {
+            return exact;
         }
+        if suffix != SourceMarks::NONE || !host {
+            return suffix;
+        }
+        self.label_category(source)
     }
-}
 
-/// A medium as the rules read it: lowercased and trimmed, the named set it equals, and
-/// whether it is paid.
-#[derive(Debug)]
-struct Medium<'a> {
-    text: Cow<'a, str>,
-    kind: MediumKind,
-    paid: bool,
-}
+    /// Step 4: the category of the leftmost label but the last of a host name that equals a
+    /// one-label entry of the project's list, the caller's included.
+    fn label_category(&self, host: &str) -> SourceMarks {
+        let labels = host.rsplit_once('.').map_or("", |(labels, _)| labels);
+        labels
+            .split('.')
+            .map(|label| {
+                let default = SourceMarks::of_default_entry(label).lists();
+                if default != SourceMarks::NONE || self.nothing_added() {
+                    return default;
+                }
+                self.added
+                    .get(label)
+                    .map_or(SourceMarks::NONE, |marks| marks.lists().first_list())
+            })
+            .find(|&category| category != SourceMarks::NONE)
+            .unwrap_or(SourceMarks::NONE)
+    }
 
-impl<'a> Medium<'a> {
-    /// A medium as sent; `None` when empty.
+    /// What the lists, defaults and additions, hold for a candidate.
     #[inline]
-    fn read(medium: &'a str) -> Option<Self> {
-        // A named medium, or a common one, as sent is lowercase, trimmed and on one line.
-        let kind = MediumKind::of(medium);
-        if kind != MediumKind::Other || is_common_medium(medium) {
-            return Some(Medium {
-                text: Cow::Borrowed(medium),
-                kind,
-                paid: is_paid_medium(medium, false),
-            });
+    fn listed(&self, candidate: &str) -> Listed {
+        let mut listed = DEFAULT_INDEX.get(candidate);
+        if candidate.len() <= self.longest_added
+            && let Some(&marks) = self.added.get(candidate)
+        {
+            listed.ai |= marks.has(SourceMarks::AI);
+            if listed.project == SourceMarks::NONE {
+                listed.project = marks.lists().first_list();
+            }
         }
-        let (text, scan) = lowercase_scanned(medium)?;
-        Some(Medium {
-            // Trimming or lowercasing may have made it a named one.
-            kind: if text.len() != medium.len() || scan.upper {
-                MediumKind::of(&text)
-            } else {
-                MediumKind::Other
-            },
-            paid: is_paid_medium(&text, scan.newline),
-            text,
-        })
-    }
-
-    /// A trimmed, lowercased medium.
-    #[cfg(test)]
-    fn of(text: Cow<'a, str>) -> Self {
-        Medium {
-            kind: MediumKind::of(&text),
-            paid: is_paid_medium(&text, Scan::of(&text).newline),
-            text,
-        }
+        listed
     }
 }
 
-/// Whether `medium` is one of the common paid mediums outside [`MediumKind`]'s sets: known to
-/// be lowercase, trimmed and on one line, so that [`Medium::read`] need not scan it. Only a
-/// short cut: any other medium gives the same answer through the scan.
-fn is_common_medium(medium: &str) -> bool {
-    matches!(
-        medium,
-        "cpc"
-            | "ppc"
-            | "cpa"
-            | "cpv"
-            | "paid"
-            | "paid_social"
-            | "paid-social"
-            | "paidsocial"
-            | "paid_search"
-            | "paid-search"
-            | "retargeting"
-    )
-}
-
-/// The named set of SPEC 2.6's table a medium equals, if any: the sets share no name, so one
-/// `match` answers every "medium is ..." of the rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum MediumKind {
-    /// Rule 6.
-    Display,
-    /// Rule 9.
-    Social,
-    /// Rule 11.
-    Organic,
-    /// Rule 12.
-    Email,
-    /// Rule 13.
-    Affiliate,
-    /// Rule 14.
-    Referral,
-    /// Rule 15.
-    Audio,
-    /// Rule 16.
-    Sms,
-    /// None of them.
-    Other,
-}
-
-impl MediumKind {
-    fn of(medium: &str) -> MediumKind {
-        match medium {
-            "display" | "banner" | "expandable" | "interstitial" | "cpm" => MediumKind::Display,
-            "social" | "social-network" | "social-media" | "sm" | "social network"
-            | "social media" => MediumKind::Social,
-            "organic" => MediumKind::Organic,
-            "email" | "e-mail" | "e_mail" | "e mail" => MediumKind::Email,
-            "affiliate" => MediumKind::Affiliate,
-            "referral" | "app" | "link" => MediumKind::Referral,
-            "audio" => MediumKind::Audio,
-            "sms" => MediumKind::Sms,
-            _ => MediumKind::Other,
-        }
-    }
-}
-
-/// What the rules ask of the campaign: rule 1's `cross-network` and the shop pattern.
-#[derive(Debug, Clone, Copy, Default)]
-struct CampaignMarks {
-    cross_network: bool,
-    shop: bool,
-}
-
-impl CampaignMarks {
-    /// One pass over the campaign as sent (matching ASCII-case-insensitively, so nothing is
-    /// lowercased) finds both literals; the full shop pattern (its character-class and
-    /// line-break cases) only runs when `shop` is there at all.
-    #[inline]
-    fn of(campaign: &str) -> CampaignMarks {
-        let (cross_network, holds_shop) = find_cross_network_and_shop(campaign);
-        CampaignMarks {
-            cross_network,
-            shop: holds_shop && matches_shop_pattern(campaign),
-        }
-    }
-}
-
-/// Adds a trimmed, lowercased entry to a list, and says whether it did: an empty one would
-/// match nothing.
-fn add(list: &mut Vec<String>, entry: &str) -> bool {
-    let Some(entry) = lowercase(entry) else {
-        return false;
-    };
-    list.push(entry.into_owned());
-    true
-}
-
-/// A value as SPEC 2.6 compares it: trimmed (as rule 1 trims) and ASCII-lowercased, borrowed
+/// A value as `docs/rules.md` §2.6 compares it: trimmed (as rule 1 trims) and ASCII-lowercased, borrowed
 /// when that changes nothing; `None` when empty.
 fn lowercase(value: &str) -> Option<Cow<'_, str>> {
     lowercase_scanned(value).map(|(value, _)| value)
@@ -777,7 +576,7 @@ fn trimmed(value: &str) -> Option<&str> {
     (!value.is_empty()).then_some(value)
 }
 
-/// The inference of the first click id of `params` in SPEC 2.6's order, the names matched
+/// The inference of the first click id of `params` in `docs/rules.md` §2.6's order, the names matched
 /// ASCII-case-insensitively. Stops reading at `gclid`, which nothing can beat.
 fn infer<I, S>(params: I) -> Option<&'static Inference>
 where
@@ -804,7 +603,7 @@ where
 }
 
 impl Marketing {
-    /// Which channel brought the lead, by SPEC 2.6's default lists.
+    /// Which channel brought the lead, by `docs/rules.md` §2.6's default lists.
     ///
     /// The inputs are `wegly_source` (else `utm_source`), `wegly_medium` (else `utm_medium`),
     /// `wegly_campaign` (else `utm_campaign`) and the click ids; a click id supplies the source
@@ -878,7 +677,7 @@ impl Marketing {
         (source.map(text), medium.map(text), campaign.map(text))
     }
 
-    /// The inference of the first of the click ids in SPEC 2.6's order: the same ids as
+    /// The inference of the first of the click ids in `docs/rules.md` §2.6's order: the same ids as
     /// [`click_ids`](Self::click_ids) (`gclid` and `fbclid` from the normalized fields, the
     /// others as noted while `url_conversion` was read), without scanning the URL again.
     fn click_inference(&self) -> Option<&'static Inference> {
@@ -910,155 +709,5 @@ impl Marketing {
             .into_iter()
             .chain(fbclid)
             .min_by_key(|inference| inference.rank)
-    }
-}
-
-/// Checks of the fast paths' tables against what they stand for.
-#[cfg(test)]
-mod fast_path_tests {
-    use super::super::model::common;
-    use super::{
-        DEFAULT_RULES, INFERENCES, Medium, SEARCH, SHOPPING, SOCIAL, SourceMarks, VIDEO,
-        is_common_medium, key,
-    };
-
-    #[test]
-    fn key_indices_are_the_common_keys() {
-        for (name, index) in [
-            ("fbclid", key::FBCLID),
-            ("gclid", key::GCLID),
-            ("utm_campaign", key::UTM_CAMPAIGN),
-            ("utm_medium", key::UTM_MEDIUM),
-            ("utm_source", key::UTM_SOURCE),
-            ("wegly_campaign", key::WEGLY_CAMPAIGN),
-            ("wegly_medium", key::WEGLY_MEDIUM),
-            ("wegly_source", key::WEGLY_SOURCE),
-        ] {
-            assert_eq!(common(name), Some(index), "{name}");
-        }
-        // Everything sorting before `utm_campaign` is a common key below its index.
-        for name in [
-            "conversion_tool_name",
-            "fbclid",
-            "gclid",
-            "url_conversion",
-            "utm_ad",
-        ] {
-            assert!(
-                common(name).is_some_and(|i| i < key::UTM_CAMPAIGN),
-                "{name}"
-            );
-        }
-    }
-
-    /// The short cut of `Medium::read` gives what the scan would.
-    #[test]
-    fn common_mediums_read_as_scanned() {
-        let common = [
-            "cpc",
-            "ppc",
-            "cpa",
-            "cpv",
-            "paid",
-            "paid_social",
-            "paid-social",
-            "paidsocial",
-            "paid_search",
-            "paid-search",
-            "retargeting",
-        ];
-        for medium in common {
-            assert!(is_common_medium(medium), "{medium}");
-            let read = Medium::read(medium).map(|m| (m.text, m.kind, m.paid));
-            let scanned = Medium::of(medium.into());
-            assert_eq!(
-                read,
-                Some((scanned.text, scanned.kind, scanned.paid)),
-                "{medium}"
-            );
-        }
-        for other in ["CPC", " cpc", "cpc\n", "social", "paid social"] {
-            assert!(!is_common_medium(other), "{other:?}");
-        }
-    }
-
-    #[test]
-    fn inferences_are_what_the_rules_compute() {
-        for (at, inference) in INFERENCES.iter().enumerate() {
-            assert_eq!(usize::from(inference.rank), at, "{}", inference.param);
-            assert_eq!(
-                inference.source_marks,
-                DEFAULT_RULES.source_marks(inference.source),
-                "{}",
-                inference.param
-            );
-            let medium = Medium::of(inference.medium.into());
-            assert_eq!(
-                (inference.medium_kind, inference.paid),
-                (medium.kind, medium.paid),
-                "{}",
-                inference.param
-            );
-        }
-    }
-
-    /// The short cut of `source_marks`: a default entry, matched by its labels too, is in no
-    /// other list.
-    #[test]
-    fn default_entries_match_no_other_list_by_label() {
-        let everything_added = super::ChannelRules::new().search_source("-");
-        for entry in SEARCH.iter().chain(SOCIAL).chain(VIDEO).chain(SHOPPING) {
-            assert_eq!(
-                everything_added.source_marks(entry),
-                DEFAULT_RULES.source_marks(entry),
-                "{entry}"
-            );
-        }
-    }
-
-    #[test]
-    fn the_default_entry_match_is_the_default_lists() {
-        let lists = [
-            (SourceMarks::SEARCH, SEARCH),
-            (SourceMarks::SOCIAL, SOCIAL),
-            (SourceMarks::VIDEO, VIDEO),
-            (SourceMarks::SHOPPING, SHOPPING),
-        ];
-        for (list, entries) in lists {
-            for entry in entries {
-                assert_eq!(SourceMarks::of_default_entry(entry), list, "{entry}");
-            }
-        }
-        let count: usize = lists.iter().map(|(_, entries)| entries.len()).sum();
-        assert_eq!(
-            count, 39,
-            "a new default entry needs its arm in `of_default_entry`"
-        );
-        for other in [
-            "",
-            "googl",
-            "google ",
-            "shopping",
-            "youtube.com",
-            "x.com",
-            "e-mails",
-        ] {
-            assert_eq!(
-                SourceMarks::of_default_entry(other),
-                SourceMarks::NONE,
-                "{other}"
-            );
-        }
-        // The names rules 12, 16 and 17 test of a source are marks of their own.
-        for (name, mark) in [
-            ("email", SourceMarks::EMAIL),
-            ("e-mail", SourceMarks::EMAIL),
-            ("e_mail", SourceMarks::EMAIL),
-            ("e mail", SourceMarks::EMAIL),
-            ("sms", SourceMarks::SMS),
-            ("firebase", SourceMarks::FIREBASE),
-        ] {
-            assert_eq!(SourceMarks::of_default_entry(name), mark, "{name}");
-        }
     }
 }

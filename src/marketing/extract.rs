@@ -1,6 +1,6 @@
 //! The hot path: finding the tracking parameters and click ids of a conversion URL.
 //!
-//! Extraction never parses the whole URL (SPEC 2.3): it looks for the query after the first `?`
+//! Extraction never parses the whole URL (`docs/rules.md` §2.3): it looks for the query after the first `?`
 //! (before the first `#`) and for parameters in the fragment, splits them with the WHATWG
 //! urlencoded rules of [`crate::query`], and only decodes the values of the pairs it keeps.
 //! For a URL with nothing to decode it allocates nothing.
@@ -14,7 +14,7 @@ use percent_encoding::percent_decode_str;
 use super::keys::{Platform, UrlKey, url_key, url_key_of_plain};
 use crate::query::{decode, decode_from};
 
-/// Iterates over the tracking parameters and click ids of a URL (SPEC 2.2 rule 2, 2.3, 2.5).
+/// Iterates over the tracking parameters and click ids of a URL (`docs/rules.md` §2.2 rule 2, 2.3, 2.5).
 ///
 /// Yields, in order, the query's pairs and then the fragment's, whose name (decoded, then
 /// stripped of `amp;` prefixes) is a tracking key or a click id, ASCII-case-insensitively, and
@@ -35,7 +35,7 @@ use crate::query::{decode, decode_from};
 #[must_use]
 pub fn tracking_params(url: &str) -> TrackingParams<'_> {
     let layout = Layout::of(url);
-    // SPEC 2.3: "no raw `?` but an encoded one" is a URL percent-encoded once more.
+    // `docs/rules.md` §2.3: "no raw `?` but an encoded one" is a URL percent-encoded once more.
     let double_encoded = !layout.question_mark && has_encoded_question_mark(url);
     let state = if double_encoded {
         // Rare: decode once, then scan the decoded text eagerly so the items can own their data.
@@ -196,7 +196,7 @@ impl<'a> TrackingParam<'a> {
     }
 
     /// Whether the name is a tracking key, so that it may fill the `marketing` object.
-    /// Click ids other than `gclid` and `fbclid` are reported but not sent (SPEC 2.5).
+    /// Click ids other than `gclid` and `fbclid` are reported but not sent (`docs/rules.md` §2.5).
     ///
     /// ```
     /// use wegly_attribution::tracking_params;
@@ -234,7 +234,7 @@ impl<'a> TrackingParam<'a> {
         self.location
     }
 
-    /// The real-world repairs that reading this parameter needed (SPEC 2.3).
+    /// The real-world repairs that reading this parameter needed (`docs/rules.md` §2.3).
     ///
     /// ```
     /// use wegly_attribution::tracking_params;
@@ -276,7 +276,7 @@ impl<'a> TrackingParam<'a> {
     }
 }
 
-/// The repairs of SPEC 2.3 that one parameter needed.
+/// The repairs of `docs/rules.md` §2.3 that one parameter needed.
 ///
 /// ```
 /// use wegly_attribution::tracking_params;
@@ -512,6 +512,15 @@ fn might_start_a_key(segment: &[u8]) -> bool {
                 | (b's', b'c')
                 | (b'i', b'g')
                 | (b'a', b'm')
+                // `gad_source`, `qclid`, `yclid`, `irclid`, `mc_cid`, `ko_click_id`.
+                | (b'g', b'a')
+                | (b'q', b'c')
+                | (b'y', b'c')
+                | (b'i', b'r')
+                | (b'm', b'c')
+                | (b'k', b'o')
+                // `_kx`: `_` is 0x5f, which `| 0x20` makes 0x7f.
+                | (0x7f, b'k')
         ),
         _ => false,
     }
@@ -618,25 +627,27 @@ impl Layout {
                     },
                 }
             }
-            Some(h) => {
-                let fragment = fragment_params(bytes, h + 1);
-                Layout {
-                    query: h..h,
-                    question_mark: fragment.start != h + 1,
-                    fragment: Some(fragment),
-                }
-            }
+            Some(h) => Layout {
+                query: h..h,
+                question_mark: memchr(b'?', after(h + 1)).is_some(),
+                fragment: Some(fragment_params(bytes, h + 1)),
+            },
         }
     }
 }
 
-/// The parameters of the fragment starting at `start`: after its first `?` when it has one
-/// (a hash router's own query), else the whole fragment.
+/// The parameters of the fragment starting at `start`: after its first `?` when the text
+/// before that `?` holds no `=` (a hash router's path and its own query, `#/route?utm_source=x`),
+/// else the whole fragment, read as pairs (`#utm_source=a?b` gives `a?b`): `docs/rules.md` §2.3's ruling
+/// (`docs/rules.md` §2.3`). A `=` before the `?` means the fragment already started with pairs,
+/// and the `?` is part of a value.
 fn fragment_params(bytes: &[u8], start: usize) -> Range<usize> {
     let fragment = bytes.get(start..).unwrap_or_default();
     match memchr(b'?', fragment) {
-        Some(q) => start + q + 1..bytes.len(),
-        None => start..bytes.len(),
+        Some(q) if memchr(b'=', fragment.get(..q).unwrap_or_default()).is_none() => {
+            start + q + 1..bytes.len()
+        }
+        _ => start..bytes.len(),
     }
 }
 
@@ -646,7 +657,7 @@ fn has_encoded_question_mark(url: &str) -> bool {
         .any(|i| bytes.get(i + 1) == Some(&b'3') && matches!(bytes.get(i + 2), Some(b'f' | b'F')))
 }
 
-/// Recognises a raw name: strips `amp;` prefixes (SPEC 2.3) and matches it.
+/// Recognises a raw name: strips `amp;` prefixes (`docs/rules.md` §2.3) and matches it.
 ///
 /// A key never holds `%` or `+`, so a raw name that is recognised decodes to itself; one that
 /// is not is decoded (and tried again) only when it holds a `%`. A name with `+` decodes to
@@ -695,7 +706,7 @@ pub(crate) fn trim_str(text: &str) -> &str {
     }
 }
 
-/// Whether SPEC 2.2 rule 1 trims `c`: Unicode `White_Space` plus U+FEFF.
+/// Whether `docs/rules.md` §2.2 rule 1 trims `c`: Unicode `White_Space` plus U+FEFF.
 pub(crate) fn is_trimmed(c: char) -> bool {
     c.is_whitespace() || c == '\u{feff}'
 }
@@ -760,7 +771,29 @@ mod tests {
             ("?amp%3Butm_source=a", &[("utm_source", "a", Q)]),
             ("?utm+source=a&utm_source+=b", &[]),
             ("#a?b#utm_source=x", &[]),
-            ("#utm_source=a?utm_medium=b", &[("utm_medium", "b", F)]),
+            // `docs/rules.md` §2.3: a `=` before the fragment's first `?` makes it pairs, not a route.
+            (
+                "#utm_source=a?utm_medium=b",
+                &[("utm_source", "a?utm_medium=b", F)],
+            ),
+            ("https://x.com/#utm_source=a?b", &[("utm_source", "a?b", F)]),
+            ("#x=1&utm_source=a?b", &[("utm_source", "a?b", F)]),
+            ("#/r?x=1?utm_source=a", &[]),
+            ("#/r/a?utm_source=a?b", &[("utm_source", "a?b", F)]),
+            ("#/r=1/?utm_source=a", &[]),
+            (
+                "?_kx=K&Mc_Cid=M&gad_source=1&ko_click_id=k",
+                &[
+                    ("_kx", "K", Q),
+                    ("mc_cid", "M", Q),
+                    ("gad_source", "1", Q),
+                    ("ko_click_id", "k", Q),
+                ],
+            ),
+            (
+                "#qclid=q&YCLID=y&irclid=i",
+                &[("qclid", "q", F), ("yclid", "y", F), ("irclid", "i", F)],
+            ),
             ("?amp;amp;utm_source=a", &[("utm_source", "a", Q)]),
             ("?AMP;utm_source=a", &[("utm_source", "a", Q)]),
             ("?amp;=a&amp;x=b", &[]),

@@ -18,7 +18,7 @@ use serde::{Serialize, Serializer};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Platform {
-    /// Google Ads: `gclid`, `gbraid`, `wbraid`, `dclid`, `gclsrc`.
+    /// Google Ads: `gclid`, `gbraid`, `wbraid`, `dclid`, `gclsrc`, `gad_source`.
     Google,
     /// Meta (Facebook) ads: `fbclid`.
     Meta,
@@ -38,6 +38,18 @@ pub enum Platform {
     Snapchat,
     /// Instagram: `igshid`.
     Instagram,
+    /// Quora: `qclid`.
+    Quora,
+    /// Yandex: `yclid`.
+    Yandex,
+    /// Impact (affiliate): `irclid`.
+    Impact,
+    /// Klaviyo (e-mail): `_kx`, which identifies the recipient.
+    Klaviyo,
+    /// Mailchimp (e-mail): `mc_cid`, which identifies the mailing.
+    Mailchimp,
+    /// Kochava: `ko_click_id`.
+    Kochava,
 }
 
 impl Platform {
@@ -55,6 +67,7 @@ impl Platform {
         ("wbraid", Platform::Google),
         ("dclid", Platform::Google),
         ("gclsrc", Platform::Google),
+        ("gad_source", Platform::Google),
         ("fbclid", Platform::Meta),
         ("msclkid", Platform::Microsoft),
         ("ttclid", Platform::TikTok),
@@ -64,6 +77,12 @@ impl Platform {
         ("epik", Platform::Pinterest),
         ("sccid", Platform::Snapchat),
         ("igshid", Platform::Instagram),
+        ("qclid", Platform::Quora),
+        ("yclid", Platform::Yandex),
+        ("irclid", Platform::Impact),
+        ("_kx", Platform::Klaviyo),
+        ("mc_cid", Platform::Mailchimp),
+        ("ko_click_id", Platform::Kochava),
     ];
 
     /// The lowercase name used in output.
@@ -87,6 +106,12 @@ impl Platform {
             Platform::Pinterest => "pinterest",
             Platform::Snapchat => "snapchat",
             Platform::Instagram => "instagram",
+            Platform::Quora => "quora",
+            Platform::Yandex => "yandex",
+            Platform::Impact => "impact",
+            Platform::Klaviyo => "klaviyo",
+            Platform::Mailchimp => "mailchimp",
+            Platform::Kochava => "kochava",
         }
     }
 
@@ -220,11 +245,14 @@ pub(crate) fn url_key_of_plain(name: &str, upper: bool) -> Option<UrlKey<'_>> {
 #[inline]
 fn fixed_key(name: &str) -> Option<UrlKey<'static>> {
     let candidates = match name.len() {
+        3 => FIXED_3,
         4 => FIXED_4,
         5 => FIXED_5,
         6 => FIXED_6,
         7 => FIXED_7,
         9 => FIXED_9,
+        10 => FIXED_10,
+        11 => FIXED_11,
         14 => FIXED_14,
         20 => FIXED_20,
         _ => return None,
@@ -249,11 +277,14 @@ type Fixed = &'static [(&'static str, bool, Option<Platform>)];
 /// The longest fixed name, `conversion_tool_name`.
 const LONGEST_FIXED: usize = 20;
 
+const FIXED_3: Fixed = &[("_kx", false, Some(Platform::Klaviyo))];
 const FIXED_4: Fixed = &[("epik", false, Some(Platform::Pinterest))];
 const FIXED_5: Fixed = &[
     ("gclid", true, Some(Platform::Google)),
     ("dclid", false, Some(Platform::Google)),
     ("sccid", false, Some(Platform::Snapchat)),
+    ("qclid", false, Some(Platform::Quora)),
+    ("yclid", false, Some(Platform::Yandex)),
 ];
 const FIXED_6: Fixed = &[
     ("fbclid", true, Some(Platform::Meta)),
@@ -263,19 +294,23 @@ const FIXED_6: Fixed = &[
     ("ttclid", false, Some(Platform::TikTok)),
     ("twclid", false, Some(Platform::X)),
     ("igshid", false, Some(Platform::Instagram)),
+    ("irclid", false, Some(Platform::Impact)),
+    ("mc_cid", false, Some(Platform::Mailchimp)),
 ];
 const FIXED_7: Fixed = &[
     ("msclkid", false, Some(Platform::Microsoft)),
     ("rdt_cid", false, Some(Platform::Reddit)),
 ];
 const FIXED_9: Fixed = &[("li_fat_id", false, Some(Platform::LinkedIn))];
+const FIXED_10: Fixed = &[("gad_source", false, Some(Platform::Google))];
+const FIXED_11: Fixed = &[("ko_click_id", false, Some(Platform::Kochava))];
 const FIXED_14: Fixed = &[("url_conversion", true, None)];
 const FIXED_20: Fixed = &[("conversion_tool_name", true, None)];
 
 /// Every fixed name, tracking key or click id.
 #[cfg(test)]
-pub(crate) const FIXED: [Fixed; 7] = [
-    FIXED_4, FIXED_5, FIXED_6, FIXED_7, FIXED_9, FIXED_14, FIXED_20,
+pub(crate) const FIXED: [Fixed; 10] = [
+    FIXED_3, FIXED_4, FIXED_5, FIXED_6, FIXED_7, FIXED_9, FIXED_10, FIXED_11, FIXED_14, FIXED_20,
 ];
 
 #[cfg(test)]
@@ -324,6 +359,18 @@ mod tests {
                 Some(("li_fat_id", false, Some(Platform::LinkedIn))),
             ),
             ("epik", Some(("epik", false, Some(Platform::Pinterest)))),
+            ("_KX", Some(("_kx", false, Some(Platform::Klaviyo)))),
+            ("Mc_Cid", Some(("mc_cid", false, Some(Platform::Mailchimp)))),
+            (
+                "GAD_SOURCE",
+                Some(("gad_source", false, Some(Platform::Google))),
+            ),
+            (
+                "ko_click_id",
+                Some(("ko_click_id", false, Some(Platform::Kochava))),
+            ),
+            ("kx", None),
+            ("gad_sources", None),
             ("url_conversion", Some(("url_conversion", true, None))),
             ("utm_", None),
             ("utm_a-b", None),
@@ -377,7 +424,7 @@ mod tests {
     }
 
     /// The number of arms of [`a_click_param_of`]: a new platform must be added to both.
-    const PLATFORMS: usize = 10;
+    const PLATFORMS: usize = 16;
 
     /// One click id per platform. The `match` is exhaustive, so a new platform does not compile
     /// until it is named here, and then must be in `CLICK_PARAMS`.
@@ -393,6 +440,12 @@ mod tests {
             Platform::Pinterest => "epik",
             Platform::Snapchat => "sccid",
             Platform::Instagram => "igshid",
+            Platform::Quora => "qclid",
+            Platform::Yandex => "yclid",
+            Platform::Impact => "irclid",
+            Platform::Klaviyo => "_kx",
+            Platform::Mailchimp => "mc_cid",
+            Platform::Kochava => "ko_click_id",
         }
     }
 

@@ -367,6 +367,31 @@ fn click_ids_and_redaction() {
         redact_click_ids("https%3A%2F%2Fx.com%2Fp%3Fgclid%3DSECRET"),
         "https://x.com/p?gclid=REDACTED"
     );
+    // The click ids of `docs/rules.md` §2.5's second column; `_kx` and `mc_cid` name a person or a
+    // mailing, and are masked like the ad clicks.
+    let url = "/p?_kx=Person.Id&MC_CID=abc123&mc_eid=e&gad_source=1&qclid=Q&yclid=Y&irclid=I\
+               &ko_click_id=K&ref=x";
+    let n = Marketing::from_url(url);
+    let ids: Vec<_> = n
+        .marketing
+        .click_ids()
+        .into_iter()
+        .map(|c| (c.param, c.platform.as_str(), c.value))
+        .collect();
+    let expected = [
+        ("_kx", "klaviyo", "Person.Id"),
+        ("mc_cid", "mailchimp", "abc123"),
+        ("gad_source", "google", "1"),
+        ("qclid", "quora", "Q"),
+        ("yclid", "yandex", "Y"),
+        ("irclid", "impact", "I"),
+        ("ko_click_id", "kochava", "K"),
+    ];
+    assert_eq!(ids, expected);
+    let redacted = "/p?_kx=REDACTED&MC_CID=REDACTED&mc_eid=e&gad_source=REDACTED&qclid=REDACTED\
+                    &yclid=REDACTED&irclid=REDACTED&ko_click_id=REDACTED&ref=x";
+    assert_eq!(n.marketing.redacted_url().as_deref(), Some(redacted));
+    assert_eq!(redact_click_ids(url), redacted);
 }
 
 #[test]

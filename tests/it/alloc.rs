@@ -264,6 +264,17 @@ fn the_channel_allocates_only_to_lowercase() {
             0,
         ),
         (
+            "a source in GA4's list",
+            "/?utm_source=br.answers.yahoo.com&utm_medium=referral",
+            0,
+        ),
+        ("an AI assistant", "/?utm_source=chatgpt.com", 0),
+        (
+            "a label of the project's list",
+            "/?utm_source=lista.mercadolivre.com.br&utm_medium=referral",
+            0,
+        ),
+        (
             "the plain sample",
             include_str!("../../benches/data/plain.txt"),
             0,
@@ -285,6 +296,8 @@ fn the_channel_allocates_only_to_lowercase() {
             2,
         ),
     ];
+    // The lists' index is built once, on first use: the calls after it are what is pinned.
+    let _ = Marketing::from_url("/?utm_source=a").marketing.channel();
     for &(name, url, expected) in cases {
         let n = Marketing::from_url(url.trim());
         let (channel, allocations) = counting(|| n.marketing.channel().channel);

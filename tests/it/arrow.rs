@@ -1,4 +1,4 @@
-//! The Arrow kernels (SPEC 4.8): every row equals the library call on that row.
+//! The Arrow kernels (`docs/rules.md` §4.8): every row equals the library call on that row.
 
 use proptest::prelude::*;
 use wegly_attribution::arrow::arrow_array::cast::AsArray;

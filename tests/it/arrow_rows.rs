@@ -67,9 +67,18 @@ pub(super) fn expected_url_row(url: &str) -> serde_json::Value {
 pub(super) fn deal_row(rows: &StructArray, row: usize) -> serde_json::Value {
     let ok = rows.column_by_name("ok").unwrap().as_boolean();
     let request = rows.column_by_name("request").unwrap().as_string::<i32>();
+    let channel = rows.column_by_name("channel").unwrap().as_struct();
+    let text = |i: usize| {
+        let column = channel.column(i).as_string::<i32>();
+        column.is_valid(row).then(|| column.value(row))
+    };
+    let channel = channel
+        .is_valid(row)
+        .then(|| serde_json::json!({"channel": text(0), "source": text(1), "medium": text(2)}));
     serde_json::json!({
         "ok": ok.value(row),
         "request": request.is_valid(row).then(|| request.value(row)),
+        "channel": channel,
         "errors": items(rows, "errors", row),
         "warnings": items(rows, "warnings", row),
     })
@@ -81,6 +90,14 @@ pub(super) fn expected_deal_row(payload: &str) -> serde_json::Value {
         Ok(v) => serde_json::json!({
             "ok": true,
             "request": serde_json::to_string(&v.request).unwrap(),
+            // As the CLI's `normalize` writes it beside the request.
+            "channel": serde_json::to_value(
+                v.request.marketing().map_or_else(
+                    || Marketing::from_url("").marketing.channel().into_owned(),
+                    |m| m.channel().into_owned(),
+                ),
+            )
+            .unwrap(),
             "errors": Vec::<Vec<String>>::new(),
             "warnings": warnings(&v.warnings),
         }),
@@ -93,6 +110,7 @@ pub(super) fn expected_deal_row(payload: &str) -> serde_json::Value {
             serde_json::json!({
                 "ok": false,
                 "request": null,
+                "channel": null,
                 "errors": errors,
                 "warnings": warnings(&r.warnings),
             })

@@ -1,4 +1,4 @@
-//! The channel view (SPEC 2.6): the sample URLs against a golden file checked by hand, and the
+//! The channel view (`docs/rules.md` §2.6): the sample URLs against a golden file checked by hand, and the
 //! property that the channel depends on source, medium, campaign and click ids alone, not on
 //! where in the payload or URL they were found.
 
@@ -9,7 +9,7 @@ use wegly_attribution::{Channel, ChannelRules, Marketing, Normalizer, Platform};
 use crate::properties::percent_encode_all;
 
 /// `tests/data/urls.channels` holds the expected channel code of each line of
-/// `examples/urls.txt`, worked out by hand from SPEC 2.6's table. A blank line of `urls.txt`,
+/// `examples/urls.txt`, worked out by hand from `docs/rules.md` §2.6's table. A blank line of `urls.txt`,
 /// if one is ever added, is a conversion with no URL: its expected code is `direct`.
 #[test]
 fn sample_urls_match_the_golden_file() {
@@ -88,6 +88,12 @@ fn value() -> impl Strategy<Value = Option<String>> {
         "bf 2025",
         "ação",
         "a&b=c",
+        "chatgpt.com",
+        "www.perplexity.ai",
+        "ai-assistant",
+        "line.me",
+        "pt-br.facebook.com",
+        "lista.mercadolivre.com.br",
     ]);
     prop_oneof![
         1 => Just(None),
@@ -270,4 +276,94 @@ fn the_generator_reaches_every_channel() {
         missing.len() <= 2,
         "the generator never reaches {missing:?}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lists, row by row.
+
+/// The rows of one of the lists' CSV files, the crate's copy, after checking that it is the
+/// shared one when the checkout has `../shared/data/`.
+fn list_rows(name: &str) -> Vec<(String, String)> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let ours = std::fs::read_to_string(format!("{root}/data/{name}")).unwrap();
+    if let Ok(shared) = std::fs::read_to_string(format!("{root}/../shared/data/{name}")) {
+        assert_eq!(
+            ours, shared,
+            "data/{name} is not ../shared/data/{name}: copy it again"
+        );
+    }
+    ours.lines()
+        .skip(1)
+        .map(|line| {
+            let (a, b) = line.split_once(',').unwrap();
+            (a.to_owned(), b.to_owned())
+        })
+        .collect()
+}
+
+/// Every source of GA4's list gives its category's channels, paid and organic, in the case of
+/// the file and in upper case; every AI assistant's source gives `ai_assistant`, and so does
+/// a subdomain of a dotted one.
+#[test]
+fn every_listed_source_gives_its_channel() {
+    let rules = ChannelRules::new();
+    let ga4 = list_rows("ga4_source_categories.csv");
+    assert_eq!(ga4.len(), 819);
+    for (source, category) in &ga4 {
+        let (paid, organic) = match category.as_str() {
+            "SOURCE_CATEGORY_SEARCH" => (Channel::PaidSearch, Channel::OrganicSearch),
+            "SOURCE_CATEGORY_SOCIAL" => (Channel::PaidSocial, Channel::OrganicSocial),
+            "SOURCE_CATEGORY_VIDEO" => (Channel::PaidVideo, Channel::OrganicVideo),
+            "SOURCE_CATEGORY_SHOPPING" => (Channel::PaidShopping, Channel::OrganicShopping),
+            other => panic!("{source}: unknown category {other}"),
+        };
+        for source in [source.clone(), source.to_ascii_uppercase()] {
+            let found = |medium| rules.attribute(Some(&source), Some(medium), None, [""; 0]);
+            assert_eq!(found("cpc").channel, paid, "{source} cpc");
+            assert_eq!(found("referral").channel, organic, "{source} referral");
+        }
+    }
+    let ai = list_rows("ai_assistants.csv");
+    assert_eq!(ai.len(), 30);
+    for (source, _) in &ai {
+        let found = rules.attribute(Some(source), Some("referral"), None, [""; 0]);
+        assert_eq!(found.channel, Channel::AiAssistant, "{source}");
+        if source.contains('.') {
+            let sub = format!("www.{source}");
+            let found = rules.attribute(Some(&sub), Some("referral"), None, [""; 0]);
+            assert_eq!(found.channel, Channel::AiAssistant, "{sub}");
+        }
+    }
+}
+
+/// A caller's entry, in every list: it counts as the project's (so a one-label entry matches a
+/// label), GA4's entry wins where both hold one, and the AI assistants' list wins over all.
+#[test]
+fn a_callers_entries_count_as_the_projects() {
+    let rules = ChannelRules::new()
+        .ai_assistant_source("assistente.example.com.br")
+        .search_source("kagi")
+        .social_source("bsky.app")
+        .video_source("kick")
+        .shopping_source("netshoes")
+        // GA4 says social: GA4 wins.
+        .shopping_source("quora")
+        // The AI list wins over GA4's *search*.
+        .ai_assistant_source("yahoo.co.jp");
+    let cases = [
+        ("assistente.example.com.br", Channel::AiAssistant),
+        ("app.assistente.example.com.br", Channel::AiAssistant),
+        ("www.kagi.com", Channel::OrganicSearch),
+        ("go.bsky.app", Channel::OrganicSocial),
+        ("kick.com", Channel::OrganicVideo),
+        ("netshoes.com.br", Channel::OrganicShopping),
+        ("quora", Channel::OrganicSocial),
+        ("yahoo.co.jp", Channel::AiAssistant),
+        ("chatgpt.com", Channel::AiAssistant),
+        ("line.me", Channel::OrganicSocial),
+    ];
+    for (source, expected) in cases {
+        let found = rules.attribute(Some(source), Some("referral"), None, [""; 0]);
+        assert_eq!(found.channel, expected, "{source}");
+    }
 }

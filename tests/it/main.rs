@@ -20,6 +20,7 @@ mod docs;
 #[cfg(all(feature = "axum", feature = "client"))]
 mod gateway;
 mod hostile;
+mod idempotence;
 mod oracle;
 mod properties;
 mod request_path;

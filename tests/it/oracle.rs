@@ -58,34 +58,48 @@ pub(crate) fn percent_decode_once(text: &str) -> String {
 /// rule 2 and 2.3 describe them: names lowercased and stripped of `amp;`, values decoded and
 /// trimmed, empty values and `url_conversion` left out.
 pub(crate) fn url_pairs(url: &str) -> Vec<(String, String)> {
+    all_pairs(url)
+        .into_iter()
+        .filter(|(name, _)| name != "url_conversion" && spec_tracking_key(name))
+        .collect()
+}
+
+/// Every pair of a conversion URL with a non-empty value, tracking key or not, in order (query,
+/// then fragment): names lowercased and stripped of `amp;`, values decoded and trimmed.
+pub(crate) fn all_pairs(url: &str) -> Vec<(String, String)> {
     let url = trim(url);
     let decoded;
+    // `docs/rules.md` §2.3: double-encoded by the `?` test alone (a raw `#` does not matter).
     let url = if !url.contains('?') && url.to_ascii_lowercase().contains("%3f") {
         decoded = percent_decode_once(url);
         decoded.as_str()
     } else {
         url
     };
+    // `docs/rules.md` §2.3: the query ends at the first `#`.
     let (head, fragment) = match url.split_once('#') {
         Some((head, fragment)) => (head, fragment),
         None => (url, ""),
     };
     let query = head.split_once('?').map_or("", |(_, query)| query);
-    // A hash router's own query: `#/route?utm_source=x`.
-    let fragment = fragment
-        .split_once('?')
-        .map_or(fragment, |(_, query)| query);
+    // `docs/rules.md` §2.3's ruling: a fragment is a hash route (`#/route?utm_source=x`, its pairs after
+    // the `?`) only when the text before its first `?` holds no `=`; otherwise the whole
+    // fragment is read as pairs (`#utm_source=a?b` gives `a?b`).
+    let fragment = match fragment.split_once('?') {
+        Some((route, params)) if !route.contains('=') => params,
+        _ => fragment,
+    };
     [query, fragment]
         .into_iter()
         .flat_map(|region| form_urlencoded::parse(region.as_bytes()))
         .filter_map(|(name, value)| {
             let mut name = name.to_ascii_lowercase();
+            // `docs/rules.md` §2.3: `amp;` is stripped repeatedly, in any case (lowercased above).
             while let Some(rest) = name.strip_prefix("amp;") {
                 name = rest.to_owned();
             }
             let value = trim(&value);
-            (name != "url_conversion" && spec_tracking_key(&name) && !value.is_empty())
-                .then(|| (name, value.to_owned()))
+            (!value.is_empty()).then(|| (name, value.to_owned()))
         })
         .collect()
 }

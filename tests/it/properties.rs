@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::oracle::{spec_tracking_key, trim, url_pairs};
+use crate::oracle::{all_pairs, spec_tracking_key, trim, url_pairs};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 use wegly_attribution::{
@@ -169,6 +169,8 @@ pub(crate) fn messy_url() -> impl Strategy<Value = String> {
         3 => Just(None),
         1 => pairs().prop_map(|p| Some(format!("#{p}"))),
         1 => pairs().prop_map(|p| Some(format!("#/route?{p}"))),
+        // `docs/rules.md` §2.3's ruling: pairs, then a `?` that is part of a value, not a route's.
+        1 => (pairs(), pairs()).prop_map(|(a, b)| Some(format!("#{a}?{b}"))),
         1 => Just(Some("#section".to_owned())),
     ];
     (
@@ -308,6 +310,41 @@ proptest! {
         }
     }
 
+    /// The converse of the property above: every value the library reports from a URL is a
+    /// pair of that URL as the rules read it (rules 3 and 4 copy a pair under its twin's key),
+    /// and so is every click id. `nothing_is_invented_checks_values` counts what it reaches.
+    #[test]
+    fn nothing_is_invented(url in messy_url(), limit in limit()) {
+        let mut map = Map::new();
+        map.insert("url_conversion".to_owned(), Value::String(url.clone()));
+        let n = normalize(limit, &Value::Object(map));
+        let pairs = all_pairs(&url);
+        let in_url = |key: &str, value: &str| pairs.iter().any(|(k, v)| k == key && v == value);
+        let Value::Object(out) = serde_json::to_value(&n.marketing).unwrap() else {
+            unreachable!()
+        };
+        for (key, value) in &out {
+            if key == "url_conversion" {
+                continue;
+            }
+            let value = value.as_str().unwrap();
+            let twin = key
+                .strip_prefix("wegly_")
+                .map(|rest| format!("utm_{rest}"))
+                .filter(|utm| utm != "utm_term" && utm != "utm_search_term");
+            let source = in_url(key, value)
+                || twin.is_some_and(|utm| in_url(&utm, value))
+                || (key == "utm_search_term" && in_url("utm_term", value));
+            prop_assert!(source, "url {:?}: {} = {:?} is no pair of it ({:?})", url, key, value, pairs);
+        }
+        for click in n.marketing.click_ids() {
+            prop_assert!(
+                in_url(click.param, click.value),
+                "url {:?}: click id {} = {:?} is no pair of it ({:?})", url, click.param, click.value, pairs
+            );
+        }
+    }
+
     #[test]
     fn output_holds_only_trimmed_tracking_values(map in explicit(), limit in limit()) {
         let n = normalize(limit, &Value::Object(map));
@@ -326,6 +363,29 @@ proptest! {
         check_hygiene(&n.marketing)?;
         prop_assert_eq!(n.marketing.url_conversion(), Some(trim(&url)).filter(|u| !u.is_empty()));
     }
+}
+
+/// `nothing_is_invented` asserts once per value and click id found: its generator must give
+/// it enough of them, or the property would pass for want of cases.
+#[test]
+fn nothing_is_invented_checks_values() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    let mut runner = TestRunner::deterministic();
+    let strategy = messy_url();
+    let (mut values, mut clicks) = (0, 0);
+    for _ in 0..256 {
+        let url = strategy.new_tree(&mut runner).unwrap().current();
+        let n = Marketing::from_url(&url);
+        values += serde_json::to_value(&n.marketing)
+            .unwrap()
+            .as_object()
+            .map_or(0, |o| o.len().saturating_sub(1));
+        clicks += n.marketing.click_ids().len();
+    }
+    assert!(values >= 256, "only {values} values in 256 URLs");
+    assert!(clicks >= 50, "only {clicks} click ids in 256 URLs");
 }
 
 /// The oracle itself, on cases worked out by hand: a wrong oracle would make the properties
@@ -349,6 +409,16 @@ fn the_oracle_reads_urls_as_the_spec_says() {
             &[("wegly_code", "c")],
         ),
         ("utm_source=no_question_mark", &[]),
+        // `docs/rules.md` §2.3's fragment ruling: a `=` before the first `?` makes it pairs.
+        ("https://x.com/#utm_source=a?b", &[("utm_source", "a?b")]),
+        (
+            "#utm_source=a?utm_medium=b",
+            &[("utm_source", "a?utm_medium=b")],
+        ),
+        ("#/r?utm_source=a?b", &[("utm_source", "a?b")]),
+        ("#/r?x=1?utm_source=a", &[]),
+        ("?utm_source=q#/r=1?utm_medium=m", &[("utm_source", "q")]),
+        ("?AMP;amp;utm_source=a", &[("utm_source", "a")]),
     ];
     for (url, expected) in cases {
         let expected: Vec<(String, String)> = expected
@@ -394,6 +464,14 @@ fn the_generators_reach_the_interesting_cases() {
         );
         count("double-encoded", !url.contains('?') && url.contains("%3F"));
         count("fragment", url.contains('#'));
+        count(
+            "fragment pairs then a `?`",
+            url.split_once('#').is_some_and(|(_, fragment)| {
+                fragment
+                    .split_once('?')
+                    .is_some_and(|(before, _)| before.contains('='))
+            }),
+        );
         count("amp;", url.to_ascii_lowercase().contains("amp;"));
         count(
             "escaped name",

@@ -1,12 +1,12 @@
-//! The matching behind SPEC 2.6's table: its two regular expressions, written out by hand, and
-//! "a source is in a list".
+//! The matching behind `docs/rules.md` §2.6's table: its two regular expressions, written out by hand, and
+//! what a host name is.
 //!
 //! Every input here is already trimmed and ASCII-lowercased, but the campaign: it is only
 //! matched, never returned, so its two functions fold the case as they read.
 
 use super::words::{bytes_equal, marked, splat, upper_bytes, words};
 
-/// The *paid medium* pattern of SPEC 2.6, `^(.*cp.*|ppc|retargeting|paid.*)$`.
+/// The *paid medium* pattern of `docs/rules.md` §2.6, `^(.*cp.*|ppc|retargeting|paid.*)$`.
 ///
 /// As in RE2 (GA4's engine) and the `regex` crate, `.` matches any character but `\n`, so a
 /// medium with a line break inside never matches (none of the literals holds one either).
@@ -17,7 +17,7 @@ pub(super) fn is_paid_medium(medium: &str, has_newline: bool) -> bool {
         || (!has_newline && (medium.starts_with("paid") || contains(medium, "cp")))
 }
 
-/// The *shop pattern* of SPEC 2.6, on the campaign: `^(.*(([^a-df-z]|^)shop|shopping).*)$`,
+/// The *shop pattern* of `docs/rules.md` §2.6, on the campaign: `^(.*(([^a-df-z]|^)shop|shopping).*)$`,
 /// on the campaign's ASCII-lowercase form.
 ///
 /// `shop` preceded by the start or by any character but `a`-`d` and `f`-`z` (so `eshop`,
@@ -135,71 +135,17 @@ impl Scan {
     }
 }
 
-/// A source as the lists match it: the text, and the text as a host name when it is one.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Source<'a> {
-    text: &'a str,
-    host: Option<&'a str>,
-}
-
-impl<'a> Source<'a> {
-    pub(super) fn new(text: &'a str) -> Self {
-        Source {
-            text,
-            host: host_name(text),
-        }
-    }
-
-    /// Whether the source is in the list made of `defaults` and `added` (SPEC 2.6): it equals
-    /// an entry; or, being a host name, one of its labels but the last equals a one-label
-    /// entry (`l.facebook.com`, `google.com.br`), or it ends with `.` and a dotted entry
-    /// (`x.lnkd.in`).
-    pub(super) fn in_list(self, defaults: &[&str], added: &[String]) -> bool {
-        let mut entries = defaults
-            .iter()
-            .copied()
-            .chain(added.iter().map(String::as_str));
-        match self.host {
-            None => entries.any(|entry| self.text == entry),
-            Some(host) => entries.any(|entry| self.text == entry || host_matches(host, entry)),
-        }
-    }
-}
-
-/// Whether the host name `host` matches `entry` by SPEC 2.6's label rules.
-fn host_matches(host: &str, entry: &str) -> bool {
-    if has_byte(entry, b'.') {
-        host == entry
-            || host
-                .strip_suffix(entry)
-                .is_some_and(|start| start.ends_with('.'))
-    } else {
-        // Every label but the last (the top-level domain): `google.com.br` holds `google`.
-        host.rsplit_once('.')
-            .is_some_and(|(labels, _)| labels.split('.').any(|label| label == entry))
-    }
-}
-
-/// `source` as a host name, when it is one: at least two non-empty dot-separated labels of
-/// letters, digits, `-` and `_`, after dropping a `:port` and the trailing dot of a fully
-/// qualified name (`google.com.:443` is `google.com`). `None` for anything else (`google`,
-/// `rd station`, `https://google.com`).
-pub(super) fn host_name(source: &str) -> Option<&str> {
+/// Whether `source` is a host name as §2.6 reads one (`docs/rules.md` §2.6`): two or more
+/// non-empty dot-separated labels of ASCII letters, digits, `-` and `_`. Nothing is dropped
+/// first: `google.com:443`, `google.com.` and `https://google.com` are not host names, as GA4,
+/// which compares sources whole, would not read them as `google.com` either.
+pub(super) fn is_host_name(source: &str) -> bool {
     // Most sources are one word: no dot, no host.
-    if !has_byte(source, b'.') {
-        return None;
-    }
-    let host = match source.rsplit_once(':') {
-        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => host,
-        _ => source,
-    };
-    let host = host.strip_suffix('.').unwrap_or(host);
-    let valid = host.contains('.')
-        && host.split('.').all(|label| {
+    has_byte(source, b'.')
+        && source.split('.').all(|label| {
             !label.is_empty()
                 && label
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-        });
-    valid.then_some(host)
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
 }

@@ -1,10 +1,10 @@
-//! SPEC 2.6 rule by rule: each row shows its rule holding, and where an earlier rule could
+//! `docs/rules.md` §2.6 rule by rule: each row shows its rule holding, and where an earlier rule could
 //! also hold, which one wins.
 
 use super::patterns::{
-    Source, contains, find_cross_network_and_shop, host_name, is_paid_medium, matches_shop_pattern,
+    contains, find_cross_network_and_shop, is_host_name, is_paid_medium, matches_shop_pattern,
 };
-use super::{Channel, ChannelRules, SEARCH, SOCIAL};
+use super::{Channel, ChannelRules, SourceMarks};
 use crate::Marketing;
 
 /// (source, medium, campaign, click ids, expected channel).
@@ -103,7 +103,36 @@ fn every_rule_in_order() {
         (Some("newsletter"), Some("cpc"), None, &[], PaidOther),
         (None, Some("paid"), None, &[], PaidOther),
         (Some("googleads"), Some("cpc"), None, &[], PaidOther),
-        // 8. organic_shopping, before organic_social.
+        // 8. ai_assistant: by source or by medium, after every paid rule, before the organic
+        // ones.
+        (Some("chatgpt.com"), None, None, &[], AiAssistant),
+        (Some("ChatGPT"), Some("referral"), None, &[], AiAssistant),
+        (
+            Some("www.perplexity.ai"),
+            Some("social"),
+            None,
+            &[],
+            AiAssistant,
+        ),
+        (
+            Some("gemini.google.com"),
+            Some("organic"),
+            None,
+            &[],
+            AiAssistant,
+        ),
+        (
+            Some("newsletter"),
+            Some("ai-assistant"),
+            None,
+            &[],
+            AiAssistant,
+        ),
+        (None, Some("ai-assistant"), Some("shop"), &[], AiAssistant),
+        (Some("chatgpt.com"), Some("cpc"), None, &[], PaidOther),
+        (Some("copilot"), Some("display"), None, &[], Display),
+        (Some("amazon"), Some("ai-assistant"), None, &[], AiAssistant),
+        // 9. organic_shopping, before organic_social.
         (Some("shopee"), Some("referral"), None, &[], OrganicShopping),
         (
             Some("instagram"),
@@ -113,7 +142,7 @@ fn every_rule_in_order() {
             OrganicShopping,
         ),
         (None, None, Some("shopping"), &[], OrganicShopping),
-        // 9. organic_social, before organic_video, email and sms.
+        // 10. organic_social, before organic_video, email and sms.
         (Some("whatsapp"), Some("sms"), None, &[], OrganicSocial),
         (Some("youtube"), Some("social"), None, &[], OrganicSocial),
         (Some("facebook"), Some("email"), None, &[], OrganicSocial),
@@ -126,7 +155,7 @@ fn every_rule_in_order() {
         ),
         (Some("blog"), Some("sm"), None, &[], OrganicSocial),
         (Some("blog"), Some("social-media"), None, &[], OrganicSocial),
-        // 10. organic_video, before organic_search.
+        // 11. organic_video, before organic_search.
         (Some("google"), Some("video"), None, &[], OrganicVideo),
         (Some("vimeo"), Some("organic"), None, &[], OrganicVideo),
         (
@@ -136,7 +165,7 @@ fn every_rule_in_order() {
             &[],
             OrganicVideo,
         ),
-        // 11. organic_search, before email.
+        // 12. organic_search, before email.
         (Some("yahoo"), Some("email"), None, &[], OrganicSearch),
         (
             Some("google.com.br"),
@@ -146,15 +175,15 @@ fn every_rule_in_order() {
             OrganicSearch,
         ),
         (Some("wiki"), Some("organic"), None, &[], OrganicSearch),
-        // 12. email, by source or medium, before sms and referral.
+        // 13. email, by source or medium, before sms and referral.
         (Some("newsletter"), Some("email"), None, &[], Email),
         (Some("e-mail"), Some("sms"), None, &[], Email),
         (Some("crm"), Some("e mail"), None, &[], Email),
         (Some("e_mail"), None, None, &[], Email),
-        // 13. affiliates.
+        // 14. affiliates.
         (Some("parceiro"), Some("affiliate"), None, &[], Affiliates),
         (Some("parceiro"), Some("affiliates"), None, &[], Unassigned),
-        // 14. referral.
+        // 15. referral.
         (
             Some("blog.example.com"),
             Some("referral"),
@@ -164,22 +193,23 @@ fn every_rule_in_order() {
         ),
         (Some("app-store"), Some("app"), None, &[], Referral),
         (Some("qr"), Some("link"), None, &[], Referral),
-        // 15. audio.
+        // 16. audio.
         (Some("spotify"), Some("audio"), None, &[], Audio),
-        // 16. sms, by source or medium, before mobile_push.
+        // 17. sms, by source or medium, before mobile_push.
         (Some("zenvia"), Some("sms"), None, &[], Sms),
         (Some("sms"), Some("push"), None, &[], Sms),
-        // 17. mobile_push.
+        // 18. mobile_push.
         (Some("onesignal"), Some("web-push"), None, &[], MobilePush),
         (Some("app"), Some("mobile-banner"), None, &[], MobilePush),
         (Some("app"), Some("notification"), None, &[], MobilePush),
         (Some("firebase"), None, None, &[], MobilePush),
         (Some("app"), Some("pushed"), None, &[], Unassigned),
-        // 18. direct: nothing at all, or a campaign alone, or a click id without inference.
+        // 19. direct: nothing at all, or a campaign alone, or a click id without inference.
         (None, None, None, &[], Direct),
         (None, None, Some("dia-das-maes"), &[], Direct),
         (None, None, None, &["gclsrc"], Direct),
-        // 19. unassigned.
+        (None, None, None, &["ko_click_id", "gclsrc"], Direct),
+        // 20. unassigned.
         (Some("mix"), None, None, &[], Unassigned),
         (None, Some("indicacao"), None, &[], Unassigned),
     ];
@@ -203,6 +233,13 @@ fn click_ids_infer_only_when_source_and_medium_are_both_absent() {
         (None, None, None, &["sccid"], PaidSocial),
         (None, None, None, &["fbclid"], OrganicSocial),
         (None, None, None, &["igshid"], OrganicSocial),
+        (None, None, None, &["gad_source"], PaidSearch),
+        (None, None, None, &["YCLID"], PaidSearch),
+        (None, None, None, &["qclid"], PaidSocial),
+        (None, None, None, &["irclid"], Affiliates),
+        (None, None, None, &["_kx"], Email),
+        (None, None, None, &["mc_cid"], Email),
+        (None, None, None, &["ko_click_id"], Direct),
         // A source or a medium alone blocks the inference.
         (Some("mix"), None, None, &["gclid"], Unassigned),
         (None, Some("indicacao"), None, &["gclid"], Unassigned),
@@ -217,7 +254,7 @@ fn click_ids_infer_only_when_source_and_medium_are_both_absent() {
             CrossNetwork,
         ),
         (None, None, Some("shopping"), &["msclkid"], PaidShopping),
-        // SPEC order decides, not the order found; gclsrc and other names are skipped.
+        // the rules' order decides, not the order found; gclsrc and other names are skipped.
         (None, None, None, &["fbclid", "ttclid"], PaidSocial),
         (None, None, None, &["igshid", "fbclid"], OrganicSocial),
         (
@@ -228,6 +265,10 @@ fn click_ids_infer_only_when_source_and_medium_are_both_absent() {
             PaidSearch,
         ),
         (None, None, None, &["sccid", "msclkid"], PaidSearch),
+        (None, None, None, &["mc_cid", "_kx", "irclid"], Affiliates),
+        (None, None, None, &["fbclid", "mc_cid"], Email),
+        (None, None, None, &["yclid", "gad_source"], PaidSearch),
+        (None, None, None, &["ko_click_id", "qclid"], PaidSocial),
     ];
     check(&ChannelRules::new(), cases);
 
@@ -247,6 +288,21 @@ fn click_ids_infer_only_when_source_and_medium_are_both_absent() {
         (found.source.as_deref(), found.medium.as_deref()),
         (Some("mix"), None)
     );
+    for (params, source, medium) in [
+        (&["gad_source"][..], "google", "cpc"),
+        (&["yclid"], "yandex", "cpc"),
+        (&["qclid"], "quora", "paid"),
+        (&["irclid"], "impact", "affiliate"),
+        (&["_KX"], "klaviyo", "email"),
+        (&["mc_cid", "ko_click_id"], "mailchimp", "email"),
+    ] {
+        let found = rules.attribute(None, None, None, params.iter().copied());
+        assert_eq!(
+            (found.source.as_deref(), found.medium.as_deref()),
+            (Some(source), Some(medium)),
+            "{params:?}"
+        );
+    }
     let found = rules.attribute(None, None, None, ["gclsrc"]);
     assert_eq!((found.source, found.medium), (None, None));
 }
@@ -502,46 +558,103 @@ fn substrings() {
     }
 }
 
+/// `docs/rules.md` §2.6's four steps, each holding, and where an earlier step could also hold, which one
+/// wins.
 #[test]
-fn host_labels() {
+fn source_categories() {
+    const AI: SourceMarks = SourceMarks::AI;
+    const SEARCH: SourceMarks = SourceMarks::SEARCH;
+    const SOCIAL: SourceMarks = SourceMarks::SOCIAL;
+    const VIDEO: SourceMarks = SourceMarks::VIDEO;
+    const SHOPPING: SourceMarks = SourceMarks::SHOPPING;
+    const NONE: SourceMarks = SourceMarks::NONE;
     let cases = [
-        // (source, search, social)
-        ("google", true, false),
-        ("google.com", true, false),
-        ("google.com.br", true, false),
-        ("www.google.com.br", true, false),
-        ("google.com.br.", true, false),
-        ("google.com:443", true, false),
-        ("googleads", false, false),
-        ("googleads.g.doubleclick.net", false, false),
-        ("google-ads.com", false, false),
-        ("com.google", false, false),
-        ("https://google.com", false, false),
-        ("google..com", false, false),
-        ("l.facebook.com", false, true),
-        ("m.facebook.com", false, true),
-        ("facebook", false, true),
-        ("lnkd.in", false, true),
-        ("www.lnkd.in", false, true),
-        ("x.lnkd.in", false, true),
-        ("xlnkd.in", false, false),
-        ("lnkd.in.evil.com", false, false),
-        ("x.com", false, true),
-        ("t.co", false, true),
-        ("www.t.co", false, true),
-        ("search.brave.com", true, false),
-        ("www.search.brave.com", true, false),
-        ("brave.com", false, false),
-        ("instagram ads", false, false),
+        // 1. AI assistant: an entry, or a subdomain of a dotted one.
+        ("chatgpt.com", AI),
+        ("chatgpt", AI),
+        ("www.perplexity.ai", AI),
+        ("perplexity", AI),
+        ("gemini.google.com", AI),
+        ("x.gemini.google.com", AI),
+        ("copilot.cloud.microsoft", AI),
+        ("xchatgpt.com", NONE),
+        ("chatgpt.com.br", NONE),
+        // Even a source that is no host name: "ends with `.` and a dotted entry".
+        ("a b.chatgpt.com", AI),
+        // 2. Exact: GA4's list (any case in the file) and the project's.
+        ("quora", SOCIAL),
+        ("line.me", SOCIAL),
+        ("blog.naver.com", SOCIAL),
+        ("ebay.de", SHOPPING),
+        ("yahoo.co.jp", SEARCH),
+        ("igshopping", SHOPPING),
+        ("google shopping", SHOPPING),
+        ("hatena", SOCIAL),
+        ("line", SOCIAL),
+        ("google", SEARCH),
+        ("mercadolivre", SHOPPING),
+        ("shopee", SHOPPING),
+        ("kwai", SOCIAL),
+        ("youtube", VIDEO),
+        // 3. Suffix: the longest dotted entry wins.
+        ("pt-br.facebook.com", SOCIAL),
+        ("br.answers.yahoo.com", SOCIAL),
+        ("search.yahoo.com", SEARCH),
+        ("www.search.brave.com", SEARCH),
+        ("x.lnkd.in", SOCIAL),
+        ("www.t.co", SOCIAL),
+        ("xlnkd.in", NONE),
+        ("lnkd.in.evil.com", NONE),
+        // 4. Label: a one-label entry of the project's list, leftmost label first.
+        ("google.com.br", SEARCH),
+        ("youtube.com.br", VIDEO),
+        ("lista.mercadolivre.com.br", SHOPPING),
+        ("www.google.com.br", SEARCH),
+        ("shopee.google.com", SHOPPING),
+        ("google.shopee.com.br", SEARCH),
+        // The last label is the top-level domain, not a label the rule reads.
+        ("com.google", NONE),
+        // GA4's one-label entries match exactly only.
+        ("line.example.com", NONE),
+        ("cnn.example.com", NONE),
+        ("ask.example.com", NONE),
+        ("globo.example.com", NONE),
+        // No host name: no suffix, no label.
+        ("google.com.br.", NONE),
+        ("google.com:443", NONE),
+        ("https://google.com", NONE),
+        ("google..com", NONE),
+        ("googleads", NONE),
+        ("googleads.g.doubleclick.net", NONE),
+        ("google-ads.com", NONE),
+        ("instagram ads", NONE),
+        ("brave.com", NONE),
+        ("", NONE),
     ];
-    for (source, search, social) in cases {
-        let source = Source::new(source);
-        assert_eq!(source.in_list(SEARCH, &[]), search, "{source:?} in search");
-        assert_eq!(source.in_list(SOCIAL, &[]), social, "{source:?} in social");
+    let rules = ChannelRules::new();
+    for (source, expected) in cases {
+        assert_eq!(rules.source_marks(source), expected, "{source:?}");
     }
-    assert_eq!(host_name("google.com.:8080"), Some("google.com"));
-    assert_eq!(host_name("google:80"), None);
-    assert_eq!(host_name("google.com:"), None);
+}
+
+#[test]
+fn host_names() {
+    let cases = [
+        ("google.com", true),
+        ("a.b", true),
+        ("pt-br.face_book.com", true),
+        ("google", false),
+        ("google.com.", false),
+        (".google.com", false),
+        ("google..com", false),
+        ("google.com:443", false),
+        ("bücher.de", false),
+        ("a b.com", false),
+        ("", false),
+    ];
+    for (source, expected) in cases {
+        assert_eq!(is_host_name(source), expected, "{source:?}");
+    }
 }
 
 #[test]
@@ -580,7 +693,7 @@ fn caller_entries_extend_each_list() {
         (Some(""), None, None, &[], Direct),
     ];
     check(&rules, cases);
-    assert_eq!(rules.search.len(), 1);
+    assert_eq!(rules.added.len(), 4);
     check(
         &ChannelRules::default(),
         &[(Some("kagi"), Some("cpc"), None, &[], PaidOther)],
@@ -609,7 +722,7 @@ fn from_marketing() {
             Some("y"),
             None,
         ),
-        // Click ids from the fields and from the URL, SPEC order.
+        // Click ids from the fields and from the URL, the rules' order.
         (
             "/?fbclid=F&msclkid=M",
             "paid_search",

@@ -1,0 +1,283 @@
+//! §2.6's table (`docs/rules.md` §2.6`) on what was read of each input: a source's marks,
+//! a medium's named set and whether it is paid, a campaign's two patterns.
+
+use std::borrow::Cow;
+
+#[cfg(test)]
+use super::patterns::Scan;
+use super::patterns::{
+    contains, find_cross_network_and_shop, is_paid_medium, matches_shop_pattern,
+};
+use super::{Channel, lowercase_scanned};
+
+/// `docs/rules.md` §2.6's table: the first rule that holds, on what was read of each input.
+///
+/// Each input was read once, into what the rules ask of it: the campaign in one pass (rule 1
+/// and the shop pattern), the source into the lists it is in, the medium into the one named
+/// set it equals and whether it is paid. The rules then test bits; only rules 11 and 18 look
+/// at the medium's text again, and only when reached.
+#[inline]
+pub(super) fn classify(
+    campaign: CampaignMarks,
+    source: Option<SourceMarks>,
+    medium: Option<&Medium<'_>>,
+) -> Channel {
+    if campaign.cross_network {
+        return Channel::CrossNetwork;
+    }
+    let source_marks = source.unwrap_or(SourceMarks::NONE);
+    let kind = medium.map_or(MediumKind::Other, |medium| medium.kind);
+    let shopping = campaign.shop || source_marks.has(SourceMarks::SHOPPING);
+    if medium.is_some_and(|medium| medium.paid) {
+        return if shopping {
+            Channel::PaidShopping
+        } else if source_marks.has(SourceMarks::SEARCH) {
+            Channel::PaidSearch
+        } else if source_marks.has(SourceMarks::SOCIAL) {
+            Channel::PaidSocial
+        } else if source_marks.has(SourceMarks::VIDEO) {
+            Channel::PaidVideo
+        } else if kind == MediumKind::Display {
+            Channel::Display
+        } else {
+            Channel::PaidOther
+        };
+    }
+    let medium_text = medium.map(|medium| &*medium.text);
+    if kind == MediumKind::Display {
+        Channel::Display
+    } else if source_marks.has(SourceMarks::AI) || kind == MediumKind::AiAssistant {
+        Channel::AiAssistant
+    } else if shopping {
+        Channel::OrganicShopping
+    } else if source_marks.has(SourceMarks::SOCIAL) || kind == MediumKind::Social {
+        Channel::OrganicSocial
+    } else if source_marks.has(SourceMarks::VIDEO)
+        || medium_text.is_some_and(|m| contains(m, "video"))
+    {
+        Channel::OrganicVideo
+    } else if source_marks.has(SourceMarks::SEARCH) || kind == MediumKind::Organic {
+        Channel::OrganicSearch
+    } else if kind == MediumKind::Email || source_marks.has(SourceMarks::EMAIL) {
+        Channel::Email
+    } else if kind == MediumKind::Affiliate {
+        Channel::Affiliates
+    } else if kind == MediumKind::Referral {
+        Channel::Referral
+    } else if kind == MediumKind::Audio {
+        Channel::Audio
+    } else if kind == MediumKind::Sms || source_marks.has(SourceMarks::SMS) {
+        Channel::Sms
+    } else if medium_text.is_some_and(|m| {
+        m.ends_with("push") || contains(m, "mobile") || contains(m, "notification")
+    }) || source_marks.has(SourceMarks::FIREBASE)
+    {
+        Channel::MobilePush
+    } else if source.is_none() && medium.is_none() {
+        // A click id with an inference would have supplied both.
+        Channel::Direct
+    } else {
+        Channel::Unassigned
+    }
+}
+
+/// What the rules ask of a source, as bits: its category (one at most: the first step of
+/// `docs/rules.md` §2.6's lookup that finds one decides), or that it is an AI assistant's, and whether it
+/// equals one of the names rules 13, 17 and 18 test.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct SourceMarks(u8);
+
+impl SourceMarks {
+    pub(super) const NONE: SourceMarks = SourceMarks(0);
+    pub(super) const SEARCH: SourceMarks = SourceMarks(1);
+    pub(super) const SOCIAL: SourceMarks = SourceMarks(2);
+    pub(super) const VIDEO: SourceMarks = SourceMarks(4);
+    pub(super) const SHOPPING: SourceMarks = SourceMarks(8);
+    /// Rule 13: `email`, `e-mail`, `e_mail` or `e mail`.
+    pub(super) const EMAIL: SourceMarks = SourceMarks(16);
+    /// Rule 17: `sms`.
+    pub(super) const SMS: SourceMarks = SourceMarks(32);
+    /// Rule 18: `firebase`.
+    pub(super) const FIREBASE: SourceMarks = SourceMarks(64);
+    /// Rule 8: an AI assistant's source.
+    pub(super) const AI: SourceMarks = SourceMarks(128);
+    const LISTS: u8 = 15;
+
+    /// The category marks alone.
+    pub(super) fn lists(self) -> SourceMarks {
+        SourceMarks(self.0 & Self::LISTS)
+    }
+
+    /// One category of several, when a caller added an entry to several lists: the one whose
+    /// paid rule comes first (shopping, search, social, video).
+    pub(super) fn first_list(self) -> SourceMarks {
+        [Self::SHOPPING, Self::SEARCH, Self::SOCIAL, Self::VIDEO]
+            .into_iter()
+            .find(|&list| self.has(list))
+            .unwrap_or(Self::NONE)
+    }
+
+    pub(super) fn has(self, mark: SourceMarks) -> bool {
+        self.0 & mark.0 != 0
+    }
+
+    pub(super) fn with(self, mark: SourceMarks) -> SourceMarks {
+        SourceMarks(self.0 | mark.0)
+    }
+
+    pub(super) fn without_lists(self) -> SourceMarks {
+        SourceMarks(self.0 & !Self::LISTS)
+    }
+
+    /// The marks of a source that equals a default entry or a named source exactly:
+    /// the project's lists ([`lists::PROJECT`]) and rules 13, 17 and 18 as one `match` (a
+    /// switch on the length, then a compare). The lists share no entry; a test checks this
+    /// `match` against them.
+    pub(super) fn of_default_entry(source: &str) -> SourceMarks {
+        match source {
+            "google" | "bing" | "yahoo" | "duckduckgo" | "baidu" | "yandex" | "ecosia"
+            | "naver" | "search.brave.com" => SourceMarks::SEARCH,
+            "facebook" | "fb" | "instagram" | "ig" | "linkedin" | "lnkd.in" | "twitter"
+            | "t.co" | "x" | "tiktok" | "pinterest" | "reddit" | "whatsapp" | "telegram"
+            | "threads" | "snapchat" | "kwai" | "quora" => SourceMarks::SOCIAL,
+            "youtube" | "vimeo" | "twitch" | "dailymotion" => SourceMarks::VIDEO,
+            "mercadolivre" | "mercadolibre" | "shopee" | "amazon" | "magalu" | "americanas"
+            | "aliexpress" | "google shopping" => SourceMarks::SHOPPING,
+            "email" | "e-mail" | "e_mail" | "e mail" => SourceMarks::EMAIL,
+            "sms" => SourceMarks::SMS,
+            "firebase" => SourceMarks::FIREBASE,
+            _ => SourceMarks::NONE,
+        }
+    }
+}
+
+/// A medium as the rules read it: lowercased and trimmed, the named set it equals, and
+/// whether it is paid.
+#[derive(Debug)]
+pub(super) struct Medium<'a> {
+    pub(super) text: Cow<'a, str>,
+    pub(super) kind: MediumKind,
+    pub(super) paid: bool,
+}
+
+impl<'a> Medium<'a> {
+    /// A medium as sent; `None` when empty.
+    #[inline]
+    pub(super) fn read(medium: &'a str) -> Option<Self> {
+        // A named medium, or a common one, as sent is lowercase, trimmed and on one line.
+        let kind = MediumKind::of(medium);
+        if kind != MediumKind::Other || is_common_medium(medium) {
+            return Some(Medium {
+                text: Cow::Borrowed(medium),
+                kind,
+                paid: is_paid_medium(medium, false),
+            });
+        }
+        let (text, scan) = lowercase_scanned(medium)?;
+        Some(Medium {
+            // Trimming or lowercasing may have made it a named one.
+            kind: if text.len() != medium.len() || scan.upper {
+                MediumKind::of(&text)
+            } else {
+                MediumKind::Other
+            },
+            paid: is_paid_medium(&text, scan.newline),
+            text,
+        })
+    }
+
+    /// A trimmed, lowercased medium.
+    #[cfg(test)]
+    pub(super) fn of(text: Cow<'a, str>) -> Self {
+        Medium {
+            kind: MediumKind::of(&text),
+            paid: is_paid_medium(&text, Scan::of(&text).newline),
+            text,
+        }
+    }
+}
+
+/// Whether `medium` is one of the common paid mediums outside [`MediumKind`]'s sets: known to
+/// be lowercase, trimmed and on one line, so that [`Medium::read`] need not scan it. Only a
+/// short cut: any other medium gives the same answer through the scan.
+pub(super) fn is_common_medium(medium: &str) -> bool {
+    matches!(
+        medium,
+        "cpc"
+            | "ppc"
+            | "cpa"
+            | "cpv"
+            | "paid"
+            | "paid_social"
+            | "paid-social"
+            | "paidsocial"
+            | "paid_search"
+            | "paid-search"
+            | "retargeting"
+    )
+}
+
+/// The named set of `docs/rules.md` §2.6's table a medium equals, if any: the sets share no name, so one
+/// `match` answers every "medium is ..." of the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum MediumKind {
+    /// Rule 6.
+    Display,
+    /// Rule 8.
+    AiAssistant,
+    /// Rule 10.
+    Social,
+    /// Rule 12.
+    Organic,
+    /// Rule 13.
+    Email,
+    /// Rule 14.
+    Affiliate,
+    /// Rule 15.
+    Referral,
+    /// Rule 16.
+    Audio,
+    /// Rule 17.
+    Sms,
+    /// None of them.
+    Other,
+}
+
+impl MediumKind {
+    pub(super) fn of(medium: &str) -> MediumKind {
+        match medium {
+            "display" | "banner" | "expandable" | "interstitial" | "cpm" => MediumKind::Display,
+            "ai-assistant" => MediumKind::AiAssistant,
+            "social" | "social-network" | "social-media" | "sm" | "social network"
+            | "social media" => MediumKind::Social,
+            "organic" => MediumKind::Organic,
+            "email" | "e-mail" | "e_mail" | "e mail" => MediumKind::Email,
+            "affiliate" => MediumKind::Affiliate,
+            "referral" | "app" | "link" => MediumKind::Referral,
+            "audio" => MediumKind::Audio,
+            "sms" => MediumKind::Sms,
+            _ => MediumKind::Other,
+        }
+    }
+}
+
+/// What the rules ask of the campaign: rule 1's `cross-network` and the shop pattern.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct CampaignMarks {
+    cross_network: bool,
+    shop: bool,
+}
+
+impl CampaignMarks {
+    /// One pass over the campaign as sent (matching ASCII-case-insensitively, so nothing is
+    /// lowercased) finds both literals; the full shop pattern (its character-class and
+    /// line-break cases) only runs when `shop` is there at all.
+    #[inline]
+    pub(super) fn of(campaign: &str) -> CampaignMarks {
+        let (cross_network, holds_shop) = find_cross_network_and_shop(campaign);
+        CampaignMarks {
+            cross_network,
+            shop: holds_shop && matches_shop_pattern(campaign),
+        }
+    }
+}

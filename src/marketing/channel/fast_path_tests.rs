@@ -1,0 +1,152 @@
+//! Checks of the fast paths' tables against what they stand for.
+
+use super::super::model::common;
+use super::classify::is_common_medium;
+use super::lists::{PROJECT, SEARCH, SHOPPING, SOCIAL, VIDEO};
+use super::{DEFAULT_RULES, INFERENCES, Medium, SourceMarks, key};
+
+#[test]
+fn key_indices_are_the_common_keys() {
+    for (name, index) in [
+        ("fbclid", key::FBCLID),
+        ("gclid", key::GCLID),
+        ("utm_campaign", key::UTM_CAMPAIGN),
+        ("utm_medium", key::UTM_MEDIUM),
+        ("utm_source", key::UTM_SOURCE),
+        ("wegly_campaign", key::WEGLY_CAMPAIGN),
+        ("wegly_medium", key::WEGLY_MEDIUM),
+        ("wegly_source", key::WEGLY_SOURCE),
+    ] {
+        assert_eq!(common(name), Some(index), "{name}");
+    }
+    // Everything sorting before `utm_campaign` is a common key below its index.
+    for name in [
+        "conversion_tool_name",
+        "fbclid",
+        "gclid",
+        "url_conversion",
+        "utm_ad",
+    ] {
+        assert!(
+            common(name).is_some_and(|i| i < key::UTM_CAMPAIGN),
+            "{name}"
+        );
+    }
+}
+
+/// The short cut of `Medium::read` gives what the scan would.
+#[test]
+fn common_mediums_read_as_scanned() {
+    let common = [
+        "cpc",
+        "ppc",
+        "cpa",
+        "cpv",
+        "paid",
+        "paid_social",
+        "paid-social",
+        "paidsocial",
+        "paid_search",
+        "paid-search",
+        "retargeting",
+    ];
+    for medium in common {
+        assert!(is_common_medium(medium), "{medium}");
+        let read = Medium::read(medium).map(|m| (m.text, m.kind, m.paid));
+        let scanned = Medium::of(medium.into());
+        assert_eq!(
+            read,
+            Some((scanned.text, scanned.kind, scanned.paid)),
+            "{medium}"
+        );
+    }
+    for other in ["CPC", " cpc", "cpc\n", "social", "paid social"] {
+        assert!(!is_common_medium(other), "{other:?}");
+    }
+}
+
+#[test]
+fn inferences_are_what_the_rules_compute() {
+    for (at, inference) in INFERENCES.iter().enumerate() {
+        assert_eq!(usize::from(inference.rank), at, "{}", inference.param);
+        assert_eq!(
+            inference.source_marks,
+            DEFAULT_RULES.source_marks(inference.source),
+            "{}",
+            inference.param
+        );
+        let medium = Medium::of(inference.medium.into());
+        assert_eq!(
+            (inference.medium_kind, inference.paid),
+            (medium.kind, medium.paid),
+            "{}",
+            inference.param
+        );
+    }
+}
+
+/// The short cut of `source_marks`: a default entry of the project's list is no AI
+/// assistant's, and GA4's list gives it the same category, so the general lookup agrees.
+#[test]
+fn default_entries_match_as_the_general_lookup_does() {
+    let everything_added = super::ChannelRules::new().search_source("-");
+    for (_, entries) in PROJECT {
+        for entry in entries {
+            assert_eq!(
+                everything_added.source_marks(entry),
+                DEFAULT_RULES.source_marks(entry),
+                "{entry}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_default_entry_match_is_the_default_lists() {
+    let lists = [
+        (SourceMarks::SEARCH, SEARCH),
+        (SourceMarks::SOCIAL, SOCIAL),
+        (SourceMarks::VIDEO, VIDEO),
+        (SourceMarks::SHOPPING, SHOPPING),
+    ];
+    for (list, entries) in lists {
+        for entry in entries {
+            assert_eq!(SourceMarks::of_default_entry(entry), list, "{entry}");
+        }
+    }
+    let count: usize = lists.iter().map(|(_, entries)| entries.len()).sum();
+    assert_eq!(
+        count, 39,
+        "a new default entry needs its arm in `of_default_entry`"
+    );
+    assert_eq!(
+        lists.map(|(marks, list)| (marks, list.len())),
+        PROJECT.map(|(marks, list)| (marks, list.len()))
+    );
+    for other in [
+        "",
+        "googl",
+        "google ",
+        "shopping",
+        "youtube.com",
+        "x.com",
+        "e-mails",
+    ] {
+        assert_eq!(
+            SourceMarks::of_default_entry(other),
+            SourceMarks::NONE,
+            "{other}"
+        );
+    }
+    // The names rules 12, 16 and 17 test of a source are marks of their own.
+    for (name, mark) in [
+        ("email", SourceMarks::EMAIL),
+        ("e-mail", SourceMarks::EMAIL),
+        ("e_mail", SourceMarks::EMAIL),
+        ("e mail", SourceMarks::EMAIL),
+        ("sms", SourceMarks::SMS),
+        ("firebase", SourceMarks::FIREBASE),
+    ] {
+        assert_eq!(SourceMarks::of_default_entry(name), mark, "{name}");
+    }
+}
