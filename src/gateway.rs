@@ -59,6 +59,7 @@
 //! # Ok::<(), wegly_attribution::InvalidDomain>(())
 //! ```
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -91,7 +92,8 @@ use crate::{
 /// ```
 #[derive(Clone, Debug)]
 pub struct GatewayConfig {
-    allowed_domain: Option<AllowedDomain>,
+    /// Shared: the state is cloned for every request.
+    allowed_domain: Option<Arc<AllowedDomain>>,
     normalizer: Normalizer,
     body_limit: usize,
     body_timeout: Option<Duration>,
@@ -148,7 +150,7 @@ impl GatewayConfig {
     /// ```
     #[must_use]
     pub fn allowed_domain(mut self, domain: AllowedDomain) -> Self {
-        self.allowed_domain = Some(domain);
+        self.allowed_domain = Some(Arc::new(domain));
         self
     }
 
@@ -231,8 +233,8 @@ impl GatewayConfig {
     /// assert_eq!(GatewayConfig::new().get_allowed_domain(), None);
     /// ```
     #[must_use]
-    pub const fn get_allowed_domain(&self) -> Option<&AllowedDomain> {
-        self.allowed_domain.as_ref()
+    pub fn get_allowed_domain(&self) -> Option<&AllowedDomain> {
+        self.allowed_domain.as_deref()
     }
 
     /// The body limit, in bytes.

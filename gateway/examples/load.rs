@@ -139,7 +139,10 @@ impl Gateway {
             .env("PORT", "0")
             .env("WEGLY_BASE_URL", api)
             .env("WEGLY_TOKEN", TOKEN)
-            .env("RUST_LOG", "warn")
+            .env(
+                "RUST_LOG",
+                std::env::var("LOAD_LOG").unwrap_or_else(|_| "info".to_owned()),
+            )
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
@@ -157,7 +160,7 @@ impl Gateway {
                     .and_then(|rest| rest.strip_suffix("/deals"))
                 {
                     let _ = tx.send(address.to_owned());
-                } else if line.contains("ERROR") || line.contains("MAX_CONNECTIONS") {
+                } else if line.contains("ERROR") || line.contains("lowered") {
                     eprintln!("  gateway: {line}");
                 }
             }
@@ -178,13 +181,15 @@ impl Gateway {
         self.child.id()
     }
 
-    /// CPU seconds used so far (user + system).
-    fn cpu(&self) -> f64 {
+    /// CPU seconds used so far: user and system.
+    fn cpu(&self) -> (f64, f64) {
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap();
         let after = stat.rsplit_once(')').unwrap().1;
         let fields: Vec<&str> = after.split_whitespace().collect();
-        let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-        ticks as f64 / 100.0
+        // utime and stime, in clock ticks of 1/100 s (`getconf CLK_TCK`).
+        let user = fields[11].parse::<u64>().unwrap() as f64 / 100.0;
+        let system = fields[12].parse::<u64>().unwrap() as f64 / 100.0;
+        (user, system)
     }
 
     /// A `/proc/PID/status` field, in KiB (`VmRSS`, `VmHWM`).
@@ -319,13 +324,18 @@ async fn throughput(binary: &Path) {
     )
     .await;
     let wall = started.elapsed();
-    let cpu = gateway.cpu() - cpu_before;
+    let (user, system) = gateway.cpu();
+    let (user, system) = (user - cpu_before.0, system - cpu_before.1);
     let created = results.iter().filter(|r| r.1 == 201).count();
     let mut latencies: Vec<Duration> = results.iter().map(|r| r.2).collect();
+    let per = |seconds: f64| seconds * 1e6 / n as f64;
     println!(
-        "  {created} of {n} created; {:.0} requests/s; gateway CPU {:.1} µs a request ({cpu:.2} s)",
+        "  {created} of {n} created; {:.0} requests/s; gateway CPU {:.1} µs a request: {:.1} user, {:.1} system ({:.2} s)",
         n as f64 / wall.as_secs_f64(),
-        cpu * 1e6 / n as f64
+        per(user + system),
+        per(user),
+        per(system),
+        user + system
     );
     println!(
         "  RSS {} KiB before, {} KiB after, peak {} KiB; latency p50 {:?} p99 {:?}",
@@ -356,58 +366,59 @@ fn fault_mix(n: u64) -> Option<&'static str> {
 
 async fn faults(binary: &Path) -> bool {
     println!(
-        "\n== faults: 20,000 deals through the fault mix, kill -9 twice, then the outbox drains"
+        "\n== faults: 20,000 deals through the fault mix, kill -9 twice while posting, then the outbox drains"
     );
     let (api, fake) = stand_in(Some(fault_mix)).await;
     let dir = scratch("faults");
     let outbox = dir.join("outbox.sqlite");
+    // One port for every restart, so that the clients keep posting to the same address.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
     let settings = [
         ("OUTBOX", outbox.to_str().unwrap()),
+        ("PORT", port.as_str()),
         ("OUTBOX_MAX_BACKOFF", "0.5"),
         ("OUTBOX_MAX_RETRY_AFTER", "1"),
     ];
+    let mut gateway = Gateway::start(binary, &api, &settings, None);
+    let url = gateway.url();
+    let titles: Vec<String> = (0..20_000).map(|i| format!("deal {i}")).collect();
+    let posting = tokio::spawn(async move { post_all(&url, titles, 64).await });
+    let mut kills = 0;
+    for _ in 0..2 {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        gateway.kill();
+        kills += 1;
+        gateway = Gateway::start(binary, &api, &settings, None);
+    }
     let mut answers: HashMap<String, u16> = HashMap::new();
     let mut slowest = Duration::ZERO;
-    let mut kills = 0;
-    for round in 0..3 {
-        let gateway = Gateway::start(binary, &api, &settings, None);
-        let titles: Vec<String> = (0..6_667).map(|i| format!("r{round} deal {i}")).collect();
-        let url = gateway.url();
-        let posting = tokio::spawn(async move { post_all(&url, titles, 64).await });
-        let gateway = if round < 2 {
-            // Killed mid-round: the requests in flight lose their answers.
-            tokio::time::sleep(Duration::from_millis(1500)).await;
-            gateway.kill();
-            kills += 1;
-            None
-        } else {
-            Some(gateway)
-        };
-        for (title, status, latency) in posting.await.unwrap() {
-            slowest = slowest.max(latency);
-            answers.insert(title, status);
-        }
-        if let Some(gateway) = gateway {
-            // Let the outbox drain through the same faults.
-            let until = Instant::now() + Duration::from_secs(120);
-            loop {
-                let health: serde_json::Value =
-                    reqwest::get(format!("http://{}/healthz", gateway.address))
-                        .await
-                        .unwrap()
-                        .json()
-                        .await
-                        .unwrap();
-                let pending = health["outbox"]["queued"].as_u64().unwrap_or(1)
-                    + health["outbox"]["sending"].as_u64().unwrap_or(1);
-                if pending == 0 || Instant::now() > until {
-                    println!("  outbox after the drain: {}", health["outbox"]);
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-        }
+    for (title, status, latency) in posting.await.unwrap() {
+        slowest = slowest.max(latency);
+        answers.insert(title, status);
     }
+    // Let the outbox drain through the same faults.
+    let until = Instant::now() + Duration::from_secs(120);
+    loop {
+        let health: serde_json::Value = reqwest::get(format!("http://{}/healthz", gateway.address))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let pending = health["outbox"]["queued"].as_u64().unwrap_or(1)
+            + health["outbox"]["sending"].as_u64().unwrap_or(1);
+        if pending == 0 || Instant::now() > until {
+            println!("  outbox after the drain: {}", health["outbox"]);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    drop(gateway);
     // The stand-in may still be holding slow answers: give them time to land.
     tokio::time::sleep(Duration::from_secs(2)).await;
     let mut created: HashMap<String, usize> = HashMap::new();
@@ -543,14 +554,16 @@ async fn stall(binary: &Path) {
     println!("\n== stall: 1,100 connections stalled mid-request-line, a normal client posting");
     let (api, _fake) = stand_in(None).await;
 
-    // Soft 1,024, hard higher: the gateway raises its soft limit at start.
-    let gateway = Gateway::start(binary, &api, &[("OUTBOX", "off")], Some((1024, 65536)));
+    // Soft 1,024, hard higher (this machine's hard limit): the gateway raises its soft limit
+    // at start.
+    let hard = rlimit::Resource::NOFILE.get_hard().unwrap_or(65536);
+    let gateway = Gateway::start(binary, &api, &[("OUTBOX", "off")], Some((1024, hard)));
     let idle_before = gateway.status_kib("VmRSS");
     let streams = stalled(gateway.address, 1_100).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let idle_after = gateway.status_kib("VmRSS");
     println!(
-        "  soft 1,024 / hard 65,536: {} stalled connections open; gateway fds {}; RSS {} -> {} KiB ({:.1} KiB a connection)",
+        "  soft 1,024 / hard {hard}: {} stalled connections open; gateway fds {}; RSS {} -> {} KiB ({:.1} KiB a connection)",
         streams.len(),
         gateway.fds(),
         idle_before,

@@ -40,7 +40,9 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use wegly_attribution::client::{Client, Delivery};
 use wegly_attribution::gateway::{CreateDeal, GatewayConfig, upstream_reason};
 use wegly_attribution::{ErrorCode, Rejected};
@@ -53,9 +55,12 @@ use crate::outbox::{Outbox, State as EntryState};
 /// Time kept back from the deadline for committing a deal to the outbox and answering.
 const OUTBOX_MARGIN: Duration = Duration::from_millis(500);
 
-/// What every request shares.
+/// What every request shares: one allocation, cloned by reference count for each request.
 #[derive(Clone)]
-pub(crate) struct App {
+pub(crate) struct App(Arc<Shared>);
+
+/// The service's state.
+pub(crate) struct Shared {
     gateway: GatewayConfig,
     client: Client,
     outbox: Option<Outbox>,
@@ -64,9 +69,17 @@ pub(crate) struct App {
     deadline: Duration,
     max_in_flight: usize,
     /// The last answer of the API on the request path was a refused token.
-    auth_failed: Arc<AtomicBool>,
+    auth_failed: AtomicBool,
     /// Set on SIGTERM: when requests in progress must be answered.
     drain: watch::Sender<Option<Instant>>,
+}
+
+impl std::ops::Deref for App {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl FromRef<App> for GatewayConfig {
@@ -93,7 +106,7 @@ impl App {
         if let Some(domain) = &config.allowed_domain {
             gateway = gateway.allowed_domain(domain.clone());
         }
-        App {
+        App(Arc::new(Shared {
             gateway,
             client: config.client.clone(),
             outbox,
@@ -101,9 +114,9 @@ impl App {
             metrics,
             deadline: args.deadline,
             max_in_flight: args.max_in_flight as usize,
-            auth_failed: Arc::new(AtomicBool::new(false)),
+            auth_failed: AtomicBool::new(false),
             drain: watch::Sender::new(None),
-        }
+        }))
     }
 
     /// SIGTERM: requests in progress must be answered by `by`.
@@ -126,7 +139,7 @@ pub(crate) fn router(app: App) -> Router {
         .route("/metrics", get(metrics))
         .layer(middleware::from_fn_with_state(app.clone(), log_request))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(SetRequestIdLayer::x_request_id(RequestIds::new()))
         .layer(CatchPanicLayer::custom(|_| {
             refusal(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -136,6 +149,36 @@ pub(crate) fn router(app: App) -> Router {
             )
         }))
         .with_state(app)
+}
+
+/// Request ids: this process's start time and a counter (`18e2f3a1c0-42`), unique per
+/// instance and cheap: no random number per request. A request that arrives with an
+/// `x-request-id` keeps it.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: Arc<str>,
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl RequestIds {
+    fn new() -> RequestIds {
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        RequestIds {
+            prefix: format!("{:x}-{:x}", started & 0xff_ffff_ffff, std::process::id()).into(),
+            next: Arc::new(std::sync::atomic::AtomicU64::new(1)),
+        }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{}-{n}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
 }
 
 /// A JSON refusal with its outcome.
@@ -170,26 +213,22 @@ async fn overloaded(err: BoxError) -> Response {
 /// One log line per request: id, method, path, status, outcome, latency; and the metrics.
 async fn log_request(State(app): State<App>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let id = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-")
-        .to_owned();
+    // Header values and URIs clone by reference count: nothing is copied unless logged.
+    let id = request.headers().get("x-request-id").cloned();
     let method = request.method().clone();
-    let path = request.uri().path().to_owned();
+    let uri = request.uri().clone();
     let response = next.run(request).await;
     let outcome = response
         .extensions()
         .get::<Outcome>()
         .map_or_else(|| status_outcome(response.status()), |o| o.0);
-    if path == "/deals" {
+    if uri.path() == "/deals" {
         app.metrics.request(outcome);
     }
     tracing::info!(
-        request_id = %id,
+        request_id = %id.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("-"),
         %method,
-        path = %path,
+        path = %uri.path(),
         status = response.status().as_u16(),
         outcome,
         latency_ms = started.elapsed().as_secs_f64() * 1000.0,

@@ -43,12 +43,20 @@ fn usage(bad: &BadSetting) -> ExitCode {
 
 /// Runs the service until SIGTERM or Ctrl-C.
 fn serve(config: Config) -> ExitCode {
+    // Log lines are formatted on the request's thread and written by a thread of their own:
+    // a synchronous write to stderr per request cost a third of the request's CPU. That
+    // thread buffers what is waiting and flushes whenever it has caught up, so lines come out
+    // at once when traffic is light and in batches under load. The guard flushes what is
+    // left when the service stops; with more than 128k lines waiting, new lines are dropped
+    // rather than slowing the answers.
+    let stderr = std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr());
+    let (writer, _flush) = tracing_appender::non_blocking(stderr);
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .with_ansi(false)
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()

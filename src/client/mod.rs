@@ -93,6 +93,8 @@ struct Shared {
     http: reqwest::Client,
     /// Without a trailing `/`; request paths start with one.
     base_url: String,
+    /// The create page's URL, parsed once: a gateway posts to it for every deal.
+    deals_url: reqwest::Url,
     /// `Bearer …`, marked sensitive.
     authorization: HeaderValue,
     timeout: Duration,
@@ -227,6 +229,11 @@ impl ClientBuilder {
     /// ```
     pub fn build(self) -> Result<Client, ClientBuildError> {
         let base_url = check_base_url(&self.base_url)?;
+        let deals_url = reqwest::Url::parse(&format!("{base_url}{DEALS_PATH}")).map_err(|err| {
+            ClientBuildError::Config {
+                reason: format!("base URL: {err}"),
+            }
+        })?;
         // Cannot fail: a `BearerToken` is RFC 6750 `b64token`, visible ASCII only.
         let mut authorization =
             HeaderValue::from_str(&self.token.header_value()).map_err(|_| {
@@ -244,6 +251,7 @@ impl ClientBuilder {
             shared: Arc::new(Shared {
                 http,
                 base_url,
+                deals_url,
                 authorization,
                 timeout: self.timeout,
                 retries: self.retries,
@@ -394,7 +402,8 @@ impl Client {
         // OK to default: a request serializes strings, numbers and JSON values into a `Vec`,
         // which cannot fail.
         let body = serde_json::to_vec(request).unwrap_or_default();
-        self.call(Method::POST, DEALS_PATH, Some(body)).await
+        self.call(Method::POST, self.shared.deals_url.clone(), Some(body))
+            .await
     }
 
     /// `GET /integrations/external/deals/{id}`: reads a deal by UUID or numeric code.
@@ -420,17 +429,23 @@ impl Client {
     /// # }
     /// ```
     pub async fn get_deal(&self, deal: &DealRef) -> Result<DealDetail, ClientError> {
-        self.call(Method::GET, &deal.path(), None).await
+        let mut url = self.shared.deals_url.clone();
+        // OK to ignore the `Err`: only a URL that cannot be a base has no segments, and the
+        // base URL was checked to be http or https.
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments.push(&deal.to_string());
+        }
+        self.call(Method::GET, url, None).await
     }
 
     /// Sends with retries and decodes a success.
     async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
-        path: &str,
+        url: reqwest::Url,
         body: Option<Vec<u8>>,
     ) -> Result<T, ClientError> {
-        let (status, bytes) = self.send(method, path, body).await?;
+        let (status, bytes) = self.send(method, url, body).await?;
         serde_json::from_slice(&bytes).map_err(|source| ClientError::Decode {
             status,
             source,
@@ -442,11 +457,10 @@ impl Client {
     async fn send(
         &self,
         method: Method,
-        path: &str,
+        url: reqwest::Url,
         body: Option<Vec<u8>>,
     ) -> Result<(StatusCode, Vec<u8>), ClientError> {
         let shared = &*self.shared;
-        let url = format!("{}{path}", shared.base_url);
         let idempotent = method == Method::GET;
         let mut attempt = 1;
         loop {
@@ -510,14 +524,14 @@ impl Client {
     async fn attempt(
         &self,
         method: &Method,
-        url: &str,
+        url: &reqwest::Url,
         body: Option<&Vec<u8>>,
         timeout: Duration,
     ) -> Result<(StatusCode, Vec<u8>), ClientError> {
         let shared = &*self.shared;
         let mut request = shared
             .http
-            .request(method.clone(), url)
+            .request(method.clone(), url.clone())
             .timeout(timeout)
             .header(AUTHORIZATION, shared.authorization.clone())
             .header(ACCEPT, HeaderValue::from_static("application/json"))
