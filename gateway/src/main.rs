@@ -9,11 +9,12 @@
 //! - `server`: the listener, the connection cap and each connection's timeouts.
 //! - `app`: the routes: `POST /deals`, `GET /healthz`, `GET /metrics`.
 //! - `outbox` and `deliver`: the durable queue and the task that empties it.
-//! - `metrics`: the Prometheus registry.
+//! - `metrics`: the Prometheus registry; `logs`: stderr, written in batches.
 
 mod app;
 mod config;
 mod deliver;
+mod logs;
 mod metrics;
 mod outbox;
 mod server;
@@ -43,14 +44,8 @@ fn usage(bad: &BadSetting) -> ExitCode {
 
 /// Runs the service until SIGTERM or Ctrl-C.
 fn serve(config: Config) -> ExitCode {
-    // Log lines are formatted on the request's thread and written by a thread of their own:
-    // a synchronous write to stderr per request cost a third of the request's CPU. That
-    // thread buffers what is waiting and flushes whenever it has caught up, so lines come out
-    // at once when traffic is light and in batches under load. The guard flushes what is
-    // left when the service stops; with more than 128k lines waiting, new lines are dropped
-    // rather than slowing the answers.
-    let stderr = std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr());
-    let (writer, _flush) = tracing_appender::non_blocking(stderr);
+    // Log lines go to stderr in batches (see `logs`); `_flush` writes the last ones.
+    let (writer, _flush) = logs::Batched::to_stderr();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

@@ -32,14 +32,15 @@ async fn metrics_count_requests_calls_and_connections() {
     ] {
         assert!(text.contains(line), "{line} in\n{text}");
     }
-    // One log line per request, with its id and outcome.
-    let log = gateway.log();
-    assert!(
-        log.lines()
-            .any(|l| l.contains("path=/deals status=201 outcome=\"created\"")
-                && l.contains("request_id=")),
-        "{log}"
-    );
+    // One log line per request, with its id and outcome (lines are written in batches, every
+    // 100 ms).
+    let logged = super::eventually(Duration::from_secs(2), async || {
+        gateway.log().lines().any(|l| {
+            l.contains("path=/deals status=201 outcome=\"created\"") && l.contains("request_id=")
+        })
+    })
+    .await;
+    assert!(logged, "{}", gateway.log());
 }
 
 #[tokio::test]

@@ -132,9 +132,18 @@ async fn created_refused_and_retried_deals() {
         .collect();
     assert_eq!(titles, ["failed after storing", "dropped"]);
 
-    // No gateway message names the API's address, the token or a click id.
+    // No gateway message names the API's address, the token or a click id (lines are written
+    // every 100 ms: wait for the last request's).
+    let last = super::eventually(Duration::from_secs(2), async || {
+        gateway
+            .log()
+            .contains("outcome=\"upstream_outcome_unknown\"")
+    })
+    .await;
+    assert!(last, "{}", gateway.log());
     let log = gateway.log();
     assert!(!log.contains(DOMAIN), "the token in the log");
+    assert!(!log.contains(&api), "the API's address in the log");
     assert!(!log.contains("SECRETCLICK"), "a click id in the log");
 }
 
@@ -176,6 +185,11 @@ async fn what_cannot_be_created_says_so_and_when_to_come_back() {
         message,
         "the deal was not created: the API could not be reached"
     );
+    let logged = eventually(Duration::from_secs(2), async || {
+        gateway.log().contains("outcome=\"upstream_unavailable\"")
+    })
+    .await;
+    assert!(logged, "{}", gateway.log());
     assert!(!gateway.log().contains(&down));
 }
 
