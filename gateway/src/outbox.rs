@@ -219,7 +219,9 @@ impl Outbox {
     /// transaction: the caller may write it to the API once this returns.
     pub(crate) async fn take_next(&self) -> Result<Option<Pending>, OutboxError> {
         self.with(|c| {
-            let tx = c.transaction()?;
+            // IMMEDIATE: the write lock is taken before the read, so that no other process
+            // on the file (a misconfigured second gateway) can take the same entry.
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let next = tx
                 .query_row(
                     "SELECT id, request, origin FROM outbox WHERE state = 'queued'
@@ -235,12 +237,13 @@ impl Outbox {
                 )
                 .optional()?;
             if let Some(pending) = &next {
-                tx.execute(
+                let taken = tx.execute(
                     "UPDATE outbox SET state = 'sending', attempts = attempts + 1,
                          updated_at = ?2
-                     WHERE id = ?1",
+                     WHERE id = ?1 AND state = 'queued'",
                     params![pending.id, now()],
                 )?;
+                debug_assert_eq!(taken, 1, "the entry read as queued in this transaction");
             }
             tx.commit()?;
             Ok(next)
