@@ -77,7 +77,7 @@ use crate::{
 /// [`Normalizer`] that validates (its catalog and limits).
 ///
 /// Built once, kept in the application state (it is `Clone`, and cheap to clone: the catalog
-/// is shared behind an [`Arc`](std::sync::Arc)). Options are by-value setters.
+/// is shared behind an [`Arc`]). Options are by-value setters.
 ///
 /// ```
 /// use wegly_attribution::gateway::GatewayConfig;

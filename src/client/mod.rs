@@ -65,7 +65,7 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 ///   out or whose connection dropped after it was sent is not retried: the API may have
 ///   created the deal. [`ClientError::delivery`] tells the caller which case it is.
 /// - Redirects are not followed: the API does not redirect, and a 3xx is reported as
-///   [`ClientError::Status`].
+///   [`ClientError::Api`].
 /// - The API checks the key's `allowed_domain` on `Origin`: a gateway forwards the browser's
 ///   with [`Client::with_origin`].
 ///
