@@ -7,19 +7,24 @@
 # Each step checks its answer, so the script fails when the service does not do what it shows.
 #
 # Knobs: DEMO_PORT (gateway, default 8080), DEMO_API_PORT (stand-in, default 8787),
-# DEMO_PROFILE=debug to use debug builds (CI reuses its test build).
+# DEMO_PROFILE=debug to use the debug builds of `cargo test --workspace --all-features` (CI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 port="${DEMO_PORT:-8080}"
 api_port="${DEMO_API_PORT:-8787}"
-if [ "${DEMO_PROFILE:-release}" = debug ]; then build=(); dir=target/debug; else build=(--release); dir=target/release; fi
+if [ "${DEMO_PROFILE:-release}" = debug ]; then dir=target/debug; else dir=target/release; fi
 
 say() { printf '\n==> %s\n' "$*"; }
 
 say "building the stand-in and the gateway (once)"
-cargo build "${build[@]}" --quiet -p wegly-gateway
-cargo build "${build[@]}" --quiet --example fake_wegly --features axum
+if [ "${DEMO_PROFILE:-release}" = debug ]; then
+  # The test build has both (the service for its tests, the examples): reuse it as it is.
+  cargo test --workspace --all-features --no-run --quiet
+else
+  cargo build --release --quiet -p wegly-gateway
+  cargo build --release --quiet --example fake_wegly --features axum
+fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/wegly-demo.XXXXXX")"
 pids=()
