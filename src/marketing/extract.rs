@@ -396,6 +396,7 @@ impl<'a> Scanner<'a> {
 impl<'a> Iterator for Scanner<'a> {
     type Item = TrackingParam<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<TrackingParam<'a>> {
         loop {
             if self.pos >= self.end {
