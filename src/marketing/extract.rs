@@ -33,6 +33,7 @@ use crate::query::{decode, decode_from};
 /// assert_eq!(params[2].location(), Location::Fragment);
 /// ```
 #[must_use]
+#[inline]
 pub fn tracking_params(url: &str) -> TrackingParams<'_> {
     let layout = Layout::of(url);
     // `docs/rules.md` §2.3: "no raw `?` but an encoded one" is a URL percent-encoded once more.
