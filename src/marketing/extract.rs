@@ -604,6 +604,7 @@ struct Layout {
 
 impl Layout {
     /// Finds the parts in one pass: whichever of `?` and `#` comes first decides.
+    #[inline]
     fn of(source: &str) -> Layout {
         let bytes = source.as_bytes();
         let len = bytes.len();
