@@ -7,10 +7,16 @@
 //! cargo bench --bench counts -- extract seed from_url 1000
 //! cargo bench --bench counts -- create_deal large serde_typed 1000
 //! cargo bench --bench counts -- channel meta_ad wegly 1000
+//! cargo bench --bench counts --features arrow -- kernel corpus marketing 10
 //! ```
 //!
 //! The `channel` group measures `Marketing::channel` on a URL already normalized outside the
 //! loop, so its count compares with `extract`'s (`tracking_params`) on the same URL.
+//!
+//! The `kernel` group (feature `arrow`) runs the Arrow kernel over one batch of 1,000 URLs of the
+//! corpus (`benches/arrow.rs`'s): `marketing` with `fields=["marketing"]`, `all` with every
+//! field, and `from_url` the loop of [`Marketing::from_url`] over the same URLs, the kernel's
+//! work without the copy into Arrow. Its counts are per batch: divide by 1,000 for a URL.
 //!
 //! `report.sh` runs each case twice, with 1 and with 1001 iterations, and divides the
 //! difference by 1000, which leaves out the program's start and the corpus set-up.
@@ -106,6 +112,47 @@ fn main() {
                 black_box(title_len);
             }
         }
+        #[cfg(feature = "arrow")]
+        "kernel" => kernel(input, function, iterations),
         other => panic!("no group {other}"),
     }
 }
+
+/// The `kernel` group: one batch of [`KERNEL_ROWS`] URLs of the corpus, `iterations` times.
+#[cfg(feature = "arrow")]
+fn kernel(input: &str, function: &str, iterations: usize) {
+    use wegly_attribution::arrow::arrow_array::{Array, StringArray};
+    use wegly_attribution::arrow::{NormalizedField, normalize_urls, normalize_urls_fields};
+
+    assert_eq!(input, "corpus", "the kernel group reads the corpus");
+    let sample = include_str!("../examples/urls.txt");
+    let corpus: Vec<&str> = URLS
+        .iter()
+        .map(|(_, url)| url.trim())
+        .chain(sample.lines().filter(|l| !l.trim().is_empty()))
+        .collect();
+    let urls: Vec<&str> = corpus.iter().copied().cycle().take(KERNEL_ROWS).collect();
+    let batch = StringArray::from(urls);
+    for _ in 0..iterations {
+        let n = match function {
+            "marketing" => normalize_urls_fields(black_box(&batch), &[NormalizedField::Marketing])
+                .unwrap()
+                .len(),
+            "all" => normalize_urls(black_box(&batch)).unwrap().len(),
+            "from_url" => {
+                let mut rows = 0;
+                for url in batch.iter().flatten() {
+                    black_box(Marketing::from_url(black_box(url)));
+                    rows += 1;
+                }
+                rows
+            }
+            other => panic!("no function {other}"),
+        };
+        assert_eq!(n, KERNEL_ROWS);
+    }
+}
+
+/// The rows of the `kernel` group's batch.
+#[cfg(feature = "arrow")]
+const KERNEL_ROWS: usize = 1000;

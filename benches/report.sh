@@ -139,7 +139,7 @@ PY
 
 need valgrind valgrind
 log "counting instructions with callgrind"
-counts_bin="$(cargo bench --bench counts --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\))$/\1/p' | tail -n 1)"
+counts_bin="$(cargo bench --features arrow --bench counts --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\))$/\1/p' | tail -n 1)"
 [ -x "$counts_bin" ] || { log "no counts bench binary"; exit 1; }
 refs() { # refs ARGS...: the instructions callgrind counts for one run of the counts bench.
     valgrind --tool=callgrind --callgrind-out-file=/dev/null "$counts_bin" "$@" 2>&1 \
@@ -172,6 +172,13 @@ for payload in seed large long_url; do
         printf 'create_deal %s\t%s\t%s\n' "$payload" "$function" "$(( (many - one) / 1000 ))" \
             >> "$counts"
     done
+done
+
+for function in marketing all from_url; do
+    # The Arrow kernel over one batch of 1,000 URLs of the corpus: a count per batch.
+    one="$(refs kernel corpus "$function" 1)"
+    many="$(refs kernel corpus "$function" 11)"
+    printf 'kernel corpus\t%s\t%s\n' "$function" "$(( (many - one) / 10 ))" >> "$counts"
 done
 
 python3 - "$counts" <<'PY'
@@ -218,6 +225,16 @@ if "builder" in seed:
     print("| request | builder | plain structs | from_json | builder/plain | builder/from_json |")
     print("|---|---:|---:|---:|---:|---:|")
     print(f"| seed | {b:,} | {p:,} | {j:,} | {b / p:.2f}x | {b / j:.2f}x |")
+    print()
+kernel = rows.get("kernel corpus", {})
+if kernel:
+    m, a, f = (kernel[name] / 1000 for name in ("marketing", "all", "from_url"))
+    print("The Arrow kernel per URL (one batch of 1,000 URLs of the corpus), against the loop of")
+    print("`Marketing::from_url` over the same URLs (no Arrow, a fresh object and its warnings a row):")
+    print()
+    print("| kernel, `fields=[\"marketing\"]` | kernel, all fields | `from_url` loop | marketing/loop |")
+    print("|---:|---:|---:|---:|")
+    print(f"| {m:,.0f} | {a:,.0f} | {f:,.0f} | {m / f:.2f}x |")
     print()
 print("| URL | `Marketing::channel` | `tracking_params` | channel/tracking_params (≤20%) |")
 print("|---|---:|---:|---:|")

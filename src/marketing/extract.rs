@@ -33,6 +33,7 @@ use crate::query::{decode, decode_from};
 /// assert_eq!(params[2].location(), Location::Fragment);
 /// ```
 #[must_use]
+#[inline]
 pub fn tracking_params(url: &str) -> TrackingParams<'_> {
     let layout = Layout::of(url);
     // `docs/rules.md` §2.3: "no raw `?` but an encoded one" is a URL percent-encoded once more.
@@ -396,6 +397,7 @@ impl<'a> Scanner<'a> {
 impl<'a> Iterator for Scanner<'a> {
     type Item = TrackingParam<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<TrackingParam<'a>> {
         loop {
             if self.pos >= self.end {
@@ -602,6 +604,7 @@ struct Layout {
 
 impl Layout {
     /// Finds the parts in one pass: whichever of `?` and `#` comes first decides.
+    #[inline]
     fn of(source: &str) -> Layout {
         let bytes = source.as_bytes();
         let len = bytes.len();

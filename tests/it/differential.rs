@@ -102,3 +102,67 @@ fn agrees_on_known_edge_cases() {
         assert_eq!(ours(case), theirs(case), "input {case:?}");
     }
 }
+
+/// The word-at-a-time skip over plain runs (`query::decode_from`) must see a special byte at
+/// every offset modulo 8 and 16, after runs of ASCII and of characters >= 0x80 alike.
+#[test]
+fn agrees_with_a_special_byte_at_every_offset() {
+    let fillers = ["a", "é", "€", "𝄞", "\u{7f}", "\u{80}", ",", "*"];
+    let specials = [
+        "+", "%41", "%", "%4", "%zz", "%C3%A7", "%FF", "%e2%82", "&", "=", "+%",
+    ];
+    let mut checked = 0;
+    for filler in fillers {
+        for special in specials {
+            for len in 0..34 {
+                for at in 0..=len {
+                    let run = format!("{}{special}{}", filler.repeat(at), filler.repeat(len - at));
+                    // First escape at once (a `+` before the run), or found by the scan.
+                    for input in [
+                        format!("k=+{run}"),
+                        format!("k={run}"),
+                        format!("{run}=v&x"),
+                    ] {
+                        assert_eq!(ours(&input), theirs(&input), "input {input:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 10_000);
+}
+
+/// The same runs as values of `tracking_params`, whose scan finds the first escape and hands
+/// the rest to the word-at-a-time decoder: each value is what `form_urlencoded` decodes, trimmed.
+#[test]
+fn tracking_params_decode_a_special_byte_at_every_offset() {
+    let fillers = ["a", "é", "€", "𝄞", ",", " "];
+    let specials = [
+        "+", "%41", "%", "%4", "%zz", "%C3%A7", "%FF", "%e2%82", "&", "+%",
+    ];
+    for filler in fillers {
+        for special in specials {
+            for len in 0..34 {
+                for at in 0..=len {
+                    let run = format!("{}{special}{}", filler.repeat(at), filler.repeat(len - at));
+                    let query = format!("utm_term={run}&gclid=G");
+                    let expected: Vec<String> = form_urlencoded::parse(query.as_bytes())
+                        .filter(|(name, _)| name == "utm_term")
+                        .map(|(_, v)| {
+                            v.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+                                .to_owned()
+                        })
+                        .filter(|v| !v.is_empty())
+                        .collect();
+                    let url = format!("https://x.com/p?{query}");
+                    let ours: Vec<String> = wegly_attribution::tracking_params(&url)
+                        .filter(|p| p.key() == "utm_term")
+                        .map(|p| p.value().to_owned())
+                        .collect();
+                    assert_eq!(ours, expected, "url {url:?}");
+                }
+            }
+        }
+    }
+}
