@@ -65,7 +65,7 @@ impl<T> Lookup<T> {
 /// let json = br#"{"title": "T", "tags": ["crm", "vip"],
 ///                 "marketing": {"wegly_code": "OPP123"}}"#;
 /// let rejected = CreateDealRequest::from_json_with(json, &Cache).unwrap_err();
-/// assert_eq!(rejected.errors[0].path, "/tags/1");
+/// assert_eq!(rejected.errors[0].path(), "/tags/1");
 ///
 /// let json = br#"{"title": "T", "marketing": {"wegly_code": "OPP123"}}"#;
 /// let valid = CreateDealRequest::from_json_with(json, &Cache)?;
@@ -183,10 +183,11 @@ impl<C: Catalog + ?Sized> Catalog for &C {
 /// // An answer that cannot be used is ignored, with a warning (`docs/rules.md` §3.1).
 /// let n = normalizer.normalize_url("/lp?wegly_code=BLANK");
 /// assert_eq!(n.lead_source, None);
-/// assert_eq!(n.warnings[0].code.as_str(), "invalid_catalog_answer");
+/// assert_eq!(n.warnings[0].code().as_str(), "invalid_catalog_answer");
 ///
 /// let rejected = normalizer.create_deal(br#"{"title": "T", "tags": ["crm", "vip"]}"#).unwrap_err();
-/// assert_eq!((rejected.errors[0].path.as_str(), rejected.errors[0].code.as_str()), ("/tags/1", "not_found"));
+/// assert_eq!(rejected.errors[0].path(), "/tags/1");
+/// assert_eq!(rejected.errors[0].code().as_str(), "not_found");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]

@@ -502,7 +502,7 @@ where
 /// let rejected = CreateDealRequest::from_json(b"{}").unwrap_err();
 /// let rejection = GatewayRejection::Invalid(rejected);
 /// assert_eq!(rejection.status(), StatusCode::UNPROCESSABLE_ENTITY);
-/// assert_eq!(rejection.body().errors[0].path, "/title");
+/// assert_eq!(rejection.body().errors[0].path(), "/title");
 /// assert_eq!(rejection.into_response().status(), StatusCode::UNPROCESSABLE_ENTITY);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -551,7 +551,7 @@ impl GatewayRejection {
     /// use wegly_attribution::{ErrorCode, Rejected};
     ///
     /// let rejection = GatewayRejection::BodyTimeout(Rejected::at_root(ErrorCode::RequestTimeout, "slow"));
-    /// assert_eq!(rejection.body().errors[0].code, ErrorCode::RequestTimeout);
+    /// assert_eq!(rejection.body().errors[0].code(), ErrorCode::RequestTimeout);
     /// ```
     #[must_use]
     pub const fn body(&self) -> &Rejected {

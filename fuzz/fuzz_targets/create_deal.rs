@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(value) = serde_json::from_slice::<serde_json::Value>(data)
         && let Some(marketing) = value.get("marketing").filter(|m| !m.is_null())
     {
-        let normalized = Marketing::normalize(marketing).expect("the bytes reader accepted it");
+        let normalized = Normalized::normalize(marketing).expect("the bytes reader accepted it");
         let expected = Some(&normalized.marketing).filter(|m| !m.is_empty());
         assert_eq!(first.request.marketing(), expected, "the two JSON models disagree");
     }
@@ -41,13 +41,13 @@ fuzz_target!(|data: &[u8]| {
     );
     for warning in &second.warnings {
         let repeated = matches!(
-            warning.code,
+            warning.code(),
             WarningCode::ValueTooLong | WarningCode::DoubleEncodedUrl
-        ) && warning.path == "/marketing/url_conversion"
+        ) && warning.path() == "/marketing/url_conversion"
             && first
                 .warnings
                 .iter()
-                .any(|w| w.code == warning.code && w.path == warning.path);
+                .any(|w| w.code() == warning.code() && w.path() == warning.path());
         assert!(
             repeated,
             "the round trip warned {warning:?}\njson: {}",

@@ -48,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
     match mode % 3 {
         0 => {
             let url = String::from_utf8_lossy(rest);
-            let n = Marketing::from_url(&url);
+            let n = Normalized::from_url(&url);
             let explicit = Value::Object(Map::from_iter([(
                 "url_conversion".to_owned(),
                 Value::String(url.into_owned()),
@@ -112,7 +112,7 @@ fn check(explicit: &Value, n: &Normalized, limit: usize) {
     // agrees with the public rules given the same values through `get` and `click_ids`.
     let m = &n.marketing;
     let field = |wegly: &str, utm: &str| m.get(wegly).or_else(|| m.get(utm));
-    let ids = m.click_ids();
+    let ids: Vec<_> = m.click_ids().collect();
     let expected = ChannelRules::new().attribute(
         field("wegly_source", "utm_source"),
         field("wegly_medium", "utm_medium"),
@@ -178,7 +178,7 @@ fn check(explicit: &Value, n: &Normalized, limit: usize) {
 
     // The attribution view never panics, and the redaction from the ranges noted while the
     // URL was read (none, one inline, or a list) is the one that reads the URL again.
-    let _ = n.marketing.click_ids();
+    let _ = n.marketing.click_ids().count();
     let redacted = n.marketing.redacted_url();
     if let Some(url) = n.marketing.url_conversion() {
         let _ = tracking_params(url).count();
@@ -203,7 +203,7 @@ fn check(explicit: &Value, n: &Normalized, limit: usize) {
         assert!(
             n.warnings
                 .iter()
-                .any(|w| w.code == warning.code && w.path == warning.path),
+                .any(|w| w.code() == warning.code() && w.path() == warning.path()),
             "second pass warned {warning:?}, first pass only {:?}",
             n.warnings
         );

@@ -28,7 +28,7 @@ use crate::{LeadSource, Marketing, Normalizer, Rejected};
 ///     .person(NewPerson::new("Roberto Martins"))
 ///     .marketing_field("url_conversion", "https://x.com.br/?utm_source=linkedin")
 ///     .build()?;
-/// let marketing = valid.request.marketing().unwrap();
+/// let marketing = valid.request.marketing().ok_or("no marketing")?;
 /// assert_eq!(marketing.get("wegly_source"), Some("linkedin"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -122,7 +122,8 @@ impl CreateDealBuilder {
     /// ```
     /// use wegly_attribution::{CreateDealRequest, ErrorCode};
     /// let rejected = CreateDealRequest::builder("T").title("x".repeat(151)).build().unwrap_err();
-    /// assert_eq!((rejected.errors[0].path.as_str(), rejected.errors[0].code), ("/title", ErrorCode::TooLong));
+    /// assert_eq!(rejected.errors[0].path(), "/title");
+    /// assert_eq!(rejected.errors[0].code(), ErrorCode::TooLong);
     /// ```
     #[inline]
     pub fn title(self, title: impl Into<String>) -> Self {
@@ -207,7 +208,7 @@ impl CreateDealBuilder {
     ///
     /// // A typed value out of the API's range is reported as in JSON.
     /// let rejected = CreateDealRequest::builder("T").expected_close_date(jiff::Timestamp::MIN).build().unwrap_err();
-    /// assert_eq!(rejected.errors[0].code.as_str(), "out_of_range");
+    /// assert_eq!(rejected.errors[0].code().as_str(), "out_of_range");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[inline]
@@ -247,7 +248,7 @@ impl CreateDealBuilder {
     /// use wegly_attribution::{CreateDealRequest, WarningCode};
     /// let valid = CreateDealRequest::builder("Implantação CRM").tag("enterprise").tag("crm").tag("enterprise").build()?;
     /// assert_eq!(valid.request.tags(), ["enterprise", "crm"]);
-    /// assert_eq!(valid.warnings[0].code, WarningCode::DuplicateTag);
+    /// assert_eq!(valid.warnings[0].code(), WarningCode::DuplicateTag);
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
     #[inline]
@@ -355,7 +356,7 @@ impl CreateDealBuilder {
     /// let valid = CreateDealRequest::builder("Implantação CRM").marketing_field("utm_source", "google").marketing_field("referrer", "home").build()?;
     /// let marketing = valid.request.marketing().ok_or("no marketing")?;
     /// assert_eq!(marketing.get("wegly_source"), Some("google"));
-    /// assert_eq!(valid.warnings[0].code, WarningCode::IgnoredField);
+    /// assert_eq!(valid.warnings[0].code(), WarningCode::IgnoredField);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[inline]
@@ -379,9 +380,9 @@ impl CreateDealBuilder {
     ///
     /// ```
     /// use wegly_attribution::{CreateDealRequest, Marketing};
-    /// let n = Marketing::from_url("https://x.com.br/lp?utm_source=google");
-    /// let valid = CreateDealRequest::builder("T").marketing(&n.marketing).build()?;
-    /// assert_eq!(valid.request.marketing(), Some(&n.marketing));
+    /// let marketing = Marketing::from_url("https://x.com.br/lp?utm_source=google");
+    /// let valid = CreateDealRequest::builder("T").marketing(&marketing).build()?;
+    /// assert_eq!(valid.request.marketing(), Some(&marketing));
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
     #[inline]
@@ -420,7 +421,7 @@ impl CreateDealBuilder {
     /// let follower = Follower { user_id: "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d".parse()?, role_id: uuid::Uuid::nil() };
     /// let valid = CreateDealRequest::builder("Implantação CRM").follower(follower).follower(follower).build()?;
     /// assert_eq!(valid.request.followers(), [follower]);
-    /// assert_eq!(valid.warnings[0].code, WarningCode::DuplicateFollower);
+    /// assert_eq!(valid.warnings[0].code(), WarningCode::DuplicateFollower);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[inline]
@@ -457,7 +458,8 @@ impl CreateDealBuilder {
     /// let valid = CreateDealRequest::builder("Implantação CRM").build()?;
     /// assert_eq!(valid.request.title(), "Implantação CRM");
     /// let rejected = CreateDealRequest::builder("  ").build().unwrap_err();
-    /// assert_eq!((rejected.errors[0].path.as_str(), rejected.errors[0].code), ("/title", ErrorCode::Required));
+    /// assert_eq!(rejected.errors[0].path(), "/title");
+    /// assert_eq!(rejected.errors[0].code(), ErrorCode::Required);
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
     pub fn build(self) -> Result<Validated, Rejected> {
@@ -478,7 +480,7 @@ impl CreateDealBuilder {
     ///     .build_with(&Normalizer::new().max_value_chars(5))?;
     /// let marketing = valid.request.marketing().ok_or("no marketing")?;
     /// assert_eq!((marketing.get("utm_source"), marketing.get("utm_medium")), (None, Some("email")));
-    /// assert_eq!(valid.warnings[0].code, WarningCode::ValueTooLong);
+    /// assert_eq!(valid.warnings[0].code(), WarningCode::ValueTooLong);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn build_with(self, normalizer: &Normalizer) -> Result<Validated, Rejected> {

@@ -187,10 +187,10 @@ impl Member {
 /// let valid = CreateDealRequest::from_json(json)?;
 /// assert_eq!(valid.request.title(), "Implantação CRM");
 /// assert_eq!(
-///     serde_json::to_string(&valid.request).unwrap(),
+///     serde_json::to_string(&valid.request)?,
 ///     r#"{"title":"Implantação CRM","value":1500.5,"marketing":{"url_conversion":"https://x.com.br/?utm_source=google","utm_source":"google","wegly_source":"google"}}"#,
 /// );
-/// # Ok::<(), wegly_attribution::Rejected>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateDealRequest {
@@ -471,7 +471,7 @@ impl CreateDealRequest {
 /// let json = r#"{"title": "Implantação CRM", "tags": ["crm", " crm "]}"#;
 /// let valid = CreateDealRequest::from_json(json.as_bytes())?;
 /// assert_eq!(valid.request.tags(), ["crm"]);
-/// assert_eq!(valid.warnings[0].code, WarningCode::DuplicateTag);
+/// assert_eq!(valid.warnings[0].code(), WarningCode::DuplicateTag);
 ///
 /// let envelope = serde_json::to_value(&valid)?;
 /// assert_eq!(envelope["request"]["tags"], serde_json::json!(["crm"]));
@@ -596,8 +596,8 @@ pub enum Organization {
 /// assert_eq!(valid.request.custom_fields()[0].get("value").map(|v| v.get()), Some(r#""Sim""#));
 ///
 /// let field = CustomField::new(uuid::Uuid::nil()).member("value", serde_json::json!([1, 2]));
-/// assert_eq!(serde_json::to_string(&field).unwrap(), r#"{"field_id":"00000000-0000-0000-0000-000000000000","value":[1,2]}"#);
-/// # Ok::<(), wegly_attribution::Rejected>(())
+/// assert_eq!(serde_json::to_string(&field)?, r#"{"field_id":"00000000-0000-0000-0000-000000000000","value":[1,2]}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct CustomField {

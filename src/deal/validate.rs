@@ -98,7 +98,7 @@ impl CreateDealRequest {
     /// assert_eq!(valid.request.value().map(|v| v.cents()), Some(7_500_050));
     ///
     /// let errors = CreateDealRequest::from_json(br#"{"title": "", "value": 10.555}"#).unwrap_err().errors;
-    /// let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
+    /// let codes: Vec<&str> = errors.iter().map(|e| e.code().as_str()).collect();
     /// assert_eq!(codes, ["required", "too_many_decimals"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -128,7 +128,8 @@ impl CreateDealRequest {
     /// }
     ///
     /// let rejected = CreateDealRequest::from_json_with(br#"{"title": "T", "tags": ["vip"]}"#, &Tags).unwrap_err();
-    /// assert_eq!((rejected.errors[0].path.as_str(), rejected.errors[0].code), ("/tags/0", ErrorCode::NotFound));
+    /// assert_eq!(rejected.errors[0].path(), "/tags/0");
+    /// assert_eq!(rejected.errors[0].code(), ErrorCode::NotFound);
     /// assert!(CreateDealRequest::from_json_with(br#"{"title": "T", "tags": ["enterprise"]}"#, &Tags).is_ok());
     /// ```
     pub fn from_json_with(bytes: &[u8], catalog: &dyn Catalog) -> Result<Validated, Rejected> {

@@ -32,8 +32,8 @@ code_enum! {
     ///
     /// ```
     /// use wegly_attribution::{Channel, Marketing};
-    /// let n = Marketing::from_url("https://x.com.br/lp?utm_source=google&utm_medium=cpc");
-    /// assert_eq!(n.marketing.channel().channel, Channel::PaidSearch);
+    /// let marketing = Marketing::from_url("https://x.com.br/lp?utm_source=google&utm_medium=cpc");
+    /// assert_eq!(marketing.channel().channel, Channel::PaidSearch);
     /// assert_eq!(Channel::PaidSearch.as_str(), "paid_search");
     /// assert_eq!(Channel::ALL.len(), 20);
     /// ```
@@ -92,8 +92,8 @@ code_enum! {
 ///
 /// ```
 /// use wegly_attribution::{Channel, Marketing};
-/// let n = Marketing::from_url("https://x.com.br/lp?gclid=AbC");
-/// let attribution = n.marketing.channel();
+/// let marketing = Marketing::from_url("https://x.com.br/lp?gclid=AbC");
+/// let attribution = marketing.channel();
 /// assert_eq!(attribution.channel, Channel::PaidSearch);
 /// assert_eq!(attribution.source.as_deref(), Some("google")); // inferred from `gclid`
 /// assert_eq!(
@@ -119,8 +119,8 @@ impl ChannelAttribution<'_> {
     /// ```
     /// use wegly_attribution::{ChannelAttribution, Marketing};
     /// let kept: ChannelAttribution<'static> = {
-    ///     let n = Marketing::from_url("https://x.com.br/lp?utm_source=newsletter&utm_medium=email");
-    ///     n.marketing.channel().into_owned()
+    ///     let marketing = Marketing::from_url("https://x.com.br/lp?utm_source=newsletter&utm_medium=email");
+    ///     marketing.channel().into_owned()
     /// };
     /// assert_eq!(kept.channel.as_str(), "email");
     /// ```
@@ -149,9 +149,9 @@ impl ChannelAttribution<'_> {
 /// ```
 /// use wegly_attribution::{Channel, ChannelRules, Marketing};
 /// let rules = ChannelRules::new().search_source("kagi").social_source("bsky.app");
-/// let n = Marketing::from_url("https://x.com.br/lp?utm_source=www.kagi.com&utm_medium=referral");
-/// assert_eq!(n.marketing.channel().channel, Channel::Referral);
-/// assert_eq!(n.marketing.channel_with(&rules).channel, Channel::OrganicSearch);
+/// let marketing = Marketing::from_url("https://x.com.br/lp?utm_source=www.kagi.com&utm_medium=referral");
+/// assert_eq!(marketing.channel().channel, Channel::Referral);
+/// assert_eq!(marketing.channel_with(&rules).channel, Channel::OrganicSearch);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChannelRules {
@@ -611,11 +611,11 @@ impl Marketing {
     ///
     /// ```
     /// use wegly_attribution::{Channel, Marketing};
-    /// let n = Marketing::from_url("https://x.com.br/lp?UTM_Source=Facebook&utm_medium=Paid_Social");
-    /// let found = n.marketing.channel();
+    /// let marketing = Marketing::from_url("https://x.com.br/lp?UTM_Source=Facebook&utm_medium=Paid_Social");
+    /// let found = marketing.channel();
     /// assert_eq!(found.channel, Channel::PaidSocial);
     /// assert_eq!((found.source.as_deref(), found.medium.as_deref()), (Some("facebook"), Some("paid_social")));
-    /// assert_eq!(Marketing::from_url("https://x.com.br/lp").marketing.channel().channel, Channel::Direct);
+    /// assert_eq!(Marketing::from_url("https://x.com.br/lp").channel().channel, Channel::Direct);
     /// ```
     #[must_use]
     pub fn channel(&self) -> ChannelAttribution<'_> {
@@ -627,9 +627,9 @@ impl Marketing {
     /// ```
     /// use wegly_attribution::{Channel, ChannelRules, Marketing};
     /// let rules = ChannelRules::new().shopping_source("netshoes");
-    /// let n = Marketing::from_url("https://x.com.br/lp?utm_source=netshoes&utm_medium=cpc");
-    /// assert_eq!(n.marketing.channel().channel, Channel::PaidOther);
-    /// assert_eq!(n.marketing.channel_with(&rules).channel, Channel::PaidShopping);
+    /// let marketing = Marketing::from_url("https://x.com.br/lp?utm_source=netshoes&utm_medium=cpc");
+    /// assert_eq!(marketing.channel().channel, Channel::PaidOther);
+    /// assert_eq!(marketing.channel_with(&rules).channel, Channel::PaidShopping);
     /// ```
     #[must_use]
     pub fn channel_with(&self, rules: &ChannelRules) -> ChannelAttribution<'_> {

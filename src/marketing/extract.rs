@@ -280,10 +280,11 @@ impl<'a> TrackingParam<'a> {
 ///
 /// ```
 /// use wegly_attribution::tracking_params;
-/// let p = tracking_params("/lp?x=1&amp;utm_term=50%off").next().unwrap();
+/// let p = tracking_params("/lp?x=1&amp;utm_term=50%off").next().ok_or("no parameter")?;
 /// assert!(p.repairs().html_escaped_separator());
 /// assert!(p.repairs().invalid_percent_encoding());
 /// assert!(!p.repairs().invalid_utf8());
+/// # Ok::<(), &str>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Repairs(u8);

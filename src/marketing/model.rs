@@ -25,16 +25,16 @@ use super::keys::{Platform, is_tracking_key};
 /// ```
 /// use wegly_attribution::Marketing;
 ///
-/// let n = Marketing::from_url("https://x.com.br/?utm_source=google&utm_term=crm");
-/// assert_eq!(n.marketing.get("wegly_source"), Some("google"));
-/// assert_eq!(n.marketing.get("utm_search_term"), Some("crm"));
-/// let json = serde_json::to_string(&n.marketing)?;
+/// let marketing = Marketing::from_url("https://x.com.br/?utm_source=google&utm_term=crm");
+/// assert_eq!(marketing.get("wegly_source"), Some("google"));
+/// assert_eq!(marketing.get("utm_search_term"), Some("crm"));
+/// let json = serde_json::to_string(&marketing)?;
 /// assert_eq!(
 ///     json,
 ///     r#"{"url_conversion":"https://x.com.br/?utm_source=google&utm_term=crm","utm_search_term":"crm","utm_source":"google","utm_term":"crm","wegly_source":"google"}"#
 /// );
 /// let back: Marketing = serde_json::from_str(&json)?;
-/// assert_eq!(back, n.marketing);
+/// assert_eq!(back, marketing);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Clone, Default)]
@@ -99,10 +99,6 @@ impl Clicks {
 
     pub(super) fn iter(&self) -> impl Iterator<Item = &Click> {
         self.first.iter().chain(&self.more)
-    }
-
-    pub(super) fn len(&self) -> usize {
-        usize::from(self.first.is_some()) + self.more.len()
     }
 
     pub(super) fn push(&mut self, click: Click) {
@@ -206,6 +202,11 @@ pub(super) fn common(key: &str) -> Option<u8> {
         "wegly_term" => 30,
         _ => return None,
     })
+}
+
+/// The text of the common key `index`, `'static`.
+pub(super) fn common_name(index: u8) -> Option<&'static str> {
+    COMMON.get(usize::from(index)).copied()
 }
 
 /// How many common keys there are.
@@ -526,9 +527,9 @@ impl Marketing {
     ///
     /// ```
     /// use wegly_attribution::Marketing;
-    /// let n = Marketing::from_url("https://x.com.br/lp?utm_source=google");
-    /// assert_eq!(n.marketing.get("wegly_source"), Some("google"));
-    /// assert_eq!(n.marketing.get("utm_medium"), None);
+    /// let marketing = Marketing::from_url("https://x.com.br/lp?utm_source=google");
+    /// assert_eq!(marketing.get("wegly_source"), Some("google"));
+    /// assert_eq!(marketing.get("utm_medium"), None);
     /// ```
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&str> {
@@ -563,8 +564,8 @@ impl Marketing {
     /// The URL where the lead converted, trimmed.
     ///
     /// ```
-    /// use wegly_attribution::Marketing;
-    /// let n = Marketing::from_url("  https://x.com.br/obrigado?gclid=AbC\n");
+    /// use wegly_attribution::Normalized;
+    /// let n = Normalized::from_url("  https://x.com.br/obrigado?gclid=AbC\n");
     /// assert_eq!(n.marketing.url_conversion(), Some("https://x.com.br/obrigado?gclid=AbC"));
     /// ```
     #[must_use]
@@ -576,8 +577,8 @@ impl Marketing {
     ///
     /// ```
     /// use wegly_attribution::Marketing;
-    /// let n = Marketing::from_url("?gclid=A");
-    /// let keys: Vec<&str> = n.marketing.iter().map(|(k, _)| k).collect();
+    /// let marketing = Marketing::from_url("?gclid=A");
+    /// let keys: Vec<&str> = marketing.iter().map(|(k, _)| k).collect();
     /// assert_eq!(keys, ["gclid", "url_conversion"]);
     /// ```
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &str)> + ExactSizeIterator + '_ {
@@ -591,7 +592,7 @@ impl Marketing {
     /// ```
     /// use wegly_attribution::Marketing;
     /// // `url_conversion`, `utm_source` and its `wegly_source` twin.
-    /// assert_eq!(Marketing::from_url("https://x.com.br/lp?utm_source=google").marketing.len(), 3);
+    /// assert_eq!(Marketing::from_url("https://x.com.br/lp?utm_source=google").len(), 3);
     /// ```
     #[must_use]
     pub fn len(&self) -> usize {
@@ -602,8 +603,8 @@ impl Marketing {
     ///
     /// ```
     /// use wegly_attribution::Marketing;
-    /// assert!(Marketing::from_url("   ").marketing.is_empty());
-    /// assert!(!Marketing::from_url("https://x.com.br/lp").marketing.is_empty());
+    /// assert!(Marketing::from_url("   ").is_empty());
+    /// assert!(!Marketing::from_url("https://x.com.br/lp").is_empty());
     /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {

@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use serde_json::{Map, Value};
-use wegly_attribution::{Channel, ChannelRules, Marketing, Normalizer, Platform};
+use wegly_attribution::{Channel, ChannelRules, Marketing, Normalized, Normalizer, Platform};
 
 use crate::properties::percent_encode_all;
 
@@ -24,7 +24,7 @@ fn sample_urls_match_the_golden_file() {
     );
     let mut wrong = Vec::new();
     for (i, (url, expected)) in urls.iter().zip(&expected).enumerate() {
-        let n = Marketing::from_url(url);
+        let n = Normalized::from_url(url);
         let found = n.marketing.channel();
         if found.channel.as_str() != *expected {
             wrong.push(format!(
@@ -220,7 +220,7 @@ fn marketing(t: &Tracking, shape: Shape) -> Marketing {
                 .marketing;
         }
     };
-    Marketing::from_url(&url).marketing
+    Marketing::from_url(&url)
 }
 
 proptest! {
@@ -240,7 +240,7 @@ proptest! {
             let found = m.channel();
             prop_assert_eq!(&found, &expected, "shape {:?}", shape);
             // Normalizing again changes nothing.
-            let again = Marketing::normalize(&serde_json::to_value(&m).unwrap()).unwrap().marketing;
+            let again = Normalized::normalize(&serde_json::to_value(&m).unwrap()).unwrap().marketing;
             prop_assert_eq!(&again.channel(), &expected, "shape {:?}, twice", shape);
         }
     }

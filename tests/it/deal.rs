@@ -12,14 +12,14 @@ use wegly_attribution::{
 const A: &str = "a1b2c3d4-e5f6-7890-abcd-ef1234567890";
 const B: &str = "b2c3d4e5-f6a7-8901-bcde-f23456789012";
 
-fn errors(payload: &Value) -> Vec<(String, &'static str)> {
+fn errors(payload: &Value) -> Vec<(&'static str, &'static str)> {
     let bytes = serde_json::to_vec(payload).unwrap();
     match CreateDealRequest::from_json(&bytes) {
         Ok(valid) => panic!("accepted {payload}: {valid:?}"),
         Err(rejected) => rejected
             .errors
             .iter()
-            .map(|e| (e.path.clone(), e.code.as_str()))
+            .map(|e| (crate::text(e.path()), e.code().as_str()))
             .collect(),
     }
 }
@@ -259,10 +259,6 @@ fn every_error_code() {
         ("array document", json!([1]), vec![("", "invalid_type")]),
     ];
     for (name, payload, expected) in cases {
-        let expected: Vec<(String, &str)> = expected
-            .into_iter()
-            .map(|(p, c)| (p.to_owned(), c))
-            .collect();
         assert_eq!(errors(&payload), expected, "row {name}");
     }
 }
@@ -279,8 +275,12 @@ fn invalid_json() {
     ] {
         let rejected = CreateDealRequest::from_json(bytes).unwrap_err();
         assert_eq!(rejected.errors.len(), 1, "{bytes:?}");
-        assert_eq!(rejected.errors[0].code, ErrorCode::InvalidJson, "{bytes:?}");
-        assert_eq!(rejected.errors[0].path, "", "{bytes:?}");
+        assert_eq!(
+            rejected.errors[0].code(),
+            ErrorCode::InvalidJson,
+            "{bytes:?}"
+        );
+        assert_eq!(rejected.errors[0].path(), "", "{bytes:?}");
     }
 }
 
@@ -355,7 +355,7 @@ fn warnings_of_the_request() {
     let codes: Vec<_> = valid
         .warnings
         .iter()
-        .map(|w| (w.code, w.path.as_str()))
+        .map(|w| (w.code(), crate::text(w.path())))
         .collect();
     assert_eq!(
         codes,
@@ -383,7 +383,11 @@ fn warning_paths_index_the_array_as_sent() {
     }));
     let rejected =
         CreateDealRequest::from_json(&serde_json::to_vec(&payload).unwrap()).unwrap_err();
-    let warnings: Vec<_> = rejected.warnings.iter().map(|w| w.path.as_str()).collect();
+    let warnings: Vec<_> = rejected
+        .warnings
+        .iter()
+        .map(|w| crate::text(w.path()))
+        .collect();
     assert_eq!(warnings, ["/tags/2", "/followers/2"]);
 }
 
@@ -423,13 +427,16 @@ fn catalog_hooks() {
     let tags = check(with(json!({"tags": ["known", "gone", "unchecked"]}))).unwrap_err();
     assert_eq!(tags.errors.len(), 1);
     assert_eq!(
-        (tags.errors[0].path.as_str(), tags.errors[0].code),
+        (crate::text(tags.errors[0].path()), tags.errors[0].code()),
         ("/tags/1", ErrorCode::NotFound)
     );
 
     let reason = check(with(json!({"stage_id": A}))).unwrap_err();
     assert_eq!(
-        (reason.errors[0].path.as_str(), reason.errors[0].code),
+        (
+            crate::text(reason.errors[0].path()),
+            reason.errors[0].code()
+        ),
         ("/quality_reason", ErrorCode::Required)
     );
     assert!(check(with(json!({"stage_id": A, "quality_reason": "budget ok"}))).is_ok());
@@ -454,8 +461,8 @@ fn catalog_hooks() {
         conflict.request.lead_source(),
         Some(&LeadSource::Named("Google".into()))
     );
-    assert_eq!(conflict.warnings[0].code, WarningCode::LeadSourceConflict);
-    assert_eq!(conflict.warnings[0].path, "/lead_source/name");
+    assert_eq!(conflict.warnings[0].code(), WarningCode::LeadSourceConflict);
+    assert_eq!(conflict.warnings[0].path(), "/lead_source/name");
 
     // `docs/rules.md` §2.2 rule 5: a sent crm_lead_source_id is kept too; the tracker only warns.
     let same = check(with(
@@ -475,12 +482,12 @@ fn catalog_hooks() {
         other.request.lead_source(),
         Some(&LeadSource::Existing(A.parse().unwrap()))
     );
-    assert_eq!(other.warnings[0].code, WarningCode::LeadSourceConflict);
-    assert_eq!(other.warnings[0].path, "/crm_lead_source_id");
+    assert_eq!(other.warnings[0].code(), WarningCode::LeadSourceConflict);
+    assert_eq!(other.warnings[0].path(), "/crm_lead_source_id");
 
     let unknown = check(with(json!({"marketing": {"wegly_code": "NOPE"}}))).unwrap();
-    assert_eq!(unknown.warnings[0].code, WarningCode::UnknownTracker);
-    assert_eq!(unknown.warnings[0].path, "/marketing/wegly_code");
+    assert_eq!(unknown.warnings[0].code(), WarningCode::UnknownTracker);
+    assert_eq!(unknown.warnings[0].path(), "/marketing/wegly_code");
 }
 
 #[test]
@@ -527,7 +534,7 @@ fn the_builder_runs_the_same_validation() {
     let errors: Vec<_> = rejected
         .errors
         .iter()
-        .map(|e| (e.path.as_str(), e.code))
+        .map(|e| (crate::text(e.path()), e.code()))
         .collect();
     assert_eq!(
         errors,
@@ -537,7 +544,7 @@ fn the_builder_runs_the_same_validation() {
             ("/primary_person_id", ErrorCode::NotAssociated),
         ]
     );
-    assert_eq!(rejected.warnings[0].path, "/marketing/Referrer");
+    assert_eq!(rejected.warnings[0].path(), "/marketing/Referrer");
 }
 
 #[test]
@@ -548,8 +555,8 @@ fn options_reach_the_request() {
         .create_deal(payload)
         .unwrap();
     assert_eq!(valid.request.marketing(), None);
-    assert_eq!(valid.warnings[0].code, WarningCode::ValueTooLong);
-    assert_eq!(valid.warnings[0].path, "/marketing/utm_source");
+    assert_eq!(valid.warnings[0].code(), WarningCode::ValueTooLong);
+    assert_eq!(valid.warnings[0].path(), "/marketing/utm_source");
 }
 
 fn uuid() -> impl Strategy<Value = String> {

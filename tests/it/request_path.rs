@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use wegly_attribution::{
-    CreateDealRequest, CustomField, ErrorCode, Marketing, MemoryCatalog, Normalizer, Rejected,
+    CreateDealRequest, CustomField, ErrorCode, MemoryCatalog, Normalized, Normalizer, Rejected,
     Validated, WarningCode,
 };
 
@@ -23,14 +23,14 @@ fn errors(rejected: &Rejected) -> Vec<(&str, &str)> {
     rejected
         .errors
         .iter()
-        .map(|e| (e.path.as_str(), e.code.as_str()))
+        .map(|e| (crate::text(e.path()), e.code().as_str()))
         .collect()
 }
 
 fn warnings(warnings: &[wegly_attribution::Warning]) -> Vec<(&str, &str)> {
     warnings
         .iter()
-        .map(|w| (w.path.as_str(), w.code.as_str()))
+        .map(|w| (crate::text(w.path()), w.code().as_str()))
         .collect()
 }
 
@@ -95,7 +95,7 @@ fn repeated_members_the_last_wins_everywhere() {
         assert!(merged.warnings.is_empty(), "{name}");
     }
     // Repeated URL parameters still keep the first (`docs/rules.md` §2.2).
-    let n = Marketing::from_url("/lp?utm_source=a&utm_source=b");
+    let n = Normalized::from_url("/lp?utm_source=a&utm_source=b");
     assert_eq!(n.marketing.get("utm_source"), Some("a"));
     // An unknown member repeated is one unknown member.
     let rejected = rejected(r#"{"title": "T", "x": 1, "x": 2}"#);
@@ -324,17 +324,17 @@ fn reports_are_bounded() {
     assert!(
         rejected.errors[..100]
             .iter()
-            .all(|e| e.code == ErrorCode::Empty)
+            .all(|e| e.code() == ErrorCode::Empty)
     );
     assert_eq!(
         (
-            rejected.errors[100].path.as_str(),
-            rejected.errors[100].code
+            crate::text(rejected.errors[100].path()),
+            rejected.errors[100].code()
         ),
         ("", ErrorCode::TooManyErrors)
     );
     assert_eq!(
-        rejected.errors[100].message,
+        rejected.errors[100].message(),
         "150 more errors were found and not reported"
     );
     // The limit is an option.
@@ -347,8 +347,8 @@ fn reports_are_bounded() {
     let tags = vec![r#""a""#; 250].join(",");
     let valid = valid(&format!(r#"{{"title": "T", "tags": [{tags}]}}"#));
     assert_eq!(valid.warnings.len(), 101);
-    assert_eq!(valid.warnings[100].code, WarningCode::TooManyWarnings);
-    assert_eq!(valid.warnings[100].path, "");
+    assert_eq!(valid.warnings[100].code(), WarningCode::TooManyWarnings);
+    assert_eq!(valid.warnings[100].path(), "");
 }
 
 #[test]
@@ -359,18 +359,30 @@ fn messages_quote_little_and_stay_short() {
         serde_json::to_string(&json!({"title": "T", key.clone(): 1, "stage_id": value})).unwrap();
     let found = rejected(&json);
     for error in &found.errors {
-        assert!(error.message.len() <= 512, "{}", error.message.len());
-        assert!(!error.message.contains('\n'), "{:?}", error.message);
-        assert!(!error.message.contains('\u{1}'), "{:?}", error.message);
+        assert!(
+            error.message().to_string().len() <= 512,
+            "{}",
+            error.message().to_string().len()
+        );
+        assert!(
+            !error.message().to_string().contains('\n'),
+            "{:?}",
+            error.message()
+        );
+        assert!(
+            !error.message().to_string().contains('\u{1}'),
+            "{:?}",
+            error.message()
+        );
     }
     let unknown = found
         .errors
         .iter()
-        .find(|e| e.code == ErrorCode::UnknownField)
+        .find(|e| e.code() == ErrorCode::UnknownField)
         .unwrap();
     // `k`, the escaped line feed, 62 more characters, then the cut.
     assert_eq!(
-        unknown.message,
+        unknown.message().to_string(),
         format!("`k\\n{}…` is not a member the API defines", "é".repeat(62))
     );
     // A 1 MiB tracking name in a fragment gives no 1 MiB message.
@@ -379,9 +391,13 @@ fn messages_quote_little_and_stay_short() {
         "x".repeat(1 << 20),
         "x".repeat(1 << 20)
     );
-    let n = Marketing::from_url(&url);
+    let n = Normalized::from_url(&url);
     assert!(!n.warnings.is_empty());
-    assert!(n.warnings.iter().all(|w| w.message.len() <= 512));
+    assert!(
+        n.warnings
+            .iter()
+            .all(|w| w.message().to_string().len() <= 512)
+    );
     // Every message of the warning and error types, whole document included, reads `at /`.
     assert_eq!(
         rejected("[]").errors[0].to_string(),
@@ -487,13 +503,13 @@ proptest! {
             (Ok(a), Ok(b)) => {
                 prop_assert_eq!(&a.request, &b.request);
                 // A `Value` sorts its keys: compare the reports as sets.
-                let mut without: Vec<_> = a.warnings.iter().filter(|w| w.code != WarningCode::DuplicateMember).map(|w| (&w.path, w.code)).collect();
-                let mut merged: Vec<_> = b.warnings.iter().map(|w| (&w.path, w.code)).collect();
+                let mut without: Vec<_> = a.warnings.iter().filter(|w| w.code() != WarningCode::DuplicateMember).map(|w| (w.path().to_string(), w.code())).collect();
+                let mut merged: Vec<_> = b.warnings.iter().map(|w| (w.path().to_string(), w.code())).collect();
                 without.sort();
                 merged.sort();
                 prop_assert_eq!(without, merged);
                 if let Some(marketing) = value.get("marketing").filter(|m| !m.is_null()) {
-                    let n = Marketing::normalize(marketing).unwrap();
+                    let n = Normalized::normalize(marketing).unwrap();
                     prop_assert_eq!(a.request.marketing(), Some(&n.marketing).filter(|m| !m.is_empty()));
                 }
                 let rebuilt = a.request.to_builder().build().unwrap();

@@ -5,7 +5,7 @@ use super::patterns::{
     contains, find_cross_network_and_shop, is_host_name, is_paid_medium, matches_shop_pattern,
 };
 use super::{Channel, ChannelRules, SourceMarks};
-use crate::Marketing;
+use crate::Normalized;
 
 /// (source, medium, campaign, click ids, expected channel).
 type Row = (
@@ -746,7 +746,7 @@ fn from_marketing() {
         ("", "direct", None, None),
     ];
     for (url, channel, source, medium) in cases {
-        let n = Marketing::from_url(url);
+        let n = Normalized::from_url(url);
         let found = n.marketing.channel();
         assert_eq!(
             (
@@ -762,12 +762,12 @@ fn from_marketing() {
 
 #[test]
 fn serializes_with_nulls() {
-    let n = Marketing::from_url("https://x.com.br/?utm_source=Mix");
+    let n = Normalized::from_url("https://x.com.br/?utm_source=Mix");
     assert_eq!(
         serde_json::to_string(&n.marketing.channel()).unwrap(),
         r#"{"channel":"unassigned","source":"mix","medium":null}"#
     );
-    let n = Marketing::from_url("https://x.com.br/");
+    let n = Normalized::from_url("https://x.com.br/");
     assert_eq!(
         serde_json::to_string(&n.marketing.channel()).unwrap(),
         r#"{"channel":"direct","source":null,"medium":null}"#

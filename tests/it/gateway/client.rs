@@ -71,8 +71,8 @@ async fn a_422_body_reads_back_as_rejected() {
     let rejected = err.api().unwrap().rejected().unwrap();
     let body = err.api().unwrap().body();
     assert_eq!(rejected.errors.len(), 1);
-    assert_eq!(rejected.errors[0].path, "/tags/1");
-    assert_eq!(rejected.errors[0].code, ErrorCode::NotFound);
+    assert_eq!(rejected.errors[0].path(), "/tags/1");
+    assert_eq!(rejected.errors[0].code(), ErrorCode::NotFound);
     assert!(body.contains("not_found"), "{body}");
     assert_eq!(fake.requests(), 1);
     assert!(fake.deals().is_empty());
