@@ -69,7 +69,7 @@ use http_body_util::BodyExt;
 
 use crate::error::excerpt;
 use crate::{
-    AllowedDomain, Catalog, CreateDealRequest, ErrorCode, Normalizer, Rejected, Validated, Warning,
+    AllowedDomain, CreateDealRequest, ErrorCode, Normalizer, Rejected, Validated, Warning,
 };
 
 /// How the [`CreateDeal`] extractor checks requests: allowed domain, body limit, and the
@@ -80,11 +80,11 @@ use crate::{
 ///
 /// ```
 /// use wegly_attribution::gateway::GatewayConfig;
-/// use wegly_attribution::{AllowedDomain, NoCatalog};
+/// use wegly_attribution::{AllowedDomain, NoCatalog, Normalizer};
 ///
 /// let config = GatewayConfig::new()
 ///     .allowed_domain(AllowedDomain::new("wegly.com.br")?)
-///     .catalog(NoCatalog)
+///     .normalizer(Normalizer::new().catalog(NoCatalog))
 ///     .body_limit(64 * 1024);
 /// assert_eq!(config.get_body_limit(), 64 * 1024);
 /// # Ok::<(), wegly_attribution::InvalidDomain>(())
@@ -152,25 +152,8 @@ impl GatewayConfig {
         self
     }
 
-    /// Validates with this catalog (tags, pipelines, trackers), as [`Normalizer::catalog`].
-    ///
-    /// ```
-    /// use wegly_attribution::MemoryCatalog;
-    /// use wegly_attribution::gateway::GatewayConfig;
-    ///
-    /// let catalog = MemoryCatalog::from_json(br#"{"tags": ["crm"]}"#)?;
-    /// let config = GatewayConfig::new().catalog(catalog);
-    /// # let _ = config;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn catalog(mut self, catalog: impl Catalog + Send + Sync + 'static) -> Self {
-        self.normalizer = self.normalizer.catalog(catalog);
-        self
-    }
-
-    /// Validates with this normalizer: its catalog (a shared one with
-    /// [`Normalizer::catalog_arc`]), its value limit and its report limits.
+    /// Validates with this normalizer: its catalog ([`Normalizer::catalog`]), its value limit
+    /// and its report limits.
     ///
     /// ```
     /// use wegly_attribution::Normalizer;

@@ -293,7 +293,7 @@ mod origin;
 mod query;
 
 pub use auth::{BearerToken, InvalidToken};
-pub use catalog::{Catalog, CatalogError, Lookup, MemoryCatalog, NoCatalog};
+pub use catalog::{Catalog, CatalogError, Lookup, MemoryCatalog, NoCatalog, Pipeline};
 pub use deal::*;
 pub use error::{
     DEFAULT_MAX_REPORTS, ErrorCode, Message, Pointer, Rejected, ValidationError, Warning,

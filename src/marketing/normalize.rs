@@ -52,7 +52,7 @@ pub struct Normalizer {
     max_value_chars: usize,
     max_errors: usize,
     max_warnings: usize,
-    catalog: Option<Arc<dyn Catalog + Send + Sync>>,
+    catalog: Option<Arc<dyn Catalog>>,
 }
 
 impl std::fmt::Debug for Normalizer {
@@ -140,7 +140,9 @@ impl Normalizer {
     }
 
     /// Plugs in the gateway's lookups (tags, pipelines, trackers). The normalizer owns the
-    /// catalog, so it can be stored in a server's state and shared across threads.
+    /// catalog, so it can be stored in a server's state and shared across threads; an
+    /// `Arc<dyn Catalog>` already shared (a cache the gateway also refreshes) is a catalog too.
+    /// This is the one way to validate with a catalog.
     ///
     /// ```
     /// use wegly_attribution::{Catalog, LeadSource, Lookup, Normalizer};
@@ -148,7 +150,7 @@ impl Normalizer {
     /// struct Trackers;
     ///
     /// impl Catalog for Trackers {
-    ///     fn tracker_lead_source(&self, wegly_code: &str) -> Lookup<LeadSource> {
+    ///     fn tracker(&self, wegly_code: &str) -> Lookup<LeadSource> {
     ///         match wegly_code {
     ///             "OPP123" => Lookup::Found(LeadSource::Named("Evento".into())),
     ///             _ => Lookup::NotFound,
@@ -160,23 +162,8 @@ impl Normalizer {
     /// assert_eq!(n.lead_source, Some(LeadSource::Named("Evento".into())));
     /// ```
     #[must_use]
-    pub fn catalog(self, catalog: impl Catalog + Send + Sync + 'static) -> Self {
-        self.catalog_arc(Arc::new(catalog))
-    }
-
-    /// Like [`catalog`](Self::catalog), with a catalog already shared (a cache the gateway
-    /// also refreshes).
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use wegly_attribution::{Catalog, NoCatalog, Normalizer};
-    /// let shared: Arc<dyn Catalog + Send + Sync> = Arc::new(NoCatalog);
-    /// let normalizer = Normalizer::new().catalog_arc(Arc::clone(&shared));
-    /// assert!(normalizer.create_deal(br#"{"title": "T"}"#).is_ok());
-    /// ```
-    #[must_use]
-    pub fn catalog_arc(mut self, catalog: Arc<dyn Catalog + Send + Sync>) -> Self {
-        self.catalog = Some(catalog);
+    pub fn catalog(mut self, catalog: impl Catalog + 'static) -> Self {
+        self.catalog = Some(Arc::new(catalog));
         self
     }
 
@@ -234,7 +221,7 @@ impl Normalizer {
     /// struct Trackers;
     ///
     /// impl Catalog for Trackers {
-    ///     fn tracker_lead_source(&self, wegly_code: &str) -> Lookup<LeadSource> {
+    ///     fn tracker(&self, wegly_code: &str) -> Lookup<LeadSource> {
     ///         match wegly_code {
     ///             "OPP123" => Lookup::Found(LeadSource::Named("Evento".into())),
     ///             _ => Lookup::NotFound,
@@ -629,7 +616,7 @@ fn tracker(
     d: &mut Diagnostics,
 ) -> Option<LeadSource> {
     let code = marketing.common_value(WEGLY_CODE)?;
-    let tracked = match catalog.tracker_lead_source(code) {
+    let tracked = match catalog.tracker(code) {
         Lookup::Unchecked => return None,
         Lookup::NotFound => {
             d.at_name("wegly_code", |d| {

@@ -268,7 +268,7 @@ fn the_limit_is_configurable_and_counts_characters() {
 struct Trackers;
 
 impl Catalog for Trackers {
-    fn tracker_lead_source(&self, code: &str) -> Lookup<LeadSource> {
+    fn tracker(&self, code: &str) -> Lookup<LeadSource> {
         match code {
             "OPP123" => Lookup::Found(LeadSource::Named("Evento".into())),
             _ => Lookup::NotFound,
@@ -282,7 +282,7 @@ fn rule_5_tracker() {
     let unknown = json!({"wegly_code": "NOPE"});
     let evento = LeadSource::Named("Evento".into());
     let other = LeadSource::Named("Google Ads".into());
-    let with = Normalizer::new().catalog(&Trackers);
+    let with = Normalizer::new().catalog(Trackers);
 
     let filled = with.normalize(&known).unwrap();
     assert_eq!(filled.lead_source, Some(evento.clone()));

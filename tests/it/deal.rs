@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 use wegly_attribution::{
     Catalog, Contact, CreateDealRequest, ErrorCode, Follower, LeadSource, Lookup, Money, NewPerson,
-    Normalizer, Note, Organization, Temperature, WarningCode,
+    Normalizer, Note, Organization, Pipeline, Temperature, WarningCode,
 };
 
 const A: &str = "a1b2c3d4-e5f6-7890-abcd-ef1234567890";
@@ -405,13 +405,13 @@ fn nulls_are_not_sent_and_empty_reason_is_absent() {
 struct Cache;
 
 impl Catalog for Cache {
-    fn tag_exists(&self, tag: &str) -> Option<bool> {
-        (tag != "unchecked").then(|| tag == "known")
+    fn tag(&self, tag: &str) -> Lookup<()> {
+        Lookup::exists((tag != "unchecked").then(|| tag == "known"))
     }
-    fn quality_reason_required(&self, stage: Option<Uuid>) -> Option<bool> {
-        Some(stage == Some(A.parse().unwrap()))
+    fn pipeline(&self, stage: Option<Uuid>) -> Lookup<Pipeline> {
+        Lookup::Found(Pipeline::new(stage == Some(A.parse().unwrap())))
     }
-    fn tracker_lead_source(&self, code: &str) -> Lookup<LeadSource> {
+    fn tracker(&self, code: &str) -> Lookup<LeadSource> {
         match code {
             "OPP123" => Lookup::Found(LeadSource::Existing(B.parse().unwrap())),
             _ => Lookup::NotFound,
@@ -422,7 +422,9 @@ impl Catalog for Cache {
 #[test]
 fn catalog_hooks() {
     let check = |payload: Value| {
-        CreateDealRequest::from_json_with(&serde_json::to_vec(&payload).unwrap(), &Cache)
+        Normalizer::new()
+            .catalog(Cache)
+            .create_deal(&serde_json::to_vec(&payload).unwrap())
     };
     let tags = check(with(json!({"tags": ["known", "gone", "unchecked"]}))).unwrap_err();
     assert_eq!(tags.errors.len(), 1);
