@@ -17,7 +17,7 @@
 //!    discarded, so that a client still sending reads its 413 rather than a connection reset;
 //! 4. the body's pace: a body that sends nothing for [`GatewayConfig::DEFAULT_BODY_TIMEOUT`]
 //!    (10 s) unless configured is cut: 408 `request_timeout`;
-//! 5. validation (`docs/rules.md` §3) with the configured [`Catalog`], if any: 422 with every
+//! 5. validation (`docs/rules.md` §3) with the configured [`Catalog`](crate::Catalog), if any: 422 with every
 //!    error.
 //!
 //! Every refusal answers `{"errors": [{"path", "code", "message"}], "warnings": [...]}`
@@ -611,7 +611,7 @@ impl IntoResponse for GatewayRejection {
 /// ```
 /// use axum::Json;
 /// use axum::http::StatusCode;
-/// use wegly_attribution::CreateDealResponse;
+/// use wegly_attribution::response::CreateDealResponse;
 /// use wegly_attribution::client::{Client, ClientError};
 /// use wegly_attribution::gateway::CreateDeal;
 ///

@@ -227,8 +227,8 @@
 //! - [`CreateDealRequest`]: the validated payload, from JSON ([`CreateDealRequest::from_json`])
 //!   or Rust ([`CreateDealRequest::builder`]); its errors are [`ValidationError`]s with an
 //!   [`ErrorCode`], gathered in [`Rejected`].
-//! - [`CreateDealResponse`] and [`DealDetail`]: the API's answers, read leniently (unknown
-//!   members ignored, unknown enum values kept in [`Reported`] or [`DealStatus::Other`]).
+//! - [`response::CreateDealResponse`] and [`response::DealDetail`]: the API's answers, read leniently (unknown
+//!   members ignored, unknown enum values kept in [`response::Reported`] or [`response::DealStatus::Other`]).
 //! - [`DealRef`]: a deal's UUID or numeric code, and its request path.
 //! - [`BearerToken`]: the integration key, never printed; [`AllowedDomain`]: the key's
 //!   `allowed_domain` check on `Origin` / `Referer`.
@@ -291,6 +291,7 @@ mod lead_source;
 mod marketing;
 mod origin;
 mod query;
+pub mod response;
 
 pub use auth::{BearerToken, InvalidToken};
 pub use catalog::{Catalog, CatalogError, Lookup, MemoryCatalog, NoCatalog, Pipeline};

@@ -1,5 +1,5 @@
-//! The create-deal request, the API's responses and deal references (`docs/rules.md` §3, §4.1,
-//! §4.2).
+//! The create-deal request and deal references (`docs/rules.md` §3, §4.2); the API's responses
+//! are in [`response`](crate::response) (§4.1).
 
 mod builder;
 mod date;
@@ -10,7 +10,7 @@ mod money;
 mod read;
 mod reference;
 mod request;
-mod response;
+
 mod validate;
 
 pub use builder::CreateDealBuilder;
@@ -22,4 +22,3 @@ pub use reference::{DealRef, InvalidDealRef};
 pub use request::{
     Contact, CreateDealRequest, CustomField, Follower, NewPerson, Note, Organization, Validated,
 };
-pub use response::*;

@@ -648,7 +648,7 @@ const _: () = {
     check::<wegly_attribution::Marketing>();
     check::<Normalizer>();
     check::<wegly_attribution::TrackingParams<'static>>();
-    check::<wegly_attribution::DealDetail>();
+    check::<wegly_attribution::response::DealDetail>();
     check::<wegly_attribution::AllowedDomain>();
     check::<wegly_attribution::BearerToken>();
     check::<wegly_attribution::MemoryCatalog>();

@@ -3,7 +3,8 @@
 use std::time::{Duration, Instant};
 
 use wegly_attribution::client::{ClientError, Delivery, HeaderValue, Retries};
-use wegly_attribution::{CreateDealRequest, DealRef, DealStatus, ErrorCode};
+use wegly_attribution::response::DealStatus;
+use wegly_attribution::{CreateDealRequest, DealRef, ErrorCode};
 
 use super::{DOMAIN, OPEN, client, seed, stand_in};
 
