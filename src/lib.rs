@@ -306,8 +306,8 @@ pub use jiff;
 pub use lead_source::LeadSource;
 pub use marketing::{
     Channel, ChannelAttribution, ChannelRules, ClickId, DEFAULT_MAX_VALUE_CHARS, Location,
-    Marketing, Normalized, Normalizer, Platform, REDACTED, Repairs, TrackingParam, TrackingParams,
-    is_tracking_key, redact_click_ids, tracking_params,
+    Marketing, Normalized, Normalizer, Platform, REDACTED, Repairs, Touch, TrackingParam,
+    TrackingParams, is_tracking_key, redact_click_ids, tracking_params,
 };
 pub use origin::{AllowedDomain, InvalidDomain};
 pub use query::{QueryPairs, query_pairs};

@@ -11,7 +11,7 @@ mod normalize;
 mod tests;
 
 pub use attribution::{ClickId, REDACTED, redact_click_ids};
-pub use channel::{Channel, ChannelAttribution, ChannelRules};
+pub use channel::{Channel, ChannelAttribution, ChannelRules, Touch};
 pub use extract::{Location, Repairs, TrackingParam, TrackingParams, tracking_params};
 pub(crate) use extract::{is_trimmed, trim_str};
 pub use keys::{Platform, is_tracking_key};
