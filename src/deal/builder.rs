@@ -1,11 +1,11 @@
 //! Building a create-deal request in Rust.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
-use jiff::Timestamp;
+use jiff::civil::DateTime;
 use uuid::Uuid;
 
-use super::date;
 use super::draft::{Draft, Field, MarketingValue, NoteDraft, PersonDraft};
 use super::enums::{QualityRating, Temperature, Visibility};
 use super::money::Money;
@@ -198,22 +198,27 @@ impl CreateDealBuilder {
         self
     }
 
-    /// Sets `expected_close_date`.
+    /// Sets `expected_close_date`, a civil date-time in UTC: the type
+    /// [`CreateDealRequest::expected_close_date`] returns (a `jiff::Timestamp` ends before the
+    /// API's range does; `ts.to_zoned(TimeZone::UTC).datetime()` converts one).
     ///
     /// ```
     /// use wegly_attribution::CreateDealRequest;
-    /// let close: jiff::Timestamp = "2024-03-15T18:00:00Z".parse()?;
+    /// use wegly_attribution::jiff::civil::date;
+    /// let close = date(2024, 3, 15).at(18, 0, 0, 0);
     /// let valid = CreateDealRequest::builder("Implantação CRM").expected_close_date(close).build()?;
-    /// assert_eq!(valid.request.expected_close_date().map(|d| d.to_string()).as_deref(), Some("2024-03-15T18:00:00"));
+    /// assert_eq!(valid.request.expected_close_date(), Some(close));
     ///
     /// // A typed value out of the API's range is reported as in JSON.
-    /// let rejected = CreateDealRequest::builder("T").expected_close_date(jiff::Timestamp::MIN).build().unwrap_err();
+    /// let Err(rejected) = CreateDealRequest::builder("T").expected_close_date(date(-1, 1, 1).at(0, 0, 0, 0)).build() else {
+    ///     return Err("accepted".into());
+    /// };
     /// assert_eq!(rejected.errors[0].code().as_str(), "out_of_range");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[inline]
-    pub fn expected_close_date(self, at: Timestamp) -> Self {
-        self.set(|d| d.expected_close_date = Field::Value(date::from_timestamp(at)))
+    pub fn expected_close_date(self, utc: DateTime) -> Self {
+        self.set(|d| d.expected_close_date = Field::Value(utc))
     }
 
     /// Sets `visibility`.
@@ -361,15 +366,15 @@ impl CreateDealBuilder {
     /// ```
     #[inline]
     pub fn marketing_field(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        let key = key.into();
-        let value = MarketingValue::Str(Cow::Owned(value.into()));
+        // Appended: a key set again is resolved once, when the request is built (the last
+        // value wins), so that n members cost O(n) and `to_builder` stays linear.
         let mut members = std::mem::take(&mut self.draft.marketing)
             .value()
             .unwrap_or_default();
-        match members.iter_mut().find(|(k, _)| *k == key) {
-            Some(member) => member.1 = value,
-            None => members.push((Cow::Owned(key), value)),
-        }
+        members.push((
+            Cow::Owned(key.into()),
+            MarketingValue::Str(Cow::Owned(value.into())),
+        ));
         self.draft.marketing = Field::Value(members);
         self
     }
@@ -485,9 +490,75 @@ impl CreateDealBuilder {
     /// ```
     pub fn build_with(self, normalizer: &Normalizer) -> Result<Validated, Rejected> {
         let mut d = normalizer.diagnostics();
-        let request = self
-            .draft
-            .finish(normalizer, normalizer.catalog_ref(), &mut d);
+        let mut draft = self.draft;
+        if let Field::Value(members) = &mut draft.marketing {
+            last_wins(members);
+        }
+        let request = draft.finish(normalizer, normalizer.catalog_ref(), &mut d);
         super::validate::conclude(request, d)
+    }
+}
+
+/// Keeps one member per key: the value set last, at the place of the first (the builder
+/// appends every `marketing_field`). Linear: a few members are compared one by one, more
+/// through a hash map.
+fn last_wins(members: &mut Vec<(Cow<'static, str>, MarketingValue<'static>)>) {
+    const FEW: usize = 16;
+    let mut kept: Vec<(Cow<'static, str>, MarketingValue<'static>)> =
+        Vec::with_capacity(members.len());
+    let mut at: HashMap<Cow<'static, str>, usize> = HashMap::new();
+    let many = members.len() > FEW;
+    for (key, value) in members.drain(..) {
+        let first = if many {
+            at.get(&key).copied()
+        } else {
+            kept.iter().position(|(k, _)| *k == key)
+        };
+        match first.and_then(|i| kept.get_mut(i)) {
+            Some(member) => member.1 = value,
+            None => {
+                if many {
+                    at.insert(key.clone(), kept.len());
+                }
+                kept.push((key, value));
+            }
+        }
+    }
+    *members = kept;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A key set again keeps its first place and its last value, below and above the count
+    /// where a hash map takes over.
+    #[test]
+    fn the_last_value_set_wins() {
+        for count in [2, 3, 16, 17, 100] {
+            let mut members: Vec<(Cow<'static, str>, MarketingValue<'static>)> = (0..count)
+                .map(|i| {
+                    (
+                        Cow::Owned(format!("k{}", i % 2)),
+                        MarketingValue::Str(Cow::Owned(i.to_string())),
+                    )
+                })
+                .collect();
+            last_wins(&mut members);
+            let found: Vec<(&str, &str)> = members
+                .iter()
+                .filter_map(|(k, v)| match v {
+                    MarketingValue::Str(v) => Some((k.as_ref(), v.as_ref())),
+                    _ => None,
+                })
+                .collect();
+            let last_even = ((count - 1) / 2 * 2).to_string();
+            let last_odd = ((count - 2) / 2 * 2 + 1).to_string();
+            assert_eq!(
+                found,
+                [("k0", last_even.as_str()), ("k1", last_odd.as_str())],
+                "{count}"
+            );
+        }
     }
 }

@@ -250,7 +250,7 @@ fn close_dates_are_rfc_3339_over_the_whole_range() {
     }
     // A typed value out of range is reported as the JSON one is.
     let rejected = CreateDealRequest::builder("T")
-        .expected_close_date(jiff::Timestamp::MIN)
+        .expected_close_date(jiff::civil::DateTime::MIN)
         .build()
         .unwrap_err();
     assert_eq!(
@@ -545,7 +545,8 @@ proptest! {
         for tag in tags {
             builder = builder.tag(tag);
         }
-        builder = builder.expected_close_date(jiff::Timestamp::from_second(seconds).unwrap());
+        let at = jiff::Timestamp::from_second(seconds).unwrap();
+        builder = builder.expected_close_date(at.to_zoned(jiff::tz::TimeZone::UTC).datetime());
         if let Some((name, phone)) = person {
             let mut new = wegly_attribution::NewPerson::new(name);
             new.contacts.push(wegly_attribution::Contact::new(0, phone));
