@@ -6,6 +6,7 @@ mod date;
 mod draft;
 mod enums;
 mod json;
+mod member;
 mod money;
 mod read;
 mod reference;

@@ -4,8 +4,9 @@
 
 use super::draft::Draft;
 use super::json;
+use super::member::Member;
 use super::read::Request;
-use super::request::{CreateDealRequest, Member, Validated};
+use super::request::{CreateDealRequest, Validated};
 use crate::error::Diagnostics;
 use crate::{Catalog, ErrorCode, Normalizer, Rejected};
 

@@ -7,6 +7,7 @@ mod extract;
 mod keys;
 mod model;
 mod normalize;
+mod normalized;
 #[cfg(test)]
 mod tests;
 
@@ -17,4 +18,5 @@ pub(crate) use extract::{is_trimmed, trim_str};
 pub use keys::{Platform, is_tracking_key};
 pub use model::Marketing;
 pub(crate) use normalize::Explicit;
-pub use normalize::{DEFAULT_MAX_VALUE_CHARS, Normalized, Normalizer};
+pub use normalize::{DEFAULT_MAX_VALUE_CHARS, Normalizer};
+pub use normalized::Normalized;

@@ -278,18 +278,12 @@ fn click_ids_infer_only_when_source_and_medium_are_both_absent() {
     check(&ChannelRules::new(), cases);
 
     let rules = ChannelRules::new();
-    let found = rules.attribute(&Touch {
-        click_params: &["igshid", "twclid", "fbclid"],
-        ..Touch::default()
-    });
+    let found = rules.attribute(&clicks(&["igshid", "twclid", "fbclid"]));
     assert_eq!(
         (found.source.as_deref(), found.medium.as_deref()),
         (Some("twitter"), Some("paid"))
     );
-    let found = rules.attribute(&Touch {
-        click_params: &["dclid"],
-        ..Touch::default()
-    });
+    let found = rules.attribute(&clicks(&["dclid"]));
     assert_eq!(
         (found.source.as_deref(), found.medium.as_deref()),
         (Some("google"), Some("display"))
@@ -311,20 +305,14 @@ fn click_ids_infer_only_when_source_and_medium_are_both_absent() {
         (&["_KX"], "klaviyo", "email"),
         (&["mc_cid", "ko_click_id"], "mailchimp", "email"),
     ] {
-        let found = rules.attribute(&Touch {
-            click_params: params,
-            ..Touch::default()
-        });
+        let found = rules.attribute(&clicks(params));
         assert_eq!(
             (found.source.as_deref(), found.medium.as_deref()),
             (Some(source), Some(medium)),
             "{params:?}"
         );
     }
-    let found = rules.attribute(&Touch {
-        click_params: &["gclsrc"],
-        ..Touch::default()
-    });
+    let found = rules.attribute(&clicks(&["gclsrc"]));
     assert_eq!((found.source, found.medium), (None, None));
 }
 
@@ -416,7 +404,7 @@ fn case_and_white_space() {
     ));
     let found = rules.attribute(&Touch {
         source: Some("  google  "),
-        ..Touch::default()
+        ..clicks(&[])
     });
     assert!(matches!(
         found.source,
@@ -800,4 +788,12 @@ fn serializes_with_nulls() {
         serde_json::to_string(&n.marketing.channel()).unwrap(),
         r#"{"channel":"direct","source":null,"medium":null}"#
     );
+}
+
+/// A touch of click-id names alone.
+fn clicks<'a>(names: &'a [&'a str]) -> Touch<'a> {
+    Touch {
+        click_params: names,
+        ..Touch::default()
+    }
 }
