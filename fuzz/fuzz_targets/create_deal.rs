@@ -4,14 +4,14 @@
 //! Serializing `Validated::request` and validating it again must succeed with an equal request.
 //! Every entry point gives the same request (`docs/rules.md` §3.1): the payload's `marketing`, read
 //! as a `serde_json::Value` (which keeps the last of repeated members, as the bytes reader does),
-//! normalizes through `Marketing::normalize` to the request's own marketing.
+//! normalizes through `Normalized::normalize` to the request's own marketing.
 //! The second pass may only repeat warnings of the first about `marketing.url_conversion`:
 //! `docs/rules.md` §2.4 allows a URL value that is over the length limit to be dropped again on
 //! every pass.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wegly_attribution::{CreateDealRequest, Marketing, WarningCode};
+use wegly_attribution::{CreateDealRequest, Normalized, WarningCode};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(first) = CreateDealRequest::from_json(data) else {

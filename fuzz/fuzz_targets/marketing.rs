@@ -4,7 +4,7 @@
 //!
 //! Input layout: the first byte picks a mode (`% 3`), so seeds can start with `0`, `1` or `2`.
 //!
-//! - `0` + URL: [`Marketing::from_url`] on the rest (lossy UTF-8).
+//! - `0` + URL: [`Normalized::from_url`] on the rest (lossy UTF-8).
 //! - `1` + limit + JSON: the rest parsed as JSON and, whatever its type, normalized with
 //!   `max_value_chars(limit)`.
 //! - `2` + limit + mask + text: the text's first line is `url_conversion`; each bit of `mask`

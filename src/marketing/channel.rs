@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::extract::trim_str;
-use super::model::{Key, Marketing};
+use super::model::{Key, Marketing, key};
 use crate::error::code_enum;
 use classify::{CampaignMarks, Medium, MediumKind, SourceMarks, classify};
 use lists::{DEFAULT_INDEX, Listed};
@@ -161,18 +161,6 @@ pub struct ChannelRules {
     added: BTreeMap<String, SourceMarks>,
     /// The longest added entry: a longer candidate need not be looked up.
     longest_added: usize,
-}
-
-/// The indices of the common keys the channel reads (`model::COMMON`); a test checks them.
-mod key {
-    pub(super) const FBCLID: u8 = 1;
-    pub(super) const GCLID: u8 = 2;
-    pub(super) const UTM_CAMPAIGN: u8 = 6;
-    pub(super) const UTM_MEDIUM: u8 = 11;
-    pub(super) const UTM_SOURCE: u8 = 14;
-    pub(super) const WEGLY_CAMPAIGN: u8 = 19;
-    pub(super) const WEGLY_MEDIUM: u8 = 25;
-    pub(super) const WEGLY_SOURCE: u8 = 28;
 }
 
 /// The rules of [`Marketing::channel`], built once.
