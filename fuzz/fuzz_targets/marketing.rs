@@ -20,7 +20,7 @@ use libfuzzer_sys::fuzz_target;
 use oracle::{is_trimmed, url_pairs};
 use serde_json::{Map, Value};
 use wegly_attribution::{
-    ChannelRules, DEFAULT_MAX_VALUE_CHARS, Marketing, Normalized, Normalizer, Touch, is_tracking_key,
+    ChannelRules, DEFAULT_MAX_VALUE_CHARS, Normalized, Normalizer, Touch, is_tracking_key,
     redact_click_ids, tracking_params,
 };
 
@@ -113,7 +113,13 @@ fn check(explicit: &Value, n: &Normalized, limit: usize) {
     let m = &n.marketing;
     let field = |wegly: &str, utm: &str| m.get(wegly).or_else(|| m.get(utm));
     let ids: Vec<_> = m.click_ids().collect();
-    let expected = ChannelRules::new().attribute(&Touch { source: field("wegly_source", "utm_source"), medium: field("wegly_medium", "utm_medium"), campaign: field("wegly_campaign", "utm_campaign"), click_params: &ids.iter().map(|id| id.param).collect::<Vec<_>>() });
+    let params: Vec<&str> = ids.iter().map(|id| id.param).collect();
+    let expected = ChannelRules::new().attribute(&Touch {
+        source: field("wegly_source", "utm_source"),
+        medium: field("wegly_medium", "utm_medium"),
+        campaign: field("wegly_campaign", "utm_campaign"),
+        click_params: &params,
+    });
     assert_eq!(m.channel(), expected, "channel of {out:?}");
 
     // Output hygiene: tracking keys only, values trimmed and non-empty.
