@@ -25,7 +25,7 @@
 
 use std::hint::black_box;
 
-use wegly_attribution::{CreateDealRequest, Marketing};
+use wegly_attribution::{CreateDealRequest, Marketing, Normalized};
 
 mod common;
 
@@ -57,7 +57,7 @@ fn main() {
                 "wegly" => Box::new(|url| wegly(url).count),
                 // The call users make: the normalized object and its warnings.
                 "from_url" => Box::new(|url| {
-                    let n = Marketing::from_url(url);
+                    let n = Normalized::from_url(url);
                     n.marketing.len() + n.warnings.len()
                 }),
                 "url" => Box::new(|url| with_url(url, &base).count),
@@ -75,7 +75,7 @@ fn main() {
                 .map(|(_, url)| url.trim())
                 .unwrap_or_else(|| panic!("no URL {input}"));
             assert_eq!(function, "wegly", "no function {function}");
-            let normalized = Marketing::from_url(url).marketing;
+            let normalized = Marketing::from_url(url);
             let expected = normalized.channel().channel;
             for _ in 0..iterations {
                 let channel = black_box(&normalized).channel().channel;

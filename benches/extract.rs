@@ -28,7 +28,7 @@ use std::time::Duration;
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
-use wegly_attribution::{CreateDealRequest, Marketing};
+use wegly_attribution::{CreateDealRequest, Normalized};
 
 mod common;
 
@@ -56,9 +56,9 @@ fn extract(c: &mut Criterion) {
             b.iter(|| assert_eq!(wegly(black_box(url)), expected));
         });
         // The call users make, beside the iterator it is built on.
-        let normalized = Marketing::from_url(url);
+        let normalized = Normalized::from_url(url);
         group.bench_function("from_url", |b| {
-            b.iter(|| assert_eq!(Marketing::from_url(black_box(url)), normalized));
+            b.iter(|| assert_eq!(Normalized::from_url(black_box(url)), normalized));
         });
         group.bench_function("url", |b| {
             b.iter(|| assert_eq!(with_url(black_box(url), &base), by_url));

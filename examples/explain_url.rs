@@ -5,14 +5,14 @@
 //! cargo run --example explain_url -- 'https://x.com.br/#/obrigado?UTM_Source=Google&gclid=AbC'
 //! ```
 
-use wegly_attribution::Marketing;
+use wegly_attribution::Normalized;
 
 fn main() {
     let url = std::env::args().nth(1).unwrap_or_else(|| {
         "https://landing.wegly.com.br/obrigado?wegly_code=OPP123&utm_campaign=crm-enterprise&gclid=XYZ"
             .to_owned()
     });
-    let normalized = Marketing::from_url(&url);
+    let normalized = Normalized::from_url(&url);
     println!(
         "url: {}",
         normalized.marketing.redacted_url().unwrap_or_default()

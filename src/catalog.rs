@@ -13,13 +13,15 @@ use uuid::Uuid;
 
 use crate::LeadSource;
 
-/// The answer of a catalog lookup that may carry data.
+/// The answer of every catalog lookup: unknown (the check is skipped), not found, or found
+/// with what the catalog knows of the item.
 ///
 /// ```
 /// use wegly_attribution::Lookup;
 /// let found: Lookup<u8> = Lookup::Found(1);
 /// assert_eq!(found.found(), Some(&1));
 /// assert_eq!(Lookup::<u8>::Unchecked.found(), None);
+/// assert_eq!(Lookup::exists(Some(false)), Lookup::NotFound);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Lookup<T> {
@@ -32,8 +34,31 @@ pub enum Lookup<T> {
     Found(T),
 }
 
+impl Lookup<()> {
+    /// The answer of a set that may be unknown (`None`): found when `exists`, else not found.
+    ///
+    /// ```
+    /// use wegly_attribution::Lookup;
+    /// assert_eq!(Lookup::exists(None), Lookup::Unchecked);
+    /// assert_eq!(Lookup::exists(Some(true)), Lookup::Found(()));
+    /// ```
+    #[must_use]
+    pub const fn exists(exists: Option<bool>) -> Lookup<()> {
+        match exists {
+            None => Lookup::Unchecked,
+            Some(false) => Lookup::NotFound,
+            Some(true) => Lookup::Found(()),
+        }
+    }
+}
+
 impl<T> Lookup<T> {
     /// The found item, if any.
+    ///
+    /// ```
+    /// use wegly_attribution::Lookup;
+    /// assert_eq!(Lookup::Found("x").found(), Some(&"x"));
+    /// ```
     #[must_use]
     pub const fn found(&self) -> Option<&T> {
         match self {
@@ -43,18 +68,21 @@ impl<T> Lookup<T> {
     }
 }
 
-/// The lookups validation asks of a gateway; every method defaults to "unknown, skip".
+/// The lookups validation asks of a gateway; every method answers a [`Lookup`] and defaults
+/// to "unknown, skip". A catalog is handed to a [`Normalizer`](crate::Normalizer), which
+/// may share it between threads: `Send + Sync` is part of the trait (as rustls makes it of
+/// its pluggable traits).
 ///
 /// ```
-/// use wegly_attribution::{Catalog, CreateDealRequest, LeadSource, Lookup};
+/// use wegly_attribution::{Catalog, LeadSource, Lookup, Normalizer};
 ///
 /// struct Cache;
 ///
 /// impl Catalog for Cache {
-///     fn tag_exists(&self, tag_id: &str) -> Option<bool> {
-///         Some(matches!(tag_id, "enterprise" | "crm"))
+///     fn tag(&self, tag_id: &str) -> Lookup<()> {
+///         Lookup::exists(Some(matches!(tag_id, "enterprise" | "crm")))
 ///     }
-///     fn tracker_lead_source(&self, wegly_code: &str) -> Lookup<LeadSource> {
+///     fn tracker(&self, wegly_code: &str) -> Lookup<LeadSource> {
 ///         match wegly_code {
 ///             "OPP123" => Lookup::Found(LeadSource::Named("Evento".into())),
 ///             _ => Lookup::NotFound,
@@ -62,43 +90,83 @@ impl<T> Lookup<T> {
 ///     }
 /// }
 ///
+/// let normalizer = Normalizer::new().catalog(Cache);
 /// let json = br#"{"title": "T", "tags": ["crm", "vip"],
 ///                 "marketing": {"wegly_code": "OPP123"}}"#;
-/// let rejected = CreateDealRequest::from_json_with(json, &Cache).unwrap_err();
-/// assert_eq!(rejected.errors[0].path, "/tags/1");
+/// let Err(rejected) = normalizer.create_deal(json) else {
+///     return Err("accepted".into());
+/// };
+/// assert_eq!(rejected.errors[0].path(), "/tags/1");
 ///
 /// let json = br#"{"title": "T", "marketing": {"wegly_code": "OPP123"}}"#;
-/// let valid = CreateDealRequest::from_json_with(json, &Cache)?;
+/// let valid = normalizer.create_deal(json)?;
 /// assert_eq!(valid.request.lead_source(), Some(&LeadSource::Named("Evento".into())));
-/// # Ok::<(), wegly_attribution::Rejected>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub trait Catalog {
-    /// Whether a tag ID exists; `None` skips the check.
-    fn tag_exists(&self, tag_id: &str) -> Option<bool> {
+pub trait Catalog: Send + Sync {
+    /// Whether a tag ID exists.
+    fn tag(&self, tag_id: &str) -> Lookup<()> {
         let _ = tag_id;
-        None
+        Lookup::Unchecked
     }
 
-    /// Whether the pipeline of `stage_id` requires `quality_reason`; `None` as the stage means
-    /// the account's primary pipeline (the API's default). `None` as the answer skips the
-    /// check.
-    fn quality_reason_required(&self, stage_id: Option<Uuid>) -> Option<bool> {
+    /// The pipeline of `stage_id`; `None` as the stage means the account's primary pipeline
+    /// (the API's default). Only a pipeline found is checked.
+    fn pipeline(&self, stage_id: Option<Uuid>) -> Lookup<Pipeline> {
         let _ = stage_id;
-        None
+        Lookup::Unchecked
     }
 
     /// The lead source a `wegly_code` tracker carries (`docs/rules.md` §2.2 rule 5).
-    fn tracker_lead_source(&self, wegly_code: &str) -> Lookup<LeadSource> {
+    fn tracker(&self, wegly_code: &str) -> Lookup<LeadSource> {
         let _ = wegly_code;
         Lookup::Unchecked
+    }
+}
+
+/// What validation needs to know of a deal's pipeline.
+///
+/// ```
+/// use wegly_attribution::{Catalog, Lookup, Pipeline};
+/// use wegly_attribution::uuid::Uuid;
+///
+/// struct Strict;
+///
+/// impl Catalog for Strict {
+///     fn pipeline(&self, _stage_id: Option<Uuid>) -> Lookup<Pipeline> {
+///         Lookup::Found(Pipeline::new(true))
+///     }
+/// }
+///
+/// assert_eq!(Strict.pipeline(None).found().map(|p| p.requires_quality_reason), Some(true));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Pipeline {
+    /// Whether a deal in it must carry `quality_reason`.
+    pub requires_quality_reason: bool,
+}
+
+impl Pipeline {
+    /// A pipeline, by whether it requires `quality_reason`.
+    ///
+    /// ```
+    /// use wegly_attribution::Pipeline;
+    /// assert!(!Pipeline::new(false).requires_quality_reason);
+    /// ```
+    #[must_use]
+    pub const fn new(requires_quality_reason: bool) -> Pipeline {
+        Pipeline {
+            requires_quality_reason,
+        }
     }
 }
 
 /// The catalog that knows nothing: every check that needs one is skipped.
 ///
 /// ```
-/// use wegly_attribution::{Catalog, NoCatalog};
-/// assert_eq!(NoCatalog.tag_exists("anything"), None);
+/// use wegly_attribution::{Catalog, Lookup, NoCatalog};
+/// assert_eq!(NoCatalog.tag("anything"), Lookup::Unchecked);
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NoCatalog;
@@ -109,36 +177,24 @@ impl Catalog for NoCatalog {}
 ///
 /// ```
 /// use std::sync::Arc;
-/// use wegly_attribution::{Catalog, NoCatalog};
+/// use wegly_attribution::{Catalog, Lookup, NoCatalog, Normalizer};
 ///
-/// let shared: Arc<dyn Catalog + Send + Sync> = Arc::new(NoCatalog);
-/// assert_eq!(shared.tag_exists("crm"), None);
+/// let shared: Arc<dyn Catalog> = Arc::new(NoCatalog);
+/// assert_eq!(shared.tag("crm"), Lookup::Unchecked);
+/// let normalizer = Normalizer::new().catalog(Arc::clone(&shared));
+/// # let _ = normalizer;
 /// ```
 impl<C: Catalog + ?Sized> Catalog for std::sync::Arc<C> {
-    fn tag_exists(&self, tag_id: &str) -> Option<bool> {
-        (**self).tag_exists(tag_id)
+    fn tag(&self, tag_id: &str) -> Lookup<()> {
+        (**self).tag(tag_id)
     }
 
-    fn quality_reason_required(&self, stage_id: Option<Uuid>) -> Option<bool> {
-        (**self).quality_reason_required(stage_id)
+    fn pipeline(&self, stage_id: Option<Uuid>) -> Lookup<Pipeline> {
+        (**self).pipeline(stage_id)
     }
 
-    fn tracker_lead_source(&self, wegly_code: &str) -> Lookup<LeadSource> {
-        (**self).tracker_lead_source(wegly_code)
-    }
-}
-
-impl<C: Catalog + ?Sized> Catalog for &C {
-    fn tag_exists(&self, tag_id: &str) -> Option<bool> {
-        (**self).tag_exists(tag_id)
-    }
-
-    fn quality_reason_required(&self, stage_id: Option<Uuid>) -> Option<bool> {
-        (**self).quality_reason_required(stage_id)
-    }
-
-    fn tracker_lead_source(&self, wegly_code: &str) -> Lookup<LeadSource> {
-        (**self).tracker_lead_source(wegly_code)
+    fn tracker(&self, wegly_code: &str) -> Lookup<LeadSource> {
+        (**self).tracker(wegly_code)
     }
 }
 
@@ -183,10 +239,11 @@ impl<C: Catalog + ?Sized> Catalog for &C {
 /// // An answer that cannot be used is ignored, with a warning (`docs/rules.md` §3.1).
 /// let n = normalizer.normalize_url("/lp?wegly_code=BLANK");
 /// assert_eq!(n.lead_source, None);
-/// assert_eq!(n.warnings[0].code.as_str(), "invalid_catalog_answer");
+/// assert_eq!(n.warnings[0].code().as_str(), "invalid_catalog_answer");
 ///
 /// let rejected = normalizer.create_deal(br#"{"title": "T", "tags": ["crm", "vip"]}"#).unwrap_err();
-/// assert_eq!((rejected.errors[0].path.as_str(), rejected.errors[0].code.as_str()), ("/tags/1", "not_found"));
+/// assert_eq!(rejected.errors[0].path(), "/tags/1");
+/// assert_eq!(rejected.errors[0].code().as_str(), "not_found");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -203,8 +260,8 @@ impl MemoryCatalog {
     /// ```
     /// use wegly_attribution::{Catalog, Lookup, MemoryCatalog};
     /// let catalog = MemoryCatalog::new();
-    /// assert_eq!(catalog.tag_exists("crm"), None);
-    /// assert_eq!(catalog.tracker_lead_source("OPP123"), Lookup::Unchecked);
+    /// assert_eq!(catalog.tag("crm"), Lookup::Unchecked);
+    /// assert_eq!(catalog.tracker("OPP123"), Lookup::Unchecked);
     /// ```
     #[must_use]
     pub const fn new() -> Self {
@@ -226,8 +283,8 @@ impl MemoryCatalog {
     /// use wegly_attribution::{Catalog, Lookup, MemoryCatalog};
     ///
     /// let catalog = MemoryCatalog::from_json(br#"{"trackers": {"OPP123": {"name": "Evento"}}}"#)?;
-    /// assert_eq!(catalog.tracker_lead_source("OPP999"), Lookup::NotFound);
-    /// assert_eq!(catalog.tag_exists("crm"), None); // no `tags`: unknown
+    /// assert_eq!(catalog.tracker("OPP999"), Lookup::NotFound);
+    /// assert_eq!(catalog.tag("crm"), Lookup::Unchecked); // no `tags`: unknown
     ///
     /// let wrong = MemoryCatalog::from_json(br#"{"trackers": {"OPP123": {"id": "abc"}}}"#).unwrap_err();
     /// assert_eq!((wrong.line(), wrong.column()), (1, 36));
@@ -244,8 +301,8 @@ impl MemoryCatalog {
     /// use wegly_attribution::{Catalog, LeadSource, Lookup, MemoryCatalog};
     /// let evento = LeadSource::Named("Evento".into());
     /// let catalog = MemoryCatalog::new().trackers([("OPP123".to_owned(), evento.clone())]);
-    /// assert_eq!(catalog.tracker_lead_source("OPP123"), Lookup::Found(evento));
-    /// assert_eq!(catalog.tracker_lead_source("OPP999"), Lookup::NotFound);
+    /// assert_eq!(catalog.tracker("OPP123"), Lookup::Found(evento));
+    /// assert_eq!(catalog.tracker("OPP999"), Lookup::NotFound);
     /// ```
     #[must_use]
     pub fn trackers(mut self, trackers: impl IntoIterator<Item = (String, LeadSource)>) -> Self {
@@ -259,10 +316,10 @@ impl MemoryCatalog {
     /// Sets the `tags` part: the tag IDs that exist; any other tag is not found.
     ///
     /// ```
-    /// use wegly_attribution::{Catalog, MemoryCatalog};
+    /// use wegly_attribution::{Catalog, Lookup, MemoryCatalog, Pipeline};
     /// let catalog = MemoryCatalog::new().tags(["crm", "enterprise"]);
-    /// assert_eq!(catalog.tag_exists("crm"), Some(true));
-    /// assert_eq!(catalog.tag_exists("vip"), Some(false));
+    /// assert_eq!(catalog.tag("crm"), Lookup::Found(()));
+    /// assert_eq!(catalog.tag("vip"), Lookup::NotFound);
     /// ```
     #[must_use]
     pub fn tags<T: Into<String>>(mut self, tags: impl IntoIterator<Item = T>) -> Self {
@@ -275,12 +332,12 @@ impl MemoryCatalog {
     ///
     /// ```
     /// use uuid::Uuid;
-    /// use wegly_attribution::{Catalog, MemoryCatalog};
+    /// use wegly_attribution::{Catalog, Lookup, MemoryCatalog, Pipeline};
     /// let stage = Uuid::from_u128(7);
     /// let catalog = MemoryCatalog::new().stages_requiring_quality_reason([stage]);
-    /// assert_eq!(catalog.quality_reason_required(Some(stage)), Some(true));
-    /// assert_eq!(catalog.quality_reason_required(Some(Uuid::nil())), Some(false));
-    /// assert_eq!(catalog.quality_reason_required(None), None); // the primary pipeline: unknown
+    /// assert_eq!(catalog.pipeline(Some(stage)), Lookup::Found(Pipeline::new(true)));
+    /// assert_eq!(catalog.pipeline(Some(Uuid::nil())), Lookup::Found(Pipeline::new(false)));
+    /// assert_eq!(catalog.pipeline(None), Lookup::Unchecked); // the primary pipeline: unknown
     /// ```
     #[must_use]
     pub fn stages_requiring_quality_reason(
@@ -293,19 +350,20 @@ impl MemoryCatalog {
 }
 
 impl Catalog for MemoryCatalog {
-    fn tag_exists(&self, tag_id: &str) -> Option<bool> {
-        self.tags.as_ref().map(|tags| tags.contains(tag_id))
+    fn tag(&self, tag_id: &str) -> Lookup<()> {
+        Lookup::exists(self.tags.as_ref().map(|tags| tags.contains(tag_id)))
     }
 
-    fn quality_reason_required(&self, stage_id: Option<Uuid>) -> Option<bool> {
+    fn pipeline(&self, stage_id: Option<Uuid>) -> Lookup<Pipeline> {
         // No stage is the primary pipeline, which a list of stages cannot name: unknown.
-        let stage_id = stage_id?;
-        self.stages_requiring_quality_reason
-            .as_ref()
-            .map(|stages| stages.contains(&stage_id))
+        let (Some(stage_id), Some(stages)) = (stage_id, &self.stages_requiring_quality_reason)
+        else {
+            return Lookup::Unchecked;
+        };
+        Lookup::Found(Pipeline::new(stages.contains(&stage_id)))
     }
 
-    fn tracker_lead_source(&self, wegly_code: &str) -> Lookup<LeadSource> {
+    fn tracker(&self, wegly_code: &str) -> Lookup<LeadSource> {
         match self
             .trackers
             .as_ref()

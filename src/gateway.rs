@@ -17,7 +17,7 @@
 //!    discarded, so that a client still sending reads its 413 rather than a connection reset;
 //! 4. the body's pace: a body that sends nothing for [`GatewayConfig::DEFAULT_BODY_TIMEOUT`]
 //!    (10 s) unless configured is cut: 408 `request_timeout`;
-//! 5. validation (`docs/rules.md` §3) with the configured [`Catalog`], if any: 422 with every
+//! 5. validation (`docs/rules.md` §3) with the configured [`Catalog`](crate::Catalog), if any: 422 with every
 //!    error.
 //!
 //! Every refusal answers `{"errors": [{"path", "code", "message"}], "warnings": [...]}`
@@ -70,7 +70,7 @@ use http_body_util::BodyExt;
 
 use crate::error::excerpt;
 use crate::{
-    AllowedDomain, Catalog, CreateDealRequest, ErrorCode, Normalizer, Rejected, Validated, Warning,
+    AllowedDomain, CreateDealRequest, ErrorCode, Normalizer, Rejected, Validated, Warning,
 };
 
 /// How the [`CreateDeal`] extractor checks requests: allowed domain, body limit, and the
@@ -81,11 +81,11 @@ use crate::{
 ///
 /// ```
 /// use wegly_attribution::gateway::GatewayConfig;
-/// use wegly_attribution::{AllowedDomain, NoCatalog};
+/// use wegly_attribution::{AllowedDomain, NoCatalog, Normalizer};
 ///
 /// let config = GatewayConfig::new()
 ///     .allowed_domain(AllowedDomain::new("wegly.com.br")?)
-///     .catalog(NoCatalog)
+///     .normalizer(Normalizer::new().catalog(NoCatalog))
 ///     .body_limit(64 * 1024);
 /// assert_eq!(config.get_body_limit(), 64 * 1024);
 /// # Ok::<(), wegly_attribution::InvalidDomain>(())
@@ -154,25 +154,8 @@ impl GatewayConfig {
         self
     }
 
-    /// Validates with this catalog (tags, pipelines, trackers), as [`Normalizer::catalog`].
-    ///
-    /// ```
-    /// use wegly_attribution::MemoryCatalog;
-    /// use wegly_attribution::gateway::GatewayConfig;
-    ///
-    /// let catalog = MemoryCatalog::from_json(br#"{"tags": ["crm"]}"#)?;
-    /// let config = GatewayConfig::new().catalog(catalog);
-    /// # let _ = config;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn catalog(mut self, catalog: impl Catalog + Send + Sync + 'static) -> Self {
-        self.normalizer = self.normalizer.catalog(catalog);
-        self
-    }
-
-    /// Validates with this normalizer: its catalog (a shared one with
-    /// [`Normalizer::catalog_arc`]), its value limit and its report limits.
+    /// Validates with this normalizer: its catalog ([`Normalizer::catalog`]), its value limit
+    /// and its report limits.
     ///
     /// ```
     /// use wegly_attribution::Normalizer;
@@ -504,7 +487,7 @@ where
 /// let rejected = CreateDealRequest::from_json(b"{}").unwrap_err();
 /// let rejection = GatewayRejection::Invalid(rejected);
 /// assert_eq!(rejection.status(), StatusCode::UNPROCESSABLE_ENTITY);
-/// assert_eq!(rejection.body().errors[0].path, "/title");
+/// assert_eq!(rejection.body().errors[0].path(), "/title");
 /// assert_eq!(rejection.into_response().status(), StatusCode::UNPROCESSABLE_ENTITY);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -553,7 +536,7 @@ impl GatewayRejection {
     /// use wegly_attribution::{ErrorCode, Rejected};
     ///
     /// let rejection = GatewayRejection::BodyTimeout(Rejected::at_root(ErrorCode::RequestTimeout, "slow"));
-    /// assert_eq!(rejection.body().errors[0].code, ErrorCode::RequestTimeout);
+    /// assert_eq!(rejection.body().errors[0].code(), ErrorCode::RequestTimeout);
     /// ```
     #[must_use]
     pub const fn body(&self) -> &Rejected {

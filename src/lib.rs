@@ -13,9 +13,9 @@
 //! use wegly_attribution::{CreateDealRequest, Marketing};
 //!
 //! // What the API will record for a conversion URL.
-//! let n = Marketing::from_url("https://landing.wegly.com.br/obrigado?UTM_Source=Google&gclid=AbC");
-//! assert_eq!(n.marketing.get("wegly_source"), Some("Google"));
-//! assert_eq!(n.marketing.click_ids()[0].platform.as_str(), "google");
+//! let marketing = Marketing::from_url("https://landing.wegly.com.br/obrigado?UTM_Source=Google&gclid=AbC");
+//! assert_eq!(marketing.get("wegly_source"), Some("Google"));
+//! assert_eq!(marketing.click_ids().next().map(|id| id.platform.as_str()), Some("google"));
 //!
 //! // A whole payload: validated, normalized, ready to send.
 //! let valid = CreateDealRequest::from_json(r#"{"title": "Implantação CRM", "value": 1500.5,
@@ -27,8 +27,8 @@
 //! let Err(rejected) = CreateDealRequest::from_json(br#"{"title": "", "visibility": 9}"#) else {
 //!     return Err("the payload should be rejected".into());
 //! };
-//! let found: Vec<(&str, &str)> = rejected.errors.iter().map(|e| (e.path.as_str(), e.code.as_str())).collect();
-//! assert_eq!(found, [("/title", "required"), ("/visibility", "invalid_enum")]);
+//! let found: Vec<String> = rejected.errors.iter().map(|e| format!("{} {}", e.path(), e.code())).collect();
+//! assert_eq!(found, ["/title required", "/visibility invalid_enum"]);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -185,16 +185,16 @@
 //! ```
 //! use wegly_attribution::{Channel, ChannelRules, Marketing};
 //!
-//! let n = Marketing::from_url("https://x.com.br/lp?utm_source=Kagi.com&utm_medium=referral");
-//! assert_eq!(n.marketing.channel().channel, Channel::Referral);
+//! let marketing = Marketing::from_url("https://x.com.br/lp?utm_source=Kagi.com&utm_medium=referral");
+//! assert_eq!(marketing.channel().channel, Channel::Referral);
 //! let rules = ChannelRules::new().search_source("kagi").social_source("bsky.app");
-//! let found = n.marketing.channel_with(&rules);
+//! let found = marketing.channel_with(&rules);
 //! assert_eq!((found.channel, found.source.as_deref()), (Channel::OrganicSearch, Some("kagi.com")));
 //! assert_eq!(serde_json::to_string(&found)?, r#"{"channel":"organic_search","source":"kagi.com","medium":"referral"}"#);
 //!
 //! // A click id stands in for a missing source and medium.
-//! let n = Marketing::from_url("https://x.com.br/lp?utm_campaign=bf&fbclid=F&msclkid=M");
-//! assert_eq!(serde_json::to_string(&n.marketing.channel())?, r#"{"channel":"paid_search","source":"bing","medium":"cpc"}"#);
+//! let marketing = Marketing::from_url("https://x.com.br/lp?utm_campaign=bf&fbclid=F&msclkid=M");
+//! assert_eq!(serde_json::to_string(&marketing.channel())?, r#"{"channel":"paid_search","source":"bing","medium":"cpc"}"#);
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 //!
@@ -227,8 +227,8 @@
 //! - [`CreateDealRequest`]: the validated payload, from JSON ([`CreateDealRequest::from_json`])
 //!   or Rust ([`CreateDealRequest::builder`]); its errors are [`ValidationError`]s with an
 //!   [`ErrorCode`], gathered in [`Rejected`].
-//! - [`CreateDealResponse`] and [`DealDetail`]: the API's answers, read leniently (unknown
-//!   members ignored, unknown enum values kept in [`Reported`] or [`DealStatus::Other`]).
+//! - [`response::CreateDealResponse`] and [`response::DealDetail`]: the API's answers, read leniently (unknown
+//!   members ignored, unknown enum values kept in [`response::Reported`] or [`response::DealStatus::Other`]).
 //! - [`DealRef`]: a deal's UUID or numeric code, and its request path.
 //! - [`BearerToken`]: the integration key, never printed; [`AllowedDomain`]: the key's
 //!   `allowed_domain` check on `Origin` / `Referer`.
@@ -291,19 +291,23 @@ mod lead_source;
 mod marketing;
 mod origin;
 mod query;
+pub mod response;
 
 pub use auth::{BearerToken, InvalidToken};
-pub use catalog::{Catalog, CatalogError, Lookup, MemoryCatalog, NoCatalog};
+pub use catalog::{Catalog, CatalogError, Lookup, MemoryCatalog, NoCatalog, Pipeline};
 pub use deal::*;
-pub use error::{DEFAULT_MAX_REPORTS, ErrorCode, Rejected, ValidationError, Warning, WarningCode};
+pub use error::{
+    DEFAULT_MAX_REPORTS, ErrorCode, Message, Pointer, Rejected, ValidationError, Warning,
+    WarningCode,
+};
 /// The `jiff` crate, whose `Timestamp` the request's `expected_close_date` and the responses'
 /// dates are: use it without adding it, at the same version.
 pub use jiff;
 pub use lead_source::LeadSource;
 pub use marketing::{
     Channel, ChannelAttribution, ChannelRules, ClickId, DEFAULT_MAX_VALUE_CHARS, Location,
-    Marketing, Normalized, Normalizer, Platform, REDACTED, Repairs, TrackingParam, TrackingParams,
-    is_tracking_key, redact_click_ids, tracking_params,
+    Marketing, Normalized, Normalizer, Platform, REDACTED, Repairs, Touch, TrackingParam,
+    TrackingParams, is_tracking_key, redact_click_ids, tracking_params,
 };
 pub use origin::{AllowedDomain, InvalidDomain};
 pub use query::{QueryPairs, query_pairs};

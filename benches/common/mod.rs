@@ -279,7 +279,7 @@ pub(crate) fn seed_builder(v: SeedValues) -> Result<Validated, Rejected> {
     person.duplicate_check_types.push(0);
     CreateDealRequest::builder("Implementação completa CRM")
         .value(v.value)
-        .expected_close_date(v.close)
+        .expected_close_date(v.close.to_zoned(jiff::tz::TimeZone::UTC).datetime())
         .quality_rating(QualityRating::Four)
         .quality_reason("Cliente com budget aprovado")
         .visibility(Visibility::Private)

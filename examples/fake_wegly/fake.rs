@@ -39,7 +39,7 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use wegly_attribution::jiff::Timestamp;
 use wegly_attribution::uuid::{Builder, Uuid};
-use wegly_attribution::{AllowedDomain, Catalog, CreateDealRequest, DealRef};
+use wegly_attribution::{AllowedDomain, Catalog, DealRef, Lookup, Normalizer};
 
 /// The path of the create page; a deal's page appends `/{id}`.
 const DEALS: &str = "/integrations/external/deals";
@@ -108,6 +108,8 @@ pub(crate) struct Fake {
 
 struct Inner {
     config: FakeConfig,
+    /// Validates with the configuration as its catalog (the tags it knows).
+    normalizer: Normalizer,
     /// Every request received, on either page.
     requests: AtomicUsize,
     /// How many requests carried each `X-Fake-Fail` value.
@@ -133,6 +135,7 @@ impl Fake {
     pub(crate) fn new(config: FakeConfig) -> Fake {
         Fake {
             inner: Arc::new(Inner {
+                normalizer: Normalizer::new().catalog(config.clone()),
                 config,
                 requests: AtomicUsize::new(0),
                 faults: Mutex::new(HashMap::new()),
@@ -310,7 +313,7 @@ impl Fake {
     /// Validates, stores and answers 201 `{id, code, title}`, or 422 with the crate's
     /// `{"errors", "warnings"}`.
     fn create(&self, headers: &HeaderMap, body: &[u8]) -> Response {
-        let valid = match CreateDealRequest::from_json_with(body, &self.inner.config) {
+        let valid = match self.inner.normalizer.create_deal(body) {
             Ok(valid) => valid,
             Err(rejected) => {
                 return (StatusCode::UNPROCESSABLE_ENTITY, Json(rejected)).into_response();
@@ -342,10 +345,12 @@ impl Fake {
 }
 
 impl Catalog for FakeConfig {
-    fn tag_exists(&self, tag_id: &str) -> Option<bool> {
-        self.tags
-            .as_ref()
-            .map(|tags| tags.iter().any(|t| t == tag_id))
+    fn tag(&self, tag_id: &str) -> Lookup<()> {
+        Lookup::exists(
+            self.tags
+                .as_ref()
+                .map(|tags| tags.iter().any(|t| t == tag_id)),
+        )
     }
 }
 

@@ -8,7 +8,8 @@
 use libfuzzer_sys::fuzz_target;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use wegly_attribution::{CreateDealResponse, DealDetail, Rejected};
+use wegly_attribution::Rejected;
+use wegly_attribution::response::{CreateDealResponse, DealDetail};
 
 /// Reads `data` as `T`; when it reads, its JSON reads back to the same value.
 fn round_trip<T>(data: &[u8])

@@ -15,7 +15,7 @@ use wegly_attribution::arrow::arrow_array::{
 use wegly_attribution::arrow::{
     NormalizedField, normalize_urls, normalize_urls_fields, validate_deals,
 };
-use wegly_attribution::{CreateDealRequest, Marketing, Warning};
+use wegly_attribution::{CreateDealRequest, Marketing, Normalized, Warning};
 
 /// How the tests read rows back; the same code checks the unit and property tests.
 #[path = "../../tests/it/arrow_rows.rs"]

@@ -4,14 +4,14 @@
 //! Serializing `Validated::request` and validating it again must succeed with an equal request.
 //! Every entry point gives the same request (`docs/rules.md` §3.1): the payload's `marketing`, read
 //! as a `serde_json::Value` (which keeps the last of repeated members, as the bytes reader does),
-//! normalizes through `Marketing::normalize` to the request's own marketing.
+//! normalizes through `Normalized::normalize` to the request's own marketing.
 //! The second pass may only repeat warnings of the first about `marketing.url_conversion`:
 //! `docs/rules.md` §2.4 allows a URL value that is over the length limit to be dropped again on
 //! every pass.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wegly_attribution::{CreateDealRequest, Marketing, WarningCode};
+use wegly_attribution::{CreateDealRequest, Normalized, WarningCode};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(first) = CreateDealRequest::from_json(data) else {
@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(value) = serde_json::from_slice::<serde_json::Value>(data)
         && let Some(marketing) = value.get("marketing").filter(|m| !m.is_null())
     {
-        let normalized = Marketing::normalize(marketing).expect("the bytes reader accepted it");
+        let normalized = Normalized::normalize(marketing).expect("the bytes reader accepted it");
         let expected = Some(&normalized.marketing).filter(|m| !m.is_empty());
         assert_eq!(first.request.marketing(), expected, "the two JSON models disagree");
     }
@@ -41,13 +41,13 @@ fuzz_target!(|data: &[u8]| {
     );
     for warning in &second.warnings {
         let repeated = matches!(
-            warning.code,
+            warning.code(),
             WarningCode::ValueTooLong | WarningCode::DoubleEncodedUrl
-        ) && warning.path == "/marketing/url_conversion"
+        ) && warning.path() == "/marketing/url_conversion"
             && first
                 .warnings
                 .iter()
-                .any(|w| w.code == warning.code && w.path == warning.path);
+                .any(|w| w.code() == warning.code() && w.path() == warning.path());
         assert!(
             repeated,
             "the round trip warned {warning:?}\njson: {}",

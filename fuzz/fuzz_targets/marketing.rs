@@ -4,7 +4,7 @@
 //!
 //! Input layout: the first byte picks a mode (`% 3`), so seeds can start with `0`, `1` or `2`.
 //!
-//! - `0` + URL: [`Marketing::from_url`] on the rest (lossy UTF-8).
+//! - `0` + URL: [`Normalized::from_url`] on the rest (lossy UTF-8).
 //! - `1` + limit + JSON: the rest parsed as JSON and, whatever its type, normalized with
 //!   `max_value_chars(limit)`.
 //! - `2` + limit + mask + text: the text's first line is `url_conversion`; each bit of `mask`
@@ -20,7 +20,7 @@ use libfuzzer_sys::fuzz_target;
 use oracle::{is_trimmed, url_pairs};
 use serde_json::{Map, Value};
 use wegly_attribution::{
-    ChannelRules, DEFAULT_MAX_VALUE_CHARS, Marketing, Normalized, Normalizer, is_tracking_key,
+    ChannelRules, DEFAULT_MAX_VALUE_CHARS, Normalized, Normalizer, Touch, is_tracking_key,
     redact_click_ids, tracking_params,
 };
 
@@ -48,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
     match mode % 3 {
         0 => {
             let url = String::from_utf8_lossy(rest);
-            let n = Marketing::from_url(&url);
+            let n = Normalized::from_url(&url);
             let explicit = Value::Object(Map::from_iter([(
                 "url_conversion".to_owned(),
                 Value::String(url.into_owned()),
@@ -112,13 +112,14 @@ fn check(explicit: &Value, n: &Normalized, limit: usize) {
     // agrees with the public rules given the same values through `get` and `click_ids`.
     let m = &n.marketing;
     let field = |wegly: &str, utm: &str| m.get(wegly).or_else(|| m.get(utm));
-    let ids = m.click_ids();
-    let expected = ChannelRules::new().attribute(
-        field("wegly_source", "utm_source"),
-        field("wegly_medium", "utm_medium"),
-        field("wegly_campaign", "utm_campaign"),
-        ids.iter().map(|id| id.param),
-    );
+    let ids: Vec<_> = m.click_ids().collect();
+    let params: Vec<&str> = ids.iter().map(|id| id.param).collect();
+    let expected = ChannelRules::new().attribute(&Touch {
+        source: field("wegly_source", "utm_source"),
+        medium: field("wegly_medium", "utm_medium"),
+        campaign: field("wegly_campaign", "utm_campaign"),
+        click_params: &params,
+    });
     assert_eq!(m.channel(), expected, "channel of {out:?}");
 
     // Output hygiene: tracking keys only, values trimmed and non-empty.
@@ -178,7 +179,7 @@ fn check(explicit: &Value, n: &Normalized, limit: usize) {
 
     // The attribution view never panics, and the redaction from the ranges noted while the
     // URL was read (none, one inline, or a list) is the one that reads the URL again.
-    let _ = n.marketing.click_ids();
+    let _ = n.marketing.click_ids().count();
     let redacted = n.marketing.redacted_url();
     if let Some(url) = n.marketing.url_conversion() {
         let _ = tracking_params(url).count();
@@ -203,7 +204,7 @@ fn check(explicit: &Value, n: &Normalized, limit: usize) {
         assert!(
             n.warnings
                 .iter()
-                .any(|w| w.code == warning.code && w.path == warning.path),
+                .any(|w| w.code() == warning.code() && w.path() == warning.path()),
             "second pass warned {warning:?}, first pass only {:?}",
             n.warnings
         );

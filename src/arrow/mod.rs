@@ -220,14 +220,9 @@ pub fn normalize_urls_fields(
         });
     };
     let mut columns = NormalizedColumns::new(urls.len(), text_bytes(urls), chosen);
-    // `Marketing::from_url` row by row, in one object whose allocations each row reuses.
-    // Without the `warnings` field, no warning is kept, so none is written out: the repairs
-    // and the values are the same.
-    let normalizer = if chosen & NormalizedField::Warnings.bit() == 0 {
-        Normalizer::new().max_warnings(0)
-    } else {
-        Normalizer::new()
-    };
+    // `Normalized::from_url` row by row, in one object whose allocations each row reuses.
+    // A warning's text is written only into the `warnings` column: without it, none is.
+    let normalizer = Normalizer::new();
     let mut marketing = Marketing::default();
     for_each_row(urls, |url| match url {
         Some(url) => {
@@ -336,17 +331,40 @@ fn problems(column: &'static str, rows: usize, items: usize) -> Problems {
 }
 
 fn push_warnings(column: &mut Problems, warnings: &[Warning]) -> Result<(), KernelError> {
+    let mut text = Written::default();
     for warning in warnings {
-        column.push([&warning.path, warning.code.as_str(), &warning.message])?;
+        let (path, message) = text.write(warning.path(), warning.message());
+        column.push([path, warning.code().as_str(), message])?;
     }
     column.close()
 }
 
 fn push_errors(column: &mut Problems, errors: &[ValidationError]) -> Result<(), KernelError> {
+    let mut text = Written::default();
     for error in errors {
-        column.push([&error.path, error.code.as_str(), &error.message])?;
+        let (path, message) = text.write(error.path(), error.message());
+        column.push([path, error.code().as_str(), message])?;
     }
     column.close()
+}
+
+/// A report's path and message written out, in two buffers the reports of a row reuse.
+#[derive(Default)]
+struct Written {
+    path: String,
+    message: String,
+}
+
+impl Written {
+    fn write(&mut self, path: &crate::Pointer, message: &crate::Message) -> (&str, &str) {
+        use std::fmt::Write;
+        self.path.clear();
+        self.message.clear();
+        // Writing into a `String` cannot fail.
+        let _ = write!(self.path, "{path}");
+        let _ = write!(self.message, "{message}");
+        (&self.path, &self.message)
+    }
 }
 
 /// The `marketing` map column.
@@ -430,7 +448,7 @@ impl NormalizedColumns {
             column.push(marketing)?;
         }
         if let Some(column) = &mut self.click_ids {
-            for id in marketing.click_id_iter() {
+            for id in marketing.click_ids() {
                 column.push([id.param, id.platform.as_str(), id.value])?;
             }
             column.close()?;

@@ -7,6 +7,7 @@ use arrow_array::{
 use arrow_schema::DataType;
 
 use super::*;
+use crate::Normalized;
 
 #[path = "../../tests/it/arrow_rows.rs"]
 mod rows;

@@ -268,7 +268,7 @@ impl ApiError {
     ///
     /// let body = r#"{"errors":[{"path":"/tags/1","code":"not_found","message":"no tag `x`"}]}"#;
     /// let rejected = ApiError::new(422, Some("application/json"), body, None).rejected();
-    /// assert_eq!(rejected.map(|r| r.errors[0].path.clone()), Some("/tags/1".to_owned()));
+    /// assert_eq!(rejected.map(|r| r.errors[0].path().to_string()), Some("/tags/1".to_owned()));
     /// assert!(ApiError::new(422, None, "no", None).rejected().is_none());
     /// ```
     #[must_use]

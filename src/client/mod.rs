@@ -36,7 +36,8 @@ pub use reqwest::header::HeaderValue;
 pub use retry::Retries;
 
 use crate::deal::DEALS_PATH;
-use crate::{BearerToken, CreateDealRequest, CreateDealResponse, DealDetail, DealRef};
+use crate::response::{CreateDealResponse, DealDetail};
+use crate::{BearerToken, CreateDealRequest, DealRef};
 
 /// The API's address, used unless [`ClientBuilder::base_url`] says otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://api.wegly.com.br";

@@ -1,11 +1,11 @@
 //! Building a create-deal request in Rust.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
-use jiff::Timestamp;
+use jiff::civil::DateTime;
 use uuid::Uuid;
 
-use super::date;
 use super::draft::{Draft, Field, MarketingValue, NoteDraft, PersonDraft};
 use super::enums::{QualityRating, Temperature, Visibility};
 use super::money::Money;
@@ -28,7 +28,7 @@ use crate::{LeadSource, Marketing, Normalizer, Rejected};
 ///     .person(NewPerson::new("Roberto Martins"))
 ///     .marketing_field("url_conversion", "https://x.com.br/?utm_source=linkedin")
 ///     .build()?;
-/// let marketing = valid.request.marketing().unwrap();
+/// let marketing = valid.request.marketing().ok_or("no marketing")?;
 /// assert_eq!(marketing.get("wegly_source"), Some("linkedin"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -122,7 +122,8 @@ impl CreateDealBuilder {
     /// ```
     /// use wegly_attribution::{CreateDealRequest, ErrorCode};
     /// let rejected = CreateDealRequest::builder("T").title("x".repeat(151)).build().unwrap_err();
-    /// assert_eq!((rejected.errors[0].path.as_str(), rejected.errors[0].code), ("/title", ErrorCode::TooLong));
+    /// assert_eq!(rejected.errors[0].path(), "/title");
+    /// assert_eq!(rejected.errors[0].code(), ErrorCode::TooLong);
     /// ```
     #[inline]
     pub fn title(self, title: impl Into<String>) -> Self {
@@ -197,22 +198,27 @@ impl CreateDealBuilder {
         self
     }
 
-    /// Sets `expected_close_date`.
+    /// Sets `expected_close_date`, a civil date-time in UTC: the type
+    /// [`CreateDealRequest::expected_close_date`] returns (a `jiff::Timestamp` ends before the
+    /// API's range does; `ts.to_zoned(TimeZone::UTC).datetime()` converts one).
     ///
     /// ```
     /// use wegly_attribution::CreateDealRequest;
-    /// let close: jiff::Timestamp = "2024-03-15T18:00:00Z".parse()?;
+    /// use wegly_attribution::jiff::civil::date;
+    /// let close = date(2024, 3, 15).at(18, 0, 0, 0);
     /// let valid = CreateDealRequest::builder("Implantação CRM").expected_close_date(close).build()?;
-    /// assert_eq!(valid.request.expected_close_date().map(|d| d.to_string()).as_deref(), Some("2024-03-15T18:00:00"));
+    /// assert_eq!(valid.request.expected_close_date(), Some(close));
     ///
     /// // A typed value out of the API's range is reported as in JSON.
-    /// let rejected = CreateDealRequest::builder("T").expected_close_date(jiff::Timestamp::MIN).build().unwrap_err();
-    /// assert_eq!(rejected.errors[0].code.as_str(), "out_of_range");
+    /// let Err(rejected) = CreateDealRequest::builder("T").expected_close_date(date(-1, 1, 1).at(0, 0, 0, 0)).build() else {
+    ///     return Err("accepted".into());
+    /// };
+    /// assert_eq!(rejected.errors[0].code().as_str(), "out_of_range");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[inline]
-    pub fn expected_close_date(self, at: Timestamp) -> Self {
-        self.set(|d| d.expected_close_date = Field::Value(date::from_timestamp(at)))
+    pub fn expected_close_date(self, utc: DateTime) -> Self {
+        self.set(|d| d.expected_close_date = Field::Value(utc))
     }
 
     /// Sets `visibility`.
@@ -247,7 +253,7 @@ impl CreateDealBuilder {
     /// use wegly_attribution::{CreateDealRequest, WarningCode};
     /// let valid = CreateDealRequest::builder("Implantação CRM").tag("enterprise").tag("crm").tag("enterprise").build()?;
     /// assert_eq!(valid.request.tags(), ["enterprise", "crm"]);
-    /// assert_eq!(valid.warnings[0].code, WarningCode::DuplicateTag);
+    /// assert_eq!(valid.warnings[0].code(), WarningCode::DuplicateTag);
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
     #[inline]
@@ -355,20 +361,20 @@ impl CreateDealBuilder {
     /// let valid = CreateDealRequest::builder("Implantação CRM").marketing_field("utm_source", "google").marketing_field("referrer", "home").build()?;
     /// let marketing = valid.request.marketing().ok_or("no marketing")?;
     /// assert_eq!(marketing.get("wegly_source"), Some("google"));
-    /// assert_eq!(valid.warnings[0].code, WarningCode::IgnoredField);
+    /// assert_eq!(valid.warnings[0].code(), WarningCode::IgnoredField);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[inline]
     pub fn marketing_field(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        let key = key.into();
-        let value = MarketingValue::Str(Cow::Owned(value.into()));
+        // Appended: a key set again is resolved once, when the request is built (the last
+        // value wins), so that n members cost O(n) and `to_builder` stays linear.
         let mut members = std::mem::take(&mut self.draft.marketing)
             .value()
             .unwrap_or_default();
-        match members.iter_mut().find(|(k, _)| *k == key) {
-            Some(member) => member.1 = value,
-            None => members.push((Cow::Owned(key), value)),
-        }
+        members.push((
+            Cow::Owned(key.into()),
+            MarketingValue::Str(Cow::Owned(value.into())),
+        ));
         self.draft.marketing = Field::Value(members);
         self
     }
@@ -379,9 +385,9 @@ impl CreateDealBuilder {
     ///
     /// ```
     /// use wegly_attribution::{CreateDealRequest, Marketing};
-    /// let n = Marketing::from_url("https://x.com.br/lp?utm_source=google");
-    /// let valid = CreateDealRequest::builder("T").marketing(&n.marketing).build()?;
-    /// assert_eq!(valid.request.marketing(), Some(&n.marketing));
+    /// let marketing = Marketing::from_url("https://x.com.br/lp?utm_source=google");
+    /// let valid = CreateDealRequest::builder("T").marketing(&marketing).build()?;
+    /// assert_eq!(valid.request.marketing(), Some(&marketing));
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
     #[inline]
@@ -420,7 +426,7 @@ impl CreateDealBuilder {
     /// let follower = Follower { user_id: "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d".parse()?, role_id: uuid::Uuid::nil() };
     /// let valid = CreateDealRequest::builder("Implantação CRM").follower(follower).follower(follower).build()?;
     /// assert_eq!(valid.request.followers(), [follower]);
-    /// assert_eq!(valid.warnings[0].code, WarningCode::DuplicateFollower);
+    /// assert_eq!(valid.warnings[0].code(), WarningCode::DuplicateFollower);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[inline]
@@ -457,7 +463,8 @@ impl CreateDealBuilder {
     /// let valid = CreateDealRequest::builder("Implantação CRM").build()?;
     /// assert_eq!(valid.request.title(), "Implantação CRM");
     /// let rejected = CreateDealRequest::builder("  ").build().unwrap_err();
-    /// assert_eq!((rejected.errors[0].path.as_str(), rejected.errors[0].code), ("/title", ErrorCode::Required));
+    /// assert_eq!(rejected.errors[0].path(), "/title");
+    /// assert_eq!(rejected.errors[0].code(), ErrorCode::Required);
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
     pub fn build(self) -> Result<Validated, Rejected> {
@@ -478,14 +485,80 @@ impl CreateDealBuilder {
     ///     .build_with(&Normalizer::new().max_value_chars(5))?;
     /// let marketing = valid.request.marketing().ok_or("no marketing")?;
     /// assert_eq!((marketing.get("utm_source"), marketing.get("utm_medium")), (None, Some("email")));
-    /// assert_eq!(valid.warnings[0].code, WarningCode::ValueTooLong);
+    /// assert_eq!(valid.warnings[0].code(), WarningCode::ValueTooLong);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn build_with(self, normalizer: &Normalizer) -> Result<Validated, Rejected> {
         let mut d = normalizer.diagnostics();
-        let request = self
-            .draft
-            .finish(normalizer, normalizer.catalog_ref(), &mut d);
+        let mut draft = self.draft;
+        if let Field::Value(members) = &mut draft.marketing {
+            last_wins(members);
+        }
+        let request = draft.finish(normalizer, normalizer.catalog_ref(), &mut d);
         super::validate::conclude(request, d)
+    }
+}
+
+/// Keeps one member per key: the value set last, at the place of the first (the builder
+/// appends every `marketing_field`). Linear: a few members are compared one by one, more
+/// through a hash map.
+fn last_wins(members: &mut Vec<(Cow<'static, str>, MarketingValue<'static>)>) {
+    const FEW: usize = 16;
+    let mut kept: Vec<(Cow<'static, str>, MarketingValue<'static>)> =
+        Vec::with_capacity(members.len());
+    let mut at: HashMap<Cow<'static, str>, usize> = HashMap::new();
+    let many = members.len() > FEW;
+    for (key, value) in members.drain(..) {
+        let first = if many {
+            at.get(&key).copied()
+        } else {
+            kept.iter().position(|(k, _)| *k == key)
+        };
+        match first.and_then(|i| kept.get_mut(i)) {
+            Some(member) => member.1 = value,
+            None => {
+                if many {
+                    at.insert(key.clone(), kept.len());
+                }
+                kept.push((key, value));
+            }
+        }
+    }
+    *members = kept;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A key set again keeps its first place and its last value, below and above the count
+    /// where a hash map takes over.
+    #[test]
+    fn the_last_value_set_wins() {
+        for count in [2, 3, 16, 17, 100] {
+            let mut members: Vec<(Cow<'static, str>, MarketingValue<'static>)> = (0..count)
+                .map(|i| {
+                    (
+                        Cow::Owned(format!("k{}", i % 2)),
+                        MarketingValue::Str(Cow::Owned(i.to_string())),
+                    )
+                })
+                .collect();
+            last_wins(&mut members);
+            let found: Vec<(&str, &str)> = members
+                .iter()
+                .filter_map(|(k, v)| match v {
+                    MarketingValue::Str(v) => Some((k.as_ref(), v.as_ref())),
+                    _ => None,
+                })
+                .collect();
+            let last_even = ((count - 1) / 2 * 2).to_string();
+            let last_odd = ((count - 2) / 2 * 2 + 1).to_string();
+            assert_eq!(
+                found,
+                [("k0", last_even.as_str()), ("k1", last_odd.as_str())],
+                "{count}"
+            );
+        }
     }
 }

@@ -6,8 +6,8 @@
 //! RFC 3339 section 5.6's grammar, and held as a civil date-time in UTC, whose range covers
 //! `0000-01-01T00:00:00` to `9999-12-31T23:59:59.999999999`.
 
+use jiff::SignedDuration;
 use jiff::civil::DateTime;
-use jiff::{SignedDuration, Timestamp};
 
 /// Why a text is not a close date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,11 +104,6 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, DateError> {
         utc,
         date_only: false,
     })
-}
-
-/// The close date of a `Timestamp`, in UTC.
-pub(crate) fn from_timestamp(at: Timestamp) -> DateTime {
-    at.to_zoned(jiff::tz::TimeZone::UTC).datetime()
 }
 
 /// `0000-01-01T00:00:00` ..= `9999-12-31T23:59:59.999999999` (the civil type ends there).
@@ -217,11 +212,14 @@ mod tests {
     }
 
     #[test]
-    fn timestamps_convert_and_range_check() {
+    fn the_range_is_the_apis() {
+        let utc = |at: jiff::Timestamp| at.to_zoned(jiff::tz::TimeZone::UTC).datetime();
         assert_eq!(
-            check_range(from_timestamp(Timestamp::MIN)),
+            check_range(utc(jiff::Timestamp::MIN)),
             Err(DateError::OutOfRange)
         );
-        assert!(check_range(from_timestamp(Timestamp::MAX)).is_ok());
+        assert!(check_range(utc(jiff::Timestamp::MAX)).is_ok());
+        assert!(check_range(DateTime::MAX).is_ok());
+        assert_eq!(check_range(DateTime::MIN), Err(DateError::OutOfRange));
     }
 }

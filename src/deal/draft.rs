@@ -16,7 +16,7 @@ use super::request::{
 };
 use crate::error::{Diagnostics, excerpt};
 use crate::marketing::{Explicit, trim_str};
-use crate::{Catalog, ErrorCode, LeadSource, Normalizer, WarningCode};
+use crate::{Catalog, ErrorCode, LeadSource, Lookup, Normalizer, WarningCode};
 
 /// The title's limit, in characters (the API page's `maxLength`).
 pub(crate) const TITLE_MAX_CHARS: usize = 150;
@@ -197,7 +197,7 @@ impl Draft<'_> {
             .and_then(|n| d.at_name("note", |d| note(d, n)));
         if quality_reason.is_none()
             && stage_ok
-            && catalog.quality_reason_required(stage_id) == Some(true)
+            && matches!(catalog.pipeline(stage_id), Lookup::Found(p) if p.requires_quality_reason)
         {
             d.at_name("quality_reason", |d| {
                 d.error(
@@ -316,7 +316,7 @@ fn tags(
                     format_args!("tag `{}` is repeated; dropped", excerpt(&tag)),
                 );
             }
-            if catalog.tag_exists(&tag) == Some(false) {
+            if catalog.tag(&tag) == Lookup::NotFound {
                 d.error(
                     ErrorCode::NotFound,
                     format_args!("no tag has the ID `{}`", excerpt(&tag)),

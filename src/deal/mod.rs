@@ -1,16 +1,17 @@
-//! The create-deal request, the API's responses and deal references (`docs/rules.md` §3, §4.1,
-//! §4.2).
+//! The create-deal request and deal references (`docs/rules.md` §3, §4.2); the API's responses
+//! are in [`response`](crate::response) (§4.1).
 
 mod builder;
 mod date;
 mod draft;
 mod enums;
 mod json;
+mod member;
 mod money;
 mod read;
 mod reference;
 mod request;
-mod response;
+
 mod validate;
 
 pub use builder::CreateDealBuilder;
@@ -22,4 +23,3 @@ pub use reference::{DealRef, InvalidDealRef};
 pub use request::{
     Contact, CreateDealRequest, CustomField, Follower, NewPerson, Note, Organization, Validated,
 };
-pub use response::*;

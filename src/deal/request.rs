@@ -6,169 +6,9 @@ use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use super::enums::{QualityRating, Temperature, Visibility};
+use super::member::Member;
 use super::money::Money;
 use crate::{LeadSource, Marketing, Warning};
-
-/// The members of the create-deal page, in its order: the one list the reader, the
-/// serializer and the error order use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Member {
-    Title,
-    StageId,
-    ResponsibleId,
-    QualityRating,
-    QualityReason,
-    Value,
-    ExpectedCloseDate,
-    Visibility,
-    Temperature,
-    Tags,
-    PersonsId,
-    Person,
-    PrimaryPersonId,
-    OrganizationId,
-    Organization,
-    CustomFields,
-    Marketing,
-    CrmLeadSourceId,
-    LeadSource,
-    Followers,
-    Note,
-}
-
-/// The members of the nested objects, in the page's order (a name means the same in every
-/// object that has it).
-const NESTED: [&str; 12] = [
-    "id",
-    "name",
-    "contacts",
-    "type",
-    "value",
-    "avoid_duplicate",
-    "duplicate_check_types",
-    "field_id",
-    "user_id",
-    "role_id",
-    "content",
-    "is_pinned",
-];
-
-impl Member {
-    pub(crate) const ALL: [Member; 21] = [
-        Member::Title,
-        Member::StageId,
-        Member::ResponsibleId,
-        Member::QualityRating,
-        Member::QualityReason,
-        Member::Value,
-        Member::ExpectedCloseDate,
-        Member::Visibility,
-        Member::Temperature,
-        Member::Tags,
-        Member::PersonsId,
-        Member::Person,
-        Member::PrimaryPersonId,
-        Member::OrganizationId,
-        Member::Organization,
-        Member::CustomFields,
-        Member::Marketing,
-        Member::CrmLeadSourceId,
-        Member::LeadSource,
-        Member::Followers,
-        Member::Note,
-    ];
-
-    /// The member's JSON name.
-    pub(crate) const fn name(self) -> &'static str {
-        match self {
-            Member::Title => "title",
-            Member::StageId => "stage_id",
-            Member::ResponsibleId => "responsible_id",
-            Member::QualityRating => "quality_rating",
-            Member::QualityReason => "quality_reason",
-            Member::Value => "value",
-            Member::ExpectedCloseDate => "expected_close_date",
-            Member::Visibility => "visibility",
-            Member::Temperature => "temperature",
-            Member::Tags => "tags",
-            Member::PersonsId => "persons_id",
-            Member::Person => "person",
-            Member::PrimaryPersonId => "primary_person_id",
-            Member::OrganizationId => "organization_id",
-            Member::Organization => "organization",
-            Member::CustomFields => "custom_fields",
-            Member::Marketing => "marketing",
-            Member::CrmLeadSourceId => "crm_lead_source_id",
-            Member::LeadSource => "lead_source",
-            Member::Followers => "followers",
-            Member::Note => "note",
-        }
-    }
-
-    /// The member of a name. A `match`, which the compiler turns into a switch on the length:
-    /// this runs for every member of every payload.
-    pub(crate) fn from_name(name: &str) -> Option<Member> {
-        Some(match name {
-            "title" => Member::Title,
-            "stage_id" => Member::StageId,
-            "responsible_id" => Member::ResponsibleId,
-            "quality_rating" => Member::QualityRating,
-            "quality_reason" => Member::QualityReason,
-            "value" => Member::Value,
-            "expected_close_date" => Member::ExpectedCloseDate,
-            "visibility" => Member::Visibility,
-            "temperature" => Member::Temperature,
-            "tags" => Member::Tags,
-            "persons_id" => Member::PersonsId,
-            "person" => Member::Person,
-            "primary_person_id" => Member::PrimaryPersonId,
-            "organization_id" => Member::OrganizationId,
-            "organization" => Member::Organization,
-            "custom_fields" => Member::CustomFields,
-            "marketing" => Member::Marketing,
-            "crm_lead_source_id" => Member::CrmLeadSourceId,
-            "lead_source" => Member::LeadSource,
-            "followers" => Member::Followers,
-            "note" => Member::Note,
-            _ => return None,
-        })
-    }
-
-    /// Every name, in the page's order.
-    pub(crate) const NAMES: [&'static str; 21] = {
-        let mut names = [""; 21];
-        let mut i = 0;
-        while i < 21 {
-            // In a constant, an index out of bounds fails the build: no panic at run time.
-            #[allow(clippy::indexing_slicing)]
-            {
-                names[i] = Member::ALL[i].name();
-            }
-            i += 1;
-        }
-        names
-    };
-
-    /// Where an error at `path` goes in a report: by the page order of its member (unknown
-    /// members and `""` last), then by the array indices on its path, so that the items of a
-    /// list come in order whichever rule found their problem.
-    pub(crate) fn rank(path: &str) -> (usize, Vec<usize>) {
-        let mut tokens = path.split('/').skip(1);
-        let first = tokens.next().unwrap_or_default();
-        let member = Member::NAMES
-            .iter()
-            .position(|name| *name == first)
-            .unwrap_or(Member::NAMES.len());
-        let rank = |token: &str| {
-            token
-                .parse()
-                .ok()
-                .or_else(|| NESTED.iter().position(|name| *name == token))
-                .unwrap_or(usize::MAX)
-        };
-        (member, tokens.map(rank).collect())
-    }
-}
 
 /// A create-deal payload that passed validation, with normalized marketing data.
 ///
@@ -187,10 +27,10 @@ impl Member {
 /// let valid = CreateDealRequest::from_json(json)?;
 /// assert_eq!(valid.request.title(), "Implantação CRM");
 /// assert_eq!(
-///     serde_json::to_string(&valid.request).unwrap(),
+///     serde_json::to_string(&valid.request)?,
 ///     r#"{"title":"Implantação CRM","value":1500.5,"marketing":{"url_conversion":"https://x.com.br/?utm_source=google","utm_source":"google","wegly_source":"google"}}"#,
 /// );
-/// # Ok::<(), wegly_attribution::Rejected>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateDealRequest {
@@ -471,7 +311,7 @@ impl CreateDealRequest {
 /// let json = r#"{"title": "Implantação CRM", "tags": ["crm", " crm "]}"#;
 /// let valid = CreateDealRequest::from_json(json.as_bytes())?;
 /// assert_eq!(valid.request.tags(), ["crm"]);
-/// assert_eq!(valid.warnings[0].code, WarningCode::DuplicateTag);
+/// assert_eq!(valid.warnings[0].code(), WarningCode::DuplicateTag);
 ///
 /// let envelope = serde_json::to_value(&valid)?;
 /// assert_eq!(envelope["request"]["tags"], serde_json::json!(["crm"]));
@@ -596,8 +436,8 @@ pub enum Organization {
 /// assert_eq!(valid.request.custom_fields()[0].get("value").map(|v| v.get()), Some(r#""Sim""#));
 ///
 /// let field = CustomField::new(uuid::Uuid::nil()).member("value", serde_json::json!([1, 2]));
-/// assert_eq!(serde_json::to_string(&field).unwrap(), r#"{"field_id":"00000000-0000-0000-0000-000000000000","value":[1,2]}"#);
-/// # Ok::<(), wegly_attribution::Rejected>(())
+/// assert_eq!(serde_json::to_string(&field)?, r#"{"field_id":"00000000-0000-0000-0000-000000000000","value":[1,2]}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct CustomField {
@@ -893,20 +733,5 @@ fn list<M: SerializeMap, T: Serialize>(
         Ok(())
     } else {
         map.serialize_entry(key, items)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Member;
-
-    #[test]
-    fn member_names_agree_with_their_order() {
-        for (i, member) in Member::ALL.iter().enumerate() {
-            assert_eq!(*member as usize, i, "{member:?}");
-            assert_eq!(Member::from_name(member.name()), Some(*member));
-            assert_eq!(Member::NAMES.get(i), Some(&member.name()));
-        }
-        assert_eq!(Member::from_name("Title"), None);
     }
 }

@@ -4,8 +4,9 @@
 
 use super::draft::Draft;
 use super::json;
+use super::member::Member;
 use super::read::Request;
-use super::request::{CreateDealRequest, Member, Validated};
+use super::request::{CreateDealRequest, Validated};
 use crate::error::Diagnostics;
 use crate::{Catalog, ErrorCode, Normalizer, Rejected};
 
@@ -97,41 +98,15 @@ impl CreateDealRequest {
     /// assert_eq!(marketing.get("wegly_campaign"), Some("crm-enterprise"));
     /// assert_eq!(valid.request.value().map(|v| v.cents()), Some(7_500_050));
     ///
-    /// let errors = CreateDealRequest::from_json(br#"{"title": "", "value": 10.555}"#).unwrap_err().errors;
-    /// let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
+    /// let Err(rejected) = CreateDealRequest::from_json(br#"{"title": "", "value": 10.555}"#) else {
+    ///     return Err("accepted".into());
+    /// };
+    /// let codes: Vec<&str> = rejected.errors.iter().map(|e| e.code().as_str()).collect();
     /// assert_eq!(codes, ["required", "too_many_decimals"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_json(bytes: &[u8]) -> Result<Validated, Rejected> {
         const DEFAULT: Normalizer = Normalizer::new();
         DEFAULT.create_deal(bytes)
-    }
-
-    /// [`from_json`](Self::from_json) with a [`Catalog`](crate::Catalog) for the checks only
-    /// the API's data can decide (tags, `quality_reason`, trackers). The catalog is borrowed;
-    /// to keep one with the options, see [`Normalizer::catalog`].
-    ///
-    /// # Errors
-    ///
-    /// As [`from_json`](Self::from_json), plus `not_found` for unknown tags and `required` for a
-    /// `quality_reason` the pipeline requires.
-    ///
-    /// ```
-    /// use wegly_attribution::{Catalog, CreateDealRequest, ErrorCode};
-    ///
-    /// struct Tags;
-    ///
-    /// impl Catalog for Tags {
-    ///     fn tag_exists(&self, tag_id: &str) -> Option<bool> {
-    ///         Some(tag_id == "enterprise")
-    ///     }
-    /// }
-    ///
-    /// let rejected = CreateDealRequest::from_json_with(br#"{"title": "T", "tags": ["vip"]}"#, &Tags).unwrap_err();
-    /// assert_eq!((rejected.errors[0].path.as_str(), rejected.errors[0].code), ("/tags/0", ErrorCode::NotFound));
-    /// assert!(CreateDealRequest::from_json_with(br#"{"title": "T", "tags": ["enterprise"]}"#, &Tags).is_ok());
-    /// ```
-    pub fn from_json_with(bytes: &[u8], catalog: &dyn Catalog) -> Result<Validated, Rejected> {
-        validate(&Normalizer::new(), catalog, bytes)
     }
 }

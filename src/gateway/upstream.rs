@@ -28,7 +28,7 @@ use crate::{ErrorCode, Rejected};
 /// ```
 /// use axum::Json;
 /// use axum::http::StatusCode;
-/// use wegly_attribution::CreateDealResponse;
+/// use wegly_attribution::response::CreateDealResponse;
 /// use wegly_attribution::client::{Client, ClientError};
 /// use wegly_attribution::gateway::CreateDeal;
 ///

@@ -15,8 +15,8 @@ use super::model::{Click, Marketing, Redact, Span};
 ///
 /// ```
 /// use wegly_attribution::Marketing;
-/// let n = Marketing::from_url("https://x.com.br/lp?gclid=AbC");
-/// let ids = n.marketing.click_ids();
+/// let marketing = Marketing::from_url("https://x.com.br/lp?gclid=AbC");
+/// let ids: Vec<_> = marketing.click_ids().collect();
 /// assert_eq!(serde_json::to_string(&ids)?, r#"[{"param":"gclid","platform":"google","value":"AbC"}]"#);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
@@ -47,21 +47,13 @@ impl Marketing {
     ///
     /// ```
     /// use wegly_attribution::{Marketing, Platform};
-    /// let n = Marketing::from_url("https://x.com.br/?msclkid=M1&gclid=G1&msclkid=M2");
-    /// let ids = n.marketing.click_ids();
+    /// let marketing = Marketing::from_url("https://x.com.br/?msclkid=M1&gclid=G1&msclkid=M2");
+    /// let ids: Vec<_> = marketing.click_ids().collect();
     /// assert_eq!(ids.len(), 2);
     /// assert_eq!((ids[0].param, ids[0].platform), ("msclkid", Platform::Microsoft));
     /// assert_eq!(ids[1].value, "G1");
     /// ```
-    #[must_use]
-    pub fn click_ids(&self) -> Vec<ClickId<'_>> {
-        let mut ids = Vec::with_capacity(self.clicks.len());
-        ids.extend(self.click_id_iter());
-        ids
-    }
-
-    /// The items of [`click_ids`](Self::click_ids), without collecting them.
-    pub(crate) fn click_id_iter(&self) -> impl Iterator<Item = ClickId<'_>> + '_ {
+    pub fn click_ids(&self) -> impl Iterator<Item = ClickId<'_>> + '_ {
         let noted = self.clicks.iter().filter_map(|click| {
             let value = match click.value {
                 Some(span) => self.value_text(span),
@@ -94,8 +86,8 @@ impl Marketing {
     ///
     /// ```
     /// use wegly_attribution::Marketing;
-    /// let n = Marketing::from_url("https://x.com.br/?utm_source=g&gclid=SECRET");
-    /// assert_eq!(n.marketing.redacted_url().as_deref(), Some("https://x.com.br/?utm_source=g&gclid=REDACTED"));
+    /// let marketing = Marketing::from_url("https://x.com.br/?utm_source=g&gclid=SECRET");
+    /// assert_eq!(marketing.redacted_url().as_deref(), Some("https://x.com.br/?utm_source=g&gclid=REDACTED"));
     /// ```
     #[must_use]
     pub fn redacted_url(&self) -> Option<Cow<'_, str>> {

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::extract::trim_str;
-use super::model::{Key, Marketing};
+use super::model::{Key, Marketing, key};
 use crate::error::code_enum;
 use classify::{CampaignMarks, Medium, MediumKind, SourceMarks, classify};
 use lists::{DEFAULT_INDEX, Listed};
@@ -32,8 +32,8 @@ code_enum! {
     ///
     /// ```
     /// use wegly_attribution::{Channel, Marketing};
-    /// let n = Marketing::from_url("https://x.com.br/lp?utm_source=google&utm_medium=cpc");
-    /// assert_eq!(n.marketing.channel().channel, Channel::PaidSearch);
+    /// let marketing = Marketing::from_url("https://x.com.br/lp?utm_source=google&utm_medium=cpc");
+    /// assert_eq!(marketing.channel().channel, Channel::PaidSearch);
     /// assert_eq!(Channel::PaidSearch.as_str(), "paid_search");
     /// assert_eq!(Channel::ALL.len(), 20);
     /// ```
@@ -92,8 +92,8 @@ code_enum! {
 ///
 /// ```
 /// use wegly_attribution::{Channel, Marketing};
-/// let n = Marketing::from_url("https://x.com.br/lp?gclid=AbC");
-/// let attribution = n.marketing.channel();
+/// let marketing = Marketing::from_url("https://x.com.br/lp?gclid=AbC");
+/// let attribution = marketing.channel();
 /// assert_eq!(attribution.channel, Channel::PaidSearch);
 /// assert_eq!(attribution.source.as_deref(), Some("google")); // inferred from `gclid`
 /// assert_eq!(
@@ -119,8 +119,8 @@ impl ChannelAttribution<'_> {
     /// ```
     /// use wegly_attribution::{ChannelAttribution, Marketing};
     /// let kept: ChannelAttribution<'static> = {
-    ///     let n = Marketing::from_url("https://x.com.br/lp?utm_source=newsletter&utm_medium=email");
-    ///     n.marketing.channel().into_owned()
+    ///     let marketing = Marketing::from_url("https://x.com.br/lp?utm_source=newsletter&utm_medium=email");
+    ///     marketing.channel().into_owned()
     /// };
     /// assert_eq!(kept.channel.as_str(), "email");
     /// ```
@@ -149,9 +149,9 @@ impl ChannelAttribution<'_> {
 /// ```
 /// use wegly_attribution::{Channel, ChannelRules, Marketing};
 /// let rules = ChannelRules::new().search_source("kagi").social_source("bsky.app");
-/// let n = Marketing::from_url("https://x.com.br/lp?utm_source=www.kagi.com&utm_medium=referral");
-/// assert_eq!(n.marketing.channel().channel, Channel::Referral);
-/// assert_eq!(n.marketing.channel_with(&rules).channel, Channel::OrganicSearch);
+/// let marketing = Marketing::from_url("https://x.com.br/lp?utm_source=www.kagi.com&utm_medium=referral");
+/// assert_eq!(marketing.channel().channel, Channel::Referral);
+/// assert_eq!(marketing.channel_with(&rules).channel, Channel::OrganicSearch);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChannelRules {
@@ -161,18 +161,6 @@ pub struct ChannelRules {
     added: BTreeMap<String, SourceMarks>,
     /// The longest added entry: a longer candidate need not be looked up.
     longest_added: usize,
-}
-
-/// The indices of the common keys the channel reads (`model::COMMON`); a test checks them.
-mod key {
-    pub(super) const FBCLID: u8 = 1;
-    pub(super) const GCLID: u8 = 2;
-    pub(super) const UTM_CAMPAIGN: u8 = 6;
-    pub(super) const UTM_MEDIUM: u8 = 11;
-    pub(super) const UTM_SOURCE: u8 = 14;
-    pub(super) const WEGLY_CAMPAIGN: u8 = 19;
-    pub(super) const WEGLY_MEDIUM: u8 = 25;
-    pub(super) const WEGLY_SOURCE: u8 = 28;
 }
 
 /// The rules of [`Marketing::channel`], built once.
@@ -275,9 +263,9 @@ impl ChannelRules {
     /// The default lists of `docs/rules.md` §2.6, with nothing added.
     ///
     /// ```
-    /// use wegly_attribution::{Channel, ChannelRules};
+    /// use wegly_attribution::{Channel, ChannelRules, Touch};
     /// const RULES: ChannelRules = ChannelRules::new();
-    /// let found = RULES.attribute(Some("l.facebook.com"), Some("referral"), None, [""; 0]);
+    /// let found = RULES.attribute(&Touch { source: Some("l.facebook.com"), medium: Some("referral"), ..Touch::default() });
     /// assert_eq!(found.channel, Channel::OrganicSocial);
     /// ```
     #[must_use]
@@ -292,9 +280,9 @@ impl ChannelRules {
     /// subdomain of it, is an AI assistant's whatever the other lists say (rule 8).
     ///
     /// ```
-    /// use wegly_attribution::{Channel, ChannelRules};
+    /// use wegly_attribution::{Channel, ChannelRules, Touch};
     /// let rules = ChannelRules::new().ai_assistant_source("chat.example.ai");
-    /// let found = rules.attribute(Some("eu.chat.example.ai"), Some("referral"), None, [""; 0]);
+    /// let found = rules.attribute(&Touch { source: Some("eu.chat.example.ai"), medium: Some("referral"), ..Touch::default() });
     /// assert_eq!(found.channel, Channel::AiAssistant);
     /// ```
     #[must_use]
@@ -305,9 +293,9 @@ impl ChannelRules {
     /// Adds a source to the *search* list.
     ///
     /// ```
-    /// use wegly_attribution::{Channel, ChannelRules};
+    /// use wegly_attribution::{Channel, ChannelRules, Touch};
     /// let rules = ChannelRules::new().search_source(" Kagi ");
-    /// assert_eq!(rules.attribute(Some("kagi"), Some("cpc"), None, [""; 0]).channel, Channel::PaidSearch);
+    /// assert_eq!(rules.attribute(&Touch { source: Some("kagi"), medium: Some("cpc"), ..Touch::default() }).channel, Channel::PaidSearch);
     /// ```
     #[must_use]
     pub fn search_source(self, source: &str) -> Self {
@@ -317,9 +305,9 @@ impl ChannelRules {
     /// Adds a source to the *social* list.
     ///
     /// ```
-    /// use wegly_attribution::{Channel, ChannelRules};
+    /// use wegly_attribution::{Channel, ChannelRules, Touch};
     /// let rules = ChannelRules::new().social_source("bsky.app");
-    /// assert_eq!(rules.attribute(Some("go.bsky.app"), None, None, [""; 0]).channel, Channel::OrganicSocial);
+    /// assert_eq!(rules.attribute(&Touch { source: Some("go.bsky.app"), ..Touch::default() }).channel, Channel::OrganicSocial);
     /// ```
     #[must_use]
     pub fn social_source(self, source: &str) -> Self {
@@ -329,9 +317,9 @@ impl ChannelRules {
     /// Adds a source to the *video* list.
     ///
     /// ```
-    /// use wegly_attribution::{Channel, ChannelRules};
+    /// use wegly_attribution::{Channel, ChannelRules, Touch};
     /// let rules = ChannelRules::new().video_source("kick");
-    /// assert_eq!(rules.attribute(Some("kick"), Some("paid"), None, [""; 0]).channel, Channel::PaidVideo);
+    /// assert_eq!(rules.attribute(&Touch { source: Some("kick"), medium: Some("paid"), ..Touch::default() }).channel, Channel::PaidVideo);
     /// ```
     #[must_use]
     pub fn video_source(self, source: &str) -> Self {
@@ -341,9 +329,9 @@ impl ChannelRules {
     /// Adds a source to the *shopping* list.
     ///
     /// ```
-    /// use wegly_attribution::{Channel, ChannelRules};
+    /// use wegly_attribution::{Channel, ChannelRules, Touch};
     /// let rules = ChannelRules::new().shopping_source("netshoes");
-    /// assert_eq!(rules.attribute(Some("netshoes"), Some("cpc"), None, [""; 0]).channel, Channel::PaidShopping);
+    /// assert_eq!(rules.attribute(&Touch { source: Some("netshoes"), medium: Some("cpc"), ..Touch::default() }).channel, Channel::PaidShopping);
     /// ```
     #[must_use]
     pub fn shopping_source(self, source: &str) -> Self {
@@ -360,28 +348,20 @@ impl ChannelRules {
     /// `ref`) are ignored.
     ///
     /// ```
-    /// use wegly_attribution::{Channel, ChannelRules};
+    /// use wegly_attribution::{Channel, ChannelRules, Touch};
     /// let rules = ChannelRules::new();
-    /// let found = rules.attribute(None, None, Some("bf-2025"), ["gclsrc", "fbclid", "msclkid"]);
+    /// let found = rules.attribute(&Touch { campaign: Some("bf-2025"), click_params: &["gclsrc", "fbclid", "msclkid"], ..Touch::default() });
     /// assert_eq!(found.channel, Channel::PaidSearch);
     /// assert_eq!((found.source.as_deref(), found.medium.as_deref()), (Some("bing"), Some("cpc")));
-    /// let found = rules.attribute(Some(" WhatsApp "), Some("SMS"), None, [""; 0]);
+    /// let found = rules.attribute(&Touch { source: Some(" WhatsApp "), medium: Some("SMS"), ..Touch::default() });
     /// assert_eq!(found.channel, Channel::OrganicSocial);
     /// assert_eq!(found.source.as_deref(), Some("whatsapp"));
     /// ```
     #[must_use]
-    pub fn attribute<'a, I, S>(
-        &self,
-        source: Option<&'a str>,
-        medium: Option<&'a str>,
-        campaign: Option<&str>,
-        click_params: I,
-    ) -> ChannelAttribution<'a>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.attribute_inferring(source, medium, campaign, || infer(click_params))
+    pub fn attribute<'a>(&self, touch: &Touch<'a>) -> ChannelAttribution<'a> {
+        self.attribute_inferring(touch.source, touch.medium, touch.campaign, || {
+            infer(touch.click_params)
+        })
     }
 
     /// [`attribute`](Self::attribute), asking for the click-id inference only when neither a
@@ -611,11 +591,11 @@ impl Marketing {
     ///
     /// ```
     /// use wegly_attribution::{Channel, Marketing};
-    /// let n = Marketing::from_url("https://x.com.br/lp?UTM_Source=Facebook&utm_medium=Paid_Social");
-    /// let found = n.marketing.channel();
+    /// let marketing = Marketing::from_url("https://x.com.br/lp?UTM_Source=Facebook&utm_medium=Paid_Social");
+    /// let found = marketing.channel();
     /// assert_eq!(found.channel, Channel::PaidSocial);
     /// assert_eq!((found.source.as_deref(), found.medium.as_deref()), (Some("facebook"), Some("paid_social")));
-    /// assert_eq!(Marketing::from_url("https://x.com.br/lp").marketing.channel().channel, Channel::Direct);
+    /// assert_eq!(Marketing::from_url("https://x.com.br/lp").channel().channel, Channel::Direct);
     /// ```
     #[must_use]
     pub fn channel(&self) -> ChannelAttribution<'_> {
@@ -627,9 +607,9 @@ impl Marketing {
     /// ```
     /// use wegly_attribution::{Channel, ChannelRules, Marketing};
     /// let rules = ChannelRules::new().shopping_source("netshoes");
-    /// let n = Marketing::from_url("https://x.com.br/lp?utm_source=netshoes&utm_medium=cpc");
-    /// assert_eq!(n.marketing.channel().channel, Channel::PaidOther);
-    /// assert_eq!(n.marketing.channel_with(&rules).channel, Channel::PaidShopping);
+    /// let marketing = Marketing::from_url("https://x.com.br/lp?utm_source=netshoes&utm_medium=cpc");
+    /// assert_eq!(marketing.channel().channel, Channel::PaidOther);
+    /// assert_eq!(marketing.channel_with(&rules).channel, Channel::PaidShopping);
     /// ```
     #[must_use]
     pub fn channel_with(&self, rules: &ChannelRules) -> ChannelAttribution<'_> {
@@ -710,4 +690,25 @@ impl Marketing {
             .chain(fbclid)
             .min_by_key(|inference| inference.rank)
     }
+}
+
+/// What [`ChannelRules::attribute`] reads of one touch: its source, medium and campaign, and
+/// the names of the click-id parameters it carried. Absent fields are `None` (or no names);
+/// name only those you have, the rest from `Default`.
+///
+/// ```
+/// use wegly_attribution::{Channel, ChannelRules, Touch};
+/// let touch = Touch { source: Some("google"), medium: Some("cpc"), ..Touch::default() };
+/// assert_eq!(ChannelRules::new().attribute(&touch).channel, Channel::PaidSearch);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Touch<'a> {
+    /// `utm_source` (or `wegly_source`).
+    pub source: Option<&'a str>,
+    /// `utm_medium` (or `wegly_medium`).
+    pub medium: Option<&'a str>,
+    /// `utm_campaign` (or `wegly_campaign`).
+    pub campaign: Option<&'a str>,
+    /// The click-id parameter names found (`gclid`, `fbclid`, …), in URL order.
+    pub click_params: &'a [&'a str],
 }

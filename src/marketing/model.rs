@@ -25,16 +25,16 @@ use super::keys::{Platform, is_tracking_key};
 /// ```
 /// use wegly_attribution::Marketing;
 ///
-/// let n = Marketing::from_url("https://x.com.br/?utm_source=google&utm_term=crm");
-/// assert_eq!(n.marketing.get("wegly_source"), Some("google"));
-/// assert_eq!(n.marketing.get("utm_search_term"), Some("crm"));
-/// let json = serde_json::to_string(&n.marketing)?;
+/// let marketing = Marketing::from_url("https://x.com.br/?utm_source=google&utm_term=crm");
+/// assert_eq!(marketing.get("wegly_source"), Some("google"));
+/// assert_eq!(marketing.get("utm_search_term"), Some("crm"));
+/// let json = serde_json::to_string(&marketing)?;
 /// assert_eq!(
 ///     json,
 ///     r#"{"url_conversion":"https://x.com.br/?utm_source=google&utm_term=crm","utm_search_term":"crm","utm_source":"google","utm_term":"crm","wegly_source":"google"}"#
 /// );
 /// let back: Marketing = serde_json::from_str(&json)?;
-/// assert_eq!(back, n.marketing);
+/// assert_eq!(back, marketing);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Clone, Default)]
@@ -101,10 +101,6 @@ impl Clicks {
         self.first.iter().chain(&self.more)
     }
 
-    pub(super) fn len(&self) -> usize {
-        usize::from(self.first.is_some()) + self.more.len()
-    }
-
     pub(super) fn push(&mut self, click: Click) {
         if self.first.is_none() {
             self.first = Some(click);
@@ -134,112 +130,94 @@ pub(super) enum Redact {
     Rescan,
 }
 
-/// The keys stored without text, in ascending order: two common keys compare by index.
-const COMMON: [&str; 31] = [
-    "conversion_tool_name",
-    "fbclid",
-    "gclid",
-    "url_conversion",
-    "utm_ad",
-    "utm_adgroup",
-    "utm_campaign",
-    "utm_content",
-    "utm_creative_format",
-    "utm_id",
-    "utm_marketing_tactic",
-    "utm_medium",
-    "utm_placement",
-    "utm_search_term",
-    "utm_source",
-    "utm_source_platform",
-    "utm_term",
-    "wegly_ad",
-    "wegly_adgroup",
-    "wegly_campaign",
-    "wegly_code",
-    "wegly_content",
-    "wegly_creative_format",
-    "wegly_id",
-    "wegly_marketing_tactic",
-    "wegly_medium",
-    "wegly_placement",
-    "wegly_search_term",
-    "wegly_source",
-    "wegly_source_platform",
-    "wegly_term",
-];
+/// Declares the common keys once, in ascending order (two common keys compare by index), each
+/// with its `wegly_` twin of rule 3 where it has one. From the list: the index constants
+/// ([`key`]), the text of each ([`COMMON`]), the lookup by text ([`common`]) and the twins.
+macro_rules! common_keys {
+    ($($key:ident = $name:literal $(=> $twin:ident)?,)+) => {
+        /// The common keys' indices, by name.
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+        #[derive(Clone, Copy)]
+        #[repr(u8)]
+        enum Index {
+            $($key,)+
+        }
 
-/// The index of a common key. A `match` (which the compiler turns into a switch on the length
-/// first): this runs for every key of every URL.
-pub(super) fn common(key: &str) -> Option<u8> {
-    Some(match key {
-        "conversion_tool_name" => 0,
-        "fbclid" => 1,
-        "gclid" => 2,
-        "url_conversion" => 3,
-        "utm_ad" => 4,
-        "utm_adgroup" => 5,
-        "utm_campaign" => 6,
-        "utm_content" => 7,
-        "utm_creative_format" => 8,
-        "utm_id" => 9,
-        "utm_marketing_tactic" => 10,
-        "utm_medium" => 11,
-        "utm_placement" => 12,
-        "utm_search_term" => 13,
-        "utm_source" => 14,
-        "utm_source_platform" => 15,
-        "utm_term" => 16,
-        "wegly_ad" => 17,
-        "wegly_adgroup" => 18,
-        "wegly_campaign" => 19,
-        "wegly_code" => 20,
-        "wegly_content" => 21,
-        "wegly_creative_format" => 22,
-        "wegly_id" => 23,
-        "wegly_marketing_tactic" => 24,
-        "wegly_medium" => 25,
-        "wegly_placement" => 26,
-        "wegly_search_term" => 27,
-        "wegly_source" => 28,
-        "wegly_source_platform" => 29,
-        "wegly_term" => 30,
-        _ => return None,
-    })
+        /// The index of each common key, by name.
+        #[allow(dead_code)] // Each constant is there for the rule that names its key.
+        pub(super) mod key {
+            $(pub(crate) const $key: u8 = super::Index::$key as u8;)+
+        }
+
+        /// The keys stored without text, in ascending order.
+        const COMMON: [&str; [$(Index::$key,)+].len()] = [$($name,)+];
+
+        /// The index of a common key. A `match` (which the compiler turns into a switch on the
+        /// length first): this runs for every key of every URL.
+        pub(super) fn common(key: &str) -> Option<u8> {
+            match key {
+                $($name => Some(key::$key),)+
+                _ => None,
+            }
+        }
+
+        /// The `wegly_` twin of each common key (rule 3), by index.
+        const TWINS: [Option<u8>; COMMON_KEYS] = {
+            let mut twins = [None; COMMON_KEYS];
+            // In a constant, an index out of bounds fails the build: no panic at run time.
+            #[allow(clippy::indexing_slicing)]
+            {
+                $($(twins[key::$key as usize] = Some(key::$twin);)?)+
+            }
+            twins
+        };
+    };
+}
+
+common_keys! {
+    CONVERSION_TOOL_NAME = "conversion_tool_name",
+    FBCLID = "fbclid",
+    GCLID = "gclid",
+    URL_CONVERSION = "url_conversion",
+    UTM_AD = "utm_ad" => WEGLY_AD,
+    UTM_ADGROUP = "utm_adgroup" => WEGLY_ADGROUP,
+    UTM_CAMPAIGN = "utm_campaign" => WEGLY_CAMPAIGN,
+    UTM_CONTENT = "utm_content" => WEGLY_CONTENT,
+    UTM_CREATIVE_FORMAT = "utm_creative_format" => WEGLY_CREATIVE_FORMAT,
+    UTM_ID = "utm_id" => WEGLY_ID,
+    UTM_MARKETING_TACTIC = "utm_marketing_tactic" => WEGLY_MARKETING_TACTIC,
+    UTM_MEDIUM = "utm_medium" => WEGLY_MEDIUM,
+    UTM_PLACEMENT = "utm_placement" => WEGLY_PLACEMENT,
+    UTM_SEARCH_TERM = "utm_search_term",
+    UTM_SOURCE = "utm_source" => WEGLY_SOURCE,
+    UTM_SOURCE_PLATFORM = "utm_source_platform" => WEGLY_SOURCE_PLATFORM,
+    UTM_TERM = "utm_term",
+    WEGLY_AD = "wegly_ad",
+    WEGLY_ADGROUP = "wegly_adgroup",
+    WEGLY_CAMPAIGN = "wegly_campaign",
+    WEGLY_CODE = "wegly_code",
+    WEGLY_CONTENT = "wegly_content",
+    WEGLY_CREATIVE_FORMAT = "wegly_creative_format",
+    WEGLY_ID = "wegly_id",
+    WEGLY_MARKETING_TACTIC = "wegly_marketing_tactic",
+    WEGLY_MEDIUM = "wegly_medium",
+    WEGLY_PLACEMENT = "wegly_placement",
+    WEGLY_SEARCH_TERM = "wegly_search_term",
+    WEGLY_SOURCE = "wegly_source",
+    WEGLY_SOURCE_PLATFORM = "wegly_source_platform",
+    WEGLY_TERM = "wegly_term",
+}
+
+/// The text of the common key `index`, `'static`.
+pub(super) fn common_name(index: u8) -> Option<&'static str> {
+    COMMON.get(usize::from(index)).copied()
 }
 
 /// How many common keys there are.
 pub(super) const COMMON_KEYS: usize = COMMON.len();
 
 /// Indices of the common keys the rules name.
-pub(super) const URL_CONVERSION: u8 = 3;
-pub(super) const UTM_SEARCH_TERM: u8 = 13;
-pub(super) const UTM_TERM: u8 = 16;
-pub(super) const WEGLY_CODE: u8 = 20;
-
-/// The `wegly_` twin of each common key (rule 3), by index. `utm_term`, `utm_search_term`
-/// and the keys that are not `utm_` have none; every other `utm_` key of [`COMMON`] has its
-/// twin among them (a test derives this table from the keys' text), so a common key's twin is
-/// found without text.
-const TWINS: [Option<u8>; COMMON_KEYS] = {
-    let mut twins = [None; COMMON_KEYS];
-    // utm_ad, utm_adgroup, utm_campaign -> wegly_ad, wegly_adgroup, wegly_campaign
-    twins[4] = Some(17);
-    twins[5] = Some(18);
-    twins[6] = Some(19);
-    // utm_content .. utm_placement -> wegly_content .. wegly_placement (wegly_code, 20, has
-    // no utm_ key)
-    twins[7] = Some(21);
-    twins[8] = Some(22);
-    twins[9] = Some(23);
-    twins[10] = Some(24);
-    twins[11] = Some(25);
-    twins[12] = Some(26);
-    // utm_source, utm_source_platform
-    twins[14] = Some(28);
-    twins[15] = Some(29);
-    twins
-};
+pub(super) use key::{URL_CONVERSION, UTM_SEARCH_TERM, UTM_TERM, WEGLY_CODE};
 
 /// The `wegly_` twin of the common key `index`, if it has one.
 #[inline]
@@ -526,9 +504,9 @@ impl Marketing {
     ///
     /// ```
     /// use wegly_attribution::Marketing;
-    /// let n = Marketing::from_url("https://x.com.br/lp?utm_source=google");
-    /// assert_eq!(n.marketing.get("wegly_source"), Some("google"));
-    /// assert_eq!(n.marketing.get("utm_medium"), None);
+    /// let marketing = Marketing::from_url("https://x.com.br/lp?utm_source=google");
+    /// assert_eq!(marketing.get("wegly_source"), Some("google"));
+    /// assert_eq!(marketing.get("utm_medium"), None);
     /// ```
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&str> {
@@ -563,8 +541,8 @@ impl Marketing {
     /// The URL where the lead converted, trimmed.
     ///
     /// ```
-    /// use wegly_attribution::Marketing;
-    /// let n = Marketing::from_url("  https://x.com.br/obrigado?gclid=AbC\n");
+    /// use wegly_attribution::Normalized;
+    /// let n = Normalized::from_url("  https://x.com.br/obrigado?gclid=AbC\n");
     /// assert_eq!(n.marketing.url_conversion(), Some("https://x.com.br/obrigado?gclid=AbC"));
     /// ```
     #[must_use]
@@ -576,8 +554,8 @@ impl Marketing {
     ///
     /// ```
     /// use wegly_attribution::Marketing;
-    /// let n = Marketing::from_url("?gclid=A");
-    /// let keys: Vec<&str> = n.marketing.iter().map(|(k, _)| k).collect();
+    /// let marketing = Marketing::from_url("?gclid=A");
+    /// let keys: Vec<&str> = marketing.iter().map(|(k, _)| k).collect();
     /// assert_eq!(keys, ["gclid", "url_conversion"]);
     /// ```
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &str)> + ExactSizeIterator + '_ {
@@ -591,7 +569,7 @@ impl Marketing {
     /// ```
     /// use wegly_attribution::Marketing;
     /// // `url_conversion`, `utm_source` and its `wegly_source` twin.
-    /// assert_eq!(Marketing::from_url("https://x.com.br/lp?utm_source=google").marketing.len(), 3);
+    /// assert_eq!(Marketing::from_url("https://x.com.br/lp?utm_source=google").len(), 3);
     /// ```
     #[must_use]
     pub fn len(&self) -> usize {
@@ -602,8 +580,8 @@ impl Marketing {
     ///
     /// ```
     /// use wegly_attribution::Marketing;
-    /// assert!(Marketing::from_url("   ").marketing.is_empty());
-    /// assert!(!Marketing::from_url("https://x.com.br/lp").marketing.is_empty());
+    /// assert!(Marketing::from_url("   ").is_empty());
+    /// assert!(!Marketing::from_url("https://x.com.br/lp").is_empty());
     /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
@@ -703,13 +681,11 @@ impl<'de> Visitor<'de> for NormalizedVisitor {
 mod tests {
     use super::*;
 
-    /// The indices and twins written by hand are those the keys' text gives.
+    /// The list is sorted (indices compare as the keys do), fits a `u32` set, and each twin
+    /// named in it is the `wegly_` form of its key (rule 3).
     #[test]
-    fn named_indices_and_twins_follow_the_common_keys() {
-        assert_eq!(common("url_conversion"), Some(URL_CONVERSION));
-        assert_eq!(common("utm_search_term"), Some(UTM_SEARCH_TERM));
-        assert_eq!(common("utm_term"), Some(UTM_TERM));
-        assert_eq!(common("wegly_code"), Some(WEGLY_CODE));
+    fn the_common_keys_are_sorted_and_their_twins_are_rule_3s() {
+        assert!(COMMON.is_sorted(), "common keys compare by index");
         assert!(COMMON.len() <= 32, "a set of common keys is a u32");
         let mut twins = 0;
         for (index, key) in (0u8..).zip(COMMON) {

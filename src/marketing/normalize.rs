@@ -9,19 +9,23 @@ use super::extract::{tracking_params, trim_str};
 use super::keys::is_tracking_key;
 use super::model::{
     COMMON_KEYS, Key, Marketing, Span, URL_CONVERSION, UTM_SEARCH_TERM, UTM_TERM, WEGLY_CODE,
-    common, common_bit, common_twin,
+    common, common_bit, common_name, common_twin,
 };
-use crate::error::{DEFAULT_MAX_REPORTS, Diagnostics, Rejected, WarningCode, excerpt, json_type};
+use super::normalized::Normalized;
+use crate::error::{
+    DEFAULT_MAX_REPORTS, Diagnostics, Key as Named, Rejected, Repair, WarningCode, excerpt,
+    json_type,
+};
 use crate::{Catalog, LeadSource, Lookup, NoCatalog, Warning};
 
 /// The default limit on a tracking value, in characters (`docs/rules.md` §2.3).
 ///
 /// ```
-/// use wegly_attribution::{DEFAULT_MAX_VALUE_CHARS, Marketing, WarningCode};
+/// use wegly_attribution::{DEFAULT_MAX_VALUE_CHARS, Normalized, WarningCode};
 /// let at_limit = "a".repeat(DEFAULT_MAX_VALUE_CHARS);
-/// assert!(Marketing::from_url(&format!("/lp?utm_content={at_limit}")).warnings.is_empty());
-/// let over = Marketing::from_url(&format!("/lp?utm_content={at_limit}a"));
-/// assert_eq!(over.warnings[0].code, WarningCode::ValueTooLong);
+/// assert!(Normalized::from_url(&format!("/lp?utm_content={at_limit}")).warnings.is_empty());
+/// let over = Normalized::from_url(&format!("/lp?utm_content={at_limit}a"));
+/// assert_eq!(over.warnings[0].code(), WarningCode::ValueTooLong);
 /// ```
 pub const DEFAULT_MAX_VALUE_CHARS: usize = 1000;
 
@@ -42,14 +46,14 @@ pub const DEFAULT_MAX_VALUE_CHARS: usize = 1000;
 /// let n = normalizer.normalize_url("/?utm_source=newsletter&utm_medium=email");
 /// assert_eq!(n.marketing.get("utm_source"), None);
 /// assert_eq!(n.marketing.get("utm_medium"), Some("email"));
-/// assert_eq!(n.warnings[0].code, WarningCode::ValueTooLong);
+/// assert_eq!(n.warnings[0].code(), WarningCode::ValueTooLong);
 /// ```
 #[derive(Clone)]
 pub struct Normalizer {
     max_value_chars: usize,
     max_errors: usize,
     max_warnings: usize,
-    catalog: Option<Arc<dyn Catalog + Send + Sync>>,
+    catalog: Option<Arc<dyn Catalog>>,
 }
 
 impl std::fmt::Debug for Normalizer {
@@ -73,11 +77,11 @@ impl Normalizer {
     /// A normalizer with the default limits and no catalog.
     ///
     /// ```
-    /// use wegly_attribution::{Marketing, Normalizer};
+    /// use wegly_attribution::{Normalized, Normalizer};
     /// let url = "https://x.com.br/lp?utm_source=google";
     /// let n = Normalizer::new().normalize_url(url);
     /// assert_eq!(n.marketing.get("wegly_source"), Some("google"));
-    /// assert_eq!(n, Marketing::from_url(url));
+    /// assert_eq!(n, Normalized::from_url(url));
     /// ```
     #[must_use]
     pub const fn new() -> Self {
@@ -112,8 +116,8 @@ impl Normalizer {
     /// let json = br#"{"title": "", "visibility": 9, "temperature": 9}"#;
     /// let rejected = Normalizer::new().max_errors(1).create_deal(json).unwrap_err();
     /// assert_eq!(rejected.errors.len(), 2);
-    /// assert_eq!(rejected.errors[1].code, ErrorCode::TooManyErrors);
-    /// assert_eq!(rejected.errors[1].message, "2 more errors were found and not reported");
+    /// assert_eq!(rejected.errors[1].code(), ErrorCode::TooManyErrors);
+    /// assert_eq!(rejected.errors[1].message(), "2 more errors were found and not reported");
     /// ```
     #[must_use]
     pub const fn max_errors(mut self, max: usize) -> Self {
@@ -128,7 +132,7 @@ impl Normalizer {
     /// use wegly_attribution::{Normalizer, WarningCode};
     /// let n = Normalizer::new().max_warnings(1).normalize_url("/lp#utm_source=a&utm_medium=b");
     /// assert_eq!(n.warnings.len(), 2);
-    /// assert_eq!(n.warnings[1].code, WarningCode::TooManyWarnings);
+    /// assert_eq!(n.warnings[1].code(), WarningCode::TooManyWarnings);
     /// ```
     #[must_use]
     pub const fn max_warnings(mut self, max: usize) -> Self {
@@ -137,7 +141,9 @@ impl Normalizer {
     }
 
     /// Plugs in the gateway's lookups (tags, pipelines, trackers). The normalizer owns the
-    /// catalog, so it can be stored in a server's state and shared across threads.
+    /// catalog, so it can be stored in a server's state and shared across threads; an
+    /// `Arc<dyn Catalog>` already shared (a cache the gateway also refreshes) is a catalog too.
+    /// This is the one way to validate with a catalog.
     ///
     /// ```
     /// use wegly_attribution::{Catalog, LeadSource, Lookup, Normalizer};
@@ -145,7 +151,7 @@ impl Normalizer {
     /// struct Trackers;
     ///
     /// impl Catalog for Trackers {
-    ///     fn tracker_lead_source(&self, wegly_code: &str) -> Lookup<LeadSource> {
+    ///     fn tracker(&self, wegly_code: &str) -> Lookup<LeadSource> {
     ///         match wegly_code {
     ///             "OPP123" => Lookup::Found(LeadSource::Named("Evento".into())),
     ///             _ => Lookup::NotFound,
@@ -157,23 +163,8 @@ impl Normalizer {
     /// assert_eq!(n.lead_source, Some(LeadSource::Named("Evento".into())));
     /// ```
     #[must_use]
-    pub fn catalog(self, catalog: impl Catalog + Send + Sync + 'static) -> Self {
-        self.catalog_arc(Arc::new(catalog))
-    }
-
-    /// Like [`catalog`](Self::catalog), with a catalog already shared (a cache the gateway
-    /// also refreshes).
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use wegly_attribution::{Catalog, NoCatalog, Normalizer};
-    /// let shared: Arc<dyn Catalog + Send + Sync> = Arc::new(NoCatalog);
-    /// let normalizer = Normalizer::new().catalog_arc(Arc::clone(&shared));
-    /// assert!(normalizer.create_deal(br#"{"title": "T"}"#).is_ok());
-    /// ```
-    #[must_use]
-    pub fn catalog_arc(mut self, catalog: Arc<dyn Catalog + Send + Sync>) -> Self {
-        self.catalog = Some(catalog);
+    pub fn catalog(mut self, catalog: impl Catalog + 'static) -> Self {
+        self.catalog = Some(Arc::new(catalog));
         self
     }
 
@@ -231,7 +222,7 @@ impl Normalizer {
     /// struct Trackers;
     ///
     /// impl Catalog for Trackers {
-    ///     fn tracker_lead_source(&self, wegly_code: &str) -> Lookup<LeadSource> {
+    ///     fn tracker(&self, wegly_code: &str) -> Lookup<LeadSource> {
     ///         match wegly_code {
     ///             "OPP123" => Lookup::Found(LeadSource::Named("Evento".into())),
     ///             _ => Lookup::NotFound,
@@ -243,7 +234,8 @@ impl Normalizer {
     /// let marketing = serde_json::json!({"wegly_code": "OPP123"});
     /// let n = Normalizer::new().catalog(Trackers).normalize_with_lead_source(&marketing, Some(&sent))?;
     /// assert_eq!(n.lead_source, None); // the sent one is kept
-    /// assert_eq!((n.warnings[0].code, n.warnings[0].path.as_str()), (WarningCode::LeadSourceConflict, "/lead_source/name"));
+    /// assert_eq!(n.warnings[0].code(), WarningCode::LeadSourceConflict);
+    /// assert_eq!(n.warnings[0].path(), "/lead_source/name");
     /// # Ok::<(), wegly_attribution::Rejected>(())
     /// ```
     pub fn normalize_with_lead_source(
@@ -474,7 +466,7 @@ impl Normalizer {
                 );
                 continue;
             }
-            warn_repairs(&param, d);
+            warn_repairs(&param, index, d);
             let key = match (index, Marketing::span_within(at, url, key)) {
                 (Some(index), _) => Some(Key::Common(index)),
                 (None, Some(span)) => Some(Key::Text(span)),
@@ -502,6 +494,8 @@ impl Normalizer {
         value.len() > self.max_value_chars && value.chars().count() > self.max_value_chars
     }
 
+    /// The message of a value over the limit; its characters are counted again only here,
+    /// for a report that is kept.
     #[cold]
     fn too_long_message<'a>(
         &self,
@@ -510,23 +504,33 @@ impl Normalizer {
         whence: &'a str,
     ) -> impl std::fmt::Display + 'a {
         let max = self.max_value_chars;
-        Lazy(move |f: &mut std::fmt::Formatter<'_>| {
-            write!(
-                f,
-                "the value of `{}` {whence} has {} characters, over the limit of {max}; not used",
-                excerpt(key),
-                value.chars().count(),
-            )
-        })
+        TooLong {
+            key,
+            value,
+            whence,
+            max,
+        }
     }
 }
 
-/// A message written only when it is kept.
-struct Lazy<F>(F);
+/// A value over the limit, in a message.
+struct TooLong<'a> {
+    key: &'a str,
+    value: &'a str,
+    whence: &'a str,
+    max: usize,
+}
 
-impl<F: Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result> std::fmt::Display for Lazy<F> {
+impl std::fmt::Display for TooLong<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        (self.0)(f)
+        write!(
+            f,
+            "the value of `{}` {} has {} characters, over the limit of {}; not used",
+            excerpt(self.key),
+            self.whence,
+            self.value.chars().count(),
+            self.max,
+        )
     }
 }
 
@@ -613,7 +617,7 @@ fn tracker(
     d: &mut Diagnostics,
 ) -> Option<LeadSource> {
     let code = marketing.common_value(WEGLY_CODE)?;
-    let tracked = match catalog.tracker_lead_source(code) {
+    let tracked = match catalog.tracker(code) {
         Lookup::Unchecked => return None,
         Lookup::NotFound => {
             d.at_name("wegly_code", |d| {
@@ -663,44 +667,35 @@ fn tracker(
     }
 }
 
-/// One warning for each repair a used value needed (`docs/rules.md` §2.3).
-fn warn_repairs(param: &super::TrackingParam<'_>, d: &mut Diagnostics) {
+/// One warning for each repair a used value needed (`docs/rules.md` §2.3). The messages are
+/// written only when read: a hash router repeats `param_in_fragment` on every parameter.
+/// `index` is the key's common index, if it has one: its text is then `'static`.
+fn warn_repairs(param: &super::TrackingParam<'_>, index: Option<u8>, d: &mut Diagnostics) {
     let repairs = param.repairs();
     if repairs.is_empty() && param.location() == super::Location::Query {
         return;
     }
     let key = param.key();
+    let key = || Named::new(key, index.and_then(common_name));
     if param.location() == super::Location::Fragment {
-        d.warn_parts(
-            WarningCode::ParamInFragment,
-            &["`", key, "` was taken from the URL fragment"],
-        );
+        d.warn_repair(WarningCode::ParamInFragment, Repair::InFragment, key());
     }
     if repairs.html_escaped_separator() {
-        d.warn_parts(
+        d.warn_repair(
             WarningCode::HtmlEscapedSeparator,
-            &["`", key, "` followed an HTML-escaped separator `&amp;`"],
+            Repair::HtmlEscapedSeparator,
+            key(),
         );
     }
     if repairs.invalid_percent_encoding() {
-        d.warn_parts(
+        d.warn_repair(
             WarningCode::InvalidPercentEncoding,
-            &[
-                "the value of `",
-                key,
-                "` has a `%` that starts no escape; kept literally",
-            ],
+            Repair::InvalidPercentEncoding,
+            key(),
         );
     }
     if repairs.invalid_utf8() {
-        d.warn_parts(
-            WarningCode::InvalidUtf8,
-            &[
-                "the value of `",
-                key,
-                "` decodes to invalid UTF-8; replaced with U+FFFD",
-            ],
-        );
+        d.warn_repair(WarningCode::InvalidUtf8, Repair::InvalidUtf8, key());
     }
 }
 
@@ -768,56 +763,4 @@ pub(crate) enum Explicit<'v> {
     Null,
     /// Another JSON type, named as messages name it.
     Other(&'static str),
-}
-
-/// The result of normalizing marketing data.
-///
-/// ```
-/// use wegly_attribution::{Marketing, WarningCode};
-/// let n = Marketing::from_url("https://x.com.br/lp#utm_source=instagram");
-/// assert_eq!(n.marketing.get("utm_source"), Some("instagram"));
-/// assert_eq!(n.warnings[0].code, WarningCode::ParamInFragment);
-/// assert_eq!(n.lead_source, None);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Normalized {
-    /// The normalized object.
-    pub marketing: Marketing,
-    /// What was repaired or dropped.
-    pub warnings: Vec<Warning>,
-    /// The tracker's lead source, when rule 5 fills it (the payload sent none).
-    pub lead_source: Option<LeadSource>,
-}
-
-impl Marketing {
-    /// Normalizes `{"url_conversion": url}` with the default [`Normalizer`].
-    ///
-    /// ```
-    /// use wegly_attribution::Marketing;
-    ///
-    /// let url = "https://landing.wegly.com.br/obrigado?wegly_code=OPP123&utm_campaign=crm-enterprise&gclid=XYZ";
-    /// let n = Marketing::from_url(url);
-    /// let keys: Vec<&str> = n.marketing.iter().map(|(k, _)| k).collect();
-    /// assert_eq!(keys, ["gclid", "url_conversion", "utm_campaign", "wegly_campaign", "wegly_code"]);
-    /// ```
-    #[must_use]
-    pub fn from_url(url: &str) -> Normalized {
-        Normalizer::new().normalize_url(url)
-    }
-
-    /// Normalizes a `marketing` object with the default [`Normalizer`].
-    ///
-    /// # Errors
-    ///
-    /// [`Rejected`] on a wrong JSON type; see [`Normalizer::normalize`].
-    ///
-    /// ```
-    /// use wegly_attribution::{ErrorCode, Marketing};
-    /// let rejected = Marketing::normalize(&serde_json::json!({"utm_source": 42})).unwrap_err();
-    /// assert_eq!(rejected.errors[0].code, ErrorCode::InvalidType);
-    /// assert_eq!(rejected.errors[0].path, "/utm_source");
-    /// ```
-    pub fn normalize(marketing: &Value) -> Result<Normalized, Rejected> {
-        Normalizer::new().normalize(marketing)
-    }
 }

@@ -6,7 +6,7 @@ use wegly_attribution::arrow::arrow_array::{Array, StringArray, StructArray};
 use wegly_attribution::arrow::{
     NormalizedField, normalize_urls, normalize_urls_fields, validate_deals,
 };
-use wegly_attribution::{CreateDealRequest, Marketing, Warning};
+use wegly_attribution::{CreateDealRequest, Marketing, Normalized, Warning};
 
 #[path = "arrow_rows.rs"]
 mod rows;

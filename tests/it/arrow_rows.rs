@@ -3,7 +3,7 @@
 //! including module brings `Array`, `AsArray`, `StructArray`, `Marketing`, `CreateDealRequest`
 //! and `Warning` into scope, from wherever it reaches them.
 
-use super::{Array, AsArray, CreateDealRequest, Marketing, StructArray, Warning};
+use super::{Array, AsArray, CreateDealRequest, Marketing, Normalized, StructArray, Warning};
 
 /// The strings of a `list<struct<...>>` row, one `Vec` per item, field by field.
 pub(super) fn items(rows: &StructArray, column: &str, row: usize) -> Vec<Vec<String>> {
@@ -47,12 +47,11 @@ pub(super) fn url_row(rows: &StructArray, row: usize) -> serde_json::Value {
 
 /// What [`url_row`] must read for `url`: `Marketing::from_url`, its click ids and channel.
 pub(super) fn expected_url_row(url: &str) -> serde_json::Value {
-    let n = Marketing::from_url(url);
+    let n = Normalized::from_url(url);
     let marketing: Vec<(&str, &str)> = n.marketing.iter().collect();
     let ids: Vec<Vec<String>> = n
         .marketing
         .click_ids()
-        .iter()
         .map(|id| item([id.param, id.platform.as_str(), id.value]))
         .collect();
     serde_json::json!({
@@ -93,7 +92,7 @@ pub(super) fn expected_deal_row(payload: &str) -> serde_json::Value {
             // As the CLI's `normalize` writes it beside the request.
             "channel": serde_json::to_value(
                 v.request.marketing().map_or_else(
-                    || Marketing::from_url("").marketing.channel().into_owned(),
+                    || Marketing::from_url("").channel().into_owned(),
                     |m| m.channel().into_owned(),
                 ),
             )
@@ -105,7 +104,13 @@ pub(super) fn expected_deal_row(payload: &str) -> serde_json::Value {
             let errors: Vec<Vec<String>> = r
                 .errors
                 .iter()
-                .map(|e| item([&e.path, e.code.as_str(), &e.message]))
+                .map(|e| {
+                    item([
+                        &e.path().to_string(),
+                        e.code().as_str(),
+                        &e.message().to_string(),
+                    ])
+                })
                 .collect();
             serde_json::json!({
                 "ok": false,
@@ -122,7 +127,13 @@ pub(super) fn expected_deal_row(payload: &str) -> serde_json::Value {
 fn warnings(warnings: &[Warning]) -> Vec<Vec<String>> {
     warnings
         .iter()
-        .map(|w| item([&w.path, w.code.as_str(), &w.message]))
+        .map(|w| {
+            item([
+                &w.path().to_string(),
+                w.code().as_str(),
+                &w.message().to_string(),
+            ])
+        })
         .collect()
 }
 

@@ -4,7 +4,9 @@
 
 use proptest::prelude::*;
 use serde_json::{Map, Value};
-use wegly_attribution::{Channel, ChannelRules, Marketing, Normalizer, Platform};
+use wegly_attribution::{
+    Channel, ChannelRules, Marketing, Normalized, Normalizer, Platform, Touch,
+};
 
 use crate::properties::percent_encode_all;
 
@@ -24,7 +26,7 @@ fn sample_urls_match_the_golden_file() {
     );
     let mut wrong = Vec::new();
     for (i, (url, expected)) in urls.iter().zip(&expected).enumerate() {
-        let n = Marketing::from_url(url);
+        let n = Normalized::from_url(url);
         let found = n.marketing.channel();
         if found.channel.as_str() != *expected {
             wrong.push(format!(
@@ -220,7 +222,7 @@ fn marketing(t: &Tracking, shape: Shape) -> Marketing {
                 .marketing;
         }
     };
-    Marketing::from_url(&url).marketing
+    Marketing::from_url(&url)
 }
 
 proptest! {
@@ -229,18 +231,14 @@ proptest! {
     #[test]
     fn the_channel_depends_on_the_tracking_data_alone(t in tracking()) {
         let rules = ChannelRules::new();
-        let expected = rules.attribute(
-            t.source.as_deref(),
-            t.medium.as_deref(),
-            t.campaign.as_deref(),
-            t.clicks.iter().map(|(name, _)| *name),
-        );
+        let clicks: Vec<&str> = t.clicks.iter().map(|(name, _)| *name).collect();
+        let expected = rules.attribute(&Touch { source: t.source.as_deref(), medium: t.medium.as_deref(), campaign: t.campaign.as_deref(), click_params: &clicks });
         for &shape in SHAPES {
             let m = marketing(&t, shape);
             let found = m.channel();
             prop_assert_eq!(&found, &expected, "shape {:?}", shape);
             // Normalizing again changes nothing.
-            let again = Marketing::normalize(&serde_json::to_value(&m).unwrap()).unwrap().marketing;
+            let again = Normalized::normalize(&serde_json::to_value(&m).unwrap()).unwrap().marketing;
             prop_assert_eq!(&again.channel(), &expected, "shape {:?}, twice", shape);
         }
     }
@@ -259,12 +257,13 @@ fn the_generator_reaches_every_channel() {
     let mut seen = BTreeSet::new();
     for _ in 0..2000 {
         let t = strategy.new_tree(&mut runner).unwrap().current();
-        let found = rules.attribute(
-            t.source.as_deref(),
-            t.medium.as_deref(),
-            t.campaign.as_deref(),
-            t.clicks.iter().map(|(name, _)| *name),
-        );
+        let clicks: Vec<&str> = t.clicks.iter().map(|(name, _)| *name).collect();
+        let found = rules.attribute(&Touch {
+            source: t.source.as_deref(),
+            medium: t.medium.as_deref(),
+            campaign: t.campaign.as_deref(),
+            click_params: &clicks,
+        });
         seen.insert(found.channel);
     }
     let missing: Vec<&str> = Channel::ALL
@@ -318,7 +317,13 @@ fn every_listed_source_gives_its_channel() {
             other => panic!("{source}: unknown category {other}"),
         };
         for source in [source.clone(), source.to_ascii_uppercase()] {
-            let found = |medium| rules.attribute(Some(&source), Some(medium), None, [""; 0]);
+            let found = |medium| {
+                rules.attribute(&Touch {
+                    source: Some(&source),
+                    medium: Some(medium),
+                    ..Touch::default()
+                })
+            };
             assert_eq!(found("cpc").channel, paid, "{source} cpc");
             assert_eq!(found("referral").channel, organic, "{source} referral");
         }
@@ -326,11 +331,19 @@ fn every_listed_source_gives_its_channel() {
     let ai = list_rows("ai_assistants.csv");
     assert_eq!(ai.len(), 30);
     for (source, _) in &ai {
-        let found = rules.attribute(Some(source), Some("referral"), None, [""; 0]);
+        let found = rules.attribute(&Touch {
+            source: Some(source),
+            medium: Some("referral"),
+            ..Touch::default()
+        });
         assert_eq!(found.channel, Channel::AiAssistant, "{source}");
         if source.contains('.') {
             let sub = format!("www.{source}");
-            let found = rules.attribute(Some(&sub), Some("referral"), None, [""; 0]);
+            let found = rules.attribute(&Touch {
+                source: Some(&sub),
+                medium: Some("referral"),
+                ..Touch::default()
+            });
             assert_eq!(found.channel, Channel::AiAssistant, "{sub}");
         }
     }
@@ -363,7 +376,11 @@ fn a_callers_entries_count_as_the_projects() {
         ("line.me", Channel::OrganicSocial),
     ];
     for (source, expected) in cases {
-        let found = rules.attribute(Some(source), Some("referral"), None, [""; 0]);
+        let found = rules.attribute(&Touch {
+            source: Some(source),
+            medium: Some("referral"),
+            ..Touch::default()
+        });
         assert_eq!(found.channel, expected, "{source}");
     }
 }

@@ -170,7 +170,7 @@ fn check_again(json: &str, first: &Validated) -> Result<(), String> {
         let seen = first
             .warnings
             .iter()
-            .any(|w| w.code == warning.code && w.path == warning.path);
+            .any(|w| w.code() == warning.code() && w.path() == warning.path());
         if !seen {
             return Err(format!(
                 "{json}\nwritten {written}\nnew warning {warning:?}"

@@ -25,3 +25,9 @@ mod oracle;
 mod properties;
 mod request_path;
 mod wpt;
+
+/// A report's path or message written out as a `&'static str` (leaked: tests only), so that a
+/// table of expected `(&str, …)` rows compares with what a call reported.
+pub(crate) fn text(shown: impl std::fmt::Display) -> &'static str {
+    Box::leak(shown.to_string().into_boxed_str())
+}

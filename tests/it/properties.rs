@@ -240,7 +240,7 @@ fn explicit_kept<'m>(map: &'m Map<String, Value>, key: &str, limit: usize) -> Op
 }
 
 fn warning_key(w: &Warning) -> (WarningCode, String, String) {
-    (w.code, w.path.clone(), w.message.clone())
+    (w.code(), w.path().to_string(), w.message().to_string())
 }
 
 fn check_hygiene(marketing: &Marketing) -> Result<(), TestCaseError> {
@@ -353,13 +353,13 @@ proptest! {
 
     #[test]
     fn from_url_never_panics_on_anything(url in any::<String>()) {
-        let n = Marketing::from_url(&url);
+        let n = Normalized::from_url(&url);
         check_hygiene(&n.marketing)?;
     }
 
     #[test]
     fn from_url_never_panics_on_messy_urls(url in messy_url()) {
-        let n = Marketing::from_url(&url);
+        let n = Normalized::from_url(&url);
         check_hygiene(&n.marketing)?;
         prop_assert_eq!(n.marketing.url_conversion(), Some(trim(&url)).filter(|u| !u.is_empty()));
     }
@@ -377,12 +377,12 @@ fn nothing_is_invented_checks_values() {
     let (mut values, mut clicks) = (0, 0);
     for _ in 0..256 {
         let url = strategy.new_tree(&mut runner).unwrap().current();
-        let n = Marketing::from_url(&url);
+        let n = Normalized::from_url(&url);
         values += serde_json::to_value(&n.marketing)
             .unwrap()
             .as_object()
             .map_or(0, |o| o.len().saturating_sub(1));
-        clicks += n.marketing.click_ids().len();
+        clicks += n.marketing.click_ids().count();
     }
     assert!(values >= 256, "only {values} values in 256 URLs");
     assert!(clicks >= 50, "only {clicks} click ids in 256 URLs");

@@ -90,7 +90,7 @@ impl Explain<'_> {
 
     fn url(&self, out: &mut impl Write, line: u64, url: &str) -> io::Result<()> {
         let normalized = self.normalizer.normalize_url(url);
-        let click_ids = normalized.marketing.click_ids();
+        let click_ids: Vec<_> = normalized.marketing.click_ids().collect();
         let lead_source = self.with_catalog.then(|| {
             normalized.lead_source.as_ref().map(|source| match source {
                 LeadSource::Existing(id) => Source::Id(id),

@@ -45,7 +45,10 @@ impl Tally {
     pub(crate) fn rejected(&mut self, errors: &[ValidationError], warnings: &[Warning]) {
         self.records += 1;
         for error in errors {
-            *self.errors_by_code.entry(error.code.as_str()).or_default() += 1;
+            *self
+                .errors_by_code
+                .entry(error.code().as_str())
+                .or_default() += 1;
         }
         self.warned(warnings);
     }
@@ -54,7 +57,7 @@ impl Tally {
         for warning in warnings {
             *self
                 .warnings_by_code
-                .entry(warning.code.as_str())
+                .entry(warning.code().as_str())
                 .or_default() += 1;
         }
     }

@@ -92,20 +92,21 @@ fn channel(request: &CreateDealRequest) -> ChannelAttribution<'_> {
 /// C": it is rewritten to name the input line, and the column in that line (in bytes).
 fn name_the_line(rejected: &mut Rejected, record: &Record) {
     for error in &mut rejected.errors {
-        if error.code != ErrorCode::InvalidJson {
+        if error.code() != ErrorCode::InvalidJson {
             continue;
         }
-        let at = error
-            .message
+        let message = error.message().to_string();
+        let at = message
             .rsplit_once(" at line 1 column ")
             .and_then(|(text, column)| Some((text, column.parse::<usize>().ok()?)));
-        error.message = match at {
+        let message = match at {
             Some((text, column)) => format!(
                 "{text} at line {} column {}",
                 record.line,
                 column + record.skipped
             ),
-            None => format!("{} (line {})", error.message, record.line),
+            None => format!("{message} (line {})", record.line),
         };
+        *error = ValidationError::at_root(ErrorCode::InvalidJson, message);
     }
 }

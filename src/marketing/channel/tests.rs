@@ -4,8 +4,8 @@
 use super::patterns::{
     contains, find_cross_network_and_shop, is_host_name, is_paid_medium, matches_shop_pattern,
 };
-use super::{Channel, ChannelRules, SourceMarks};
-use crate::Marketing;
+use super::{Channel, ChannelRules, SourceMarks, Touch};
+use crate::Normalized;
 
 /// (source, medium, campaign, click ids, expected channel).
 type Row = (
@@ -18,7 +18,12 @@ type Row = (
 
 fn check(rules: &ChannelRules, cases: &[Row]) {
     for (i, &(source, medium, campaign, clicks, expected)) in cases.iter().enumerate() {
-        let found = rules.attribute(source, medium, campaign, clicks.iter().copied());
+        let found = rules.attribute(&Touch {
+            source,
+            medium,
+            campaign,
+            click_params: clicks,
+        });
         assert_eq!(
             found.channel, expected,
             "row {i}: source {source:?}, medium {medium:?}, campaign {campaign:?}, clicks {clicks:?}"
@@ -273,17 +278,21 @@ fn click_ids_infer_only_when_source_and_medium_are_both_absent() {
     check(&ChannelRules::new(), cases);
 
     let rules = ChannelRules::new();
-    let found = rules.attribute(None, None, None, ["igshid", "twclid", "fbclid"]);
+    let found = rules.attribute(&clicks(&["igshid", "twclid", "fbclid"]));
     assert_eq!(
         (found.source.as_deref(), found.medium.as_deref()),
         (Some("twitter"), Some("paid"))
     );
-    let found = rules.attribute(None, None, None, ["dclid"]);
+    let found = rules.attribute(&clicks(&["dclid"]));
     assert_eq!(
         (found.source.as_deref(), found.medium.as_deref()),
         (Some("google"), Some("display"))
     );
-    let found = rules.attribute(Some("Mix"), None, None, ["gclid"]);
+    let found = rules.attribute(&Touch {
+        source: Some("Mix"),
+        click_params: &["gclid"],
+        ..Touch::default()
+    });
     assert_eq!(
         (found.source.as_deref(), found.medium.as_deref()),
         (Some("mix"), None)
@@ -296,14 +305,14 @@ fn click_ids_infer_only_when_source_and_medium_are_both_absent() {
         (&["_KX"], "klaviyo", "email"),
         (&["mc_cid", "ko_click_id"], "mailchimp", "email"),
     ] {
-        let found = rules.attribute(None, None, None, params.iter().copied());
+        let found = rules.attribute(&clicks(params));
         assert_eq!(
             (found.source.as_deref(), found.medium.as_deref()),
             (Some(source), Some(medium)),
             "{params:?}"
         );
     }
-    let found = rules.attribute(None, None, None, ["gclsrc"]);
+    let found = rules.attribute(&clicks(&["gclsrc"]));
     assert_eq!((found.source, found.medium), (None, None));
 }
 
@@ -315,18 +324,18 @@ fn the_click_ids_are_not_read_past_gclid_nor_when_a_source_was_sent() {
         .into_iter()
         .inspect(|_| read += 1);
     assert_eq!(
-        rules.attribute(None, None, None, params).channel,
-        Channel::PaidSearch
+        super::infer(params).map(|found| found.source),
+        Some("google")
     );
     assert_eq!(read, 2);
 
-    let mut read = 0;
-    let params = ["gclid"].into_iter().inspect(|_| read += 1);
-    assert_eq!(
-        rules.attribute(Some("x"), None, None, params).channel,
-        Channel::OrganicSocial
-    );
-    assert_eq!(read, 0);
+    let mut asked = 0;
+    let found = rules.attribute_inferring(Some("x"), None, None, || {
+        asked += 1;
+        super::infer(["gclid"])
+    });
+    assert_eq!(found.channel, Channel::OrganicSocial);
+    assert_eq!(asked, 0);
 }
 
 #[test]
@@ -382,14 +391,21 @@ fn case_and_white_space() {
     check(&ChannelRules::new(), cases);
 
     let rules = ChannelRules::new();
-    let found = rules.attribute(Some(" Google "), Some("cpc"), None, [""; 0]);
+    let found = rules.attribute(&Touch {
+        source: Some(" Google "),
+        medium: Some("cpc"),
+        ..Touch::default()
+    });
     assert_eq!(found.source.as_deref(), Some("google"));
     assert!(matches!(found.source, Some(std::borrow::Cow::Owned(_))));
     assert!(matches!(
         found.medium,
         Some(std::borrow::Cow::Borrowed("cpc"))
     ));
-    let found = rules.attribute(Some("  google  "), None, None, [""; 0]);
+    let found = rules.attribute(&Touch {
+        source: Some("  google  "),
+        ..clicks(&[])
+    });
     assert!(matches!(
         found.source,
         Some(std::borrow::Cow::Borrowed("google"))
@@ -746,7 +762,7 @@ fn from_marketing() {
         ("", "direct", None, None),
     ];
     for (url, channel, source, medium) in cases {
-        let n = Marketing::from_url(url);
+        let n = Normalized::from_url(url);
         let found = n.marketing.channel();
         assert_eq!(
             (
@@ -762,14 +778,22 @@ fn from_marketing() {
 
 #[test]
 fn serializes_with_nulls() {
-    let n = Marketing::from_url("https://x.com.br/?utm_source=Mix");
+    let n = Normalized::from_url("https://x.com.br/?utm_source=Mix");
     assert_eq!(
         serde_json::to_string(&n.marketing.channel()).unwrap(),
         r#"{"channel":"unassigned","source":"mix","medium":null}"#
     );
-    let n = Marketing::from_url("https://x.com.br/");
+    let n = Normalized::from_url("https://x.com.br/");
     assert_eq!(
         serde_json::to_string(&n.marketing.channel()).unwrap(),
         r#"{"channel":"direct","source":null,"medium":null}"#
     );
+}
+
+/// A touch of click-id names alone.
+fn clicks<'a>(names: &'a [&'a str]) -> Touch<'a> {
+    Touch {
+        click_params: names,
+        ..Touch::default()
+    }
 }

@@ -3,7 +3,8 @@
 use std::time::{Duration, Instant};
 
 use wegly_attribution::client::{ClientError, Delivery, HeaderValue, Retries};
-use wegly_attribution::{CreateDealRequest, DealRef, DealStatus, ErrorCode};
+use wegly_attribution::response::DealStatus;
+use wegly_attribution::{CreateDealRequest, DealRef, ErrorCode};
 
 use super::{DOMAIN, OPEN, client, seed, stand_in};
 
@@ -71,8 +72,8 @@ async fn a_422_body_reads_back_as_rejected() {
     let rejected = err.api().unwrap().rejected().unwrap();
     let body = err.api().unwrap().body();
     assert_eq!(rejected.errors.len(), 1);
-    assert_eq!(rejected.errors[0].path, "/tags/1");
-    assert_eq!(rejected.errors[0].code, ErrorCode::NotFound);
+    assert_eq!(rejected.errors[0].path(), "/tags/1");
+    assert_eq!(rejected.errors[0].code(), ErrorCode::NotFound);
     assert!(body.contains("not_found"), "{body}");
     assert_eq!(fake.requests(), 1);
     assert!(fake.deals().is_empty());

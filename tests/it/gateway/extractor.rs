@@ -24,15 +24,15 @@ async fn echo(deal: CreateDeal) -> Json<Value> {
 struct Tags;
 
 impl wegly_attribution::Catalog for Tags {
-    fn tag_exists(&self, tag_id: &str) -> Option<bool> {
-        Some(TAGS.contains(&tag_id))
+    fn tag(&self, tag_id: &str) -> wegly_attribution::Lookup<()> {
+        wegly_attribution::Lookup::exists(Some(TAGS.contains(&tag_id)))
     }
 }
 
 fn config() -> GatewayConfig {
     GatewayConfig::new()
         .allowed_domain(AllowedDomain::new("wegly.com.br").unwrap())
-        .catalog(Tags)
+        .normalizer(wegly_attribution::Normalizer::new().catalog(Tags))
         .body_limit(1024)
 }
 
@@ -204,8 +204,10 @@ async fn a_422_has_every_error_and_the_warnings() {
     let payload = br#"{"title": "", "visibility": 9, "tags": ["crm", "vip", "crm"], "extra": 1}"#;
     let (status, body) = post_deal(&url, &[JSON, LANDING], payload.to_vec()).await;
     assert_eq!(status, 422);
-    let expected =
-        wegly_attribution::CreateDealRequest::from_json_with(payload, &Tags).unwrap_err();
+    let expected = wegly_attribution::Normalizer::new()
+        .catalog(Tags)
+        .create_deal(payload)
+        .unwrap_err();
     assert_eq!(body, serde_json::to_value(&expected).unwrap());
     let codes: Vec<&str> = body["errors"]
         .as_array()

@@ -2,8 +2,8 @@
 use super::*;
 use serde_json::{Value, json};
 
-const CREATE: &str = include_str!("../../../tests/data/create_deal_response.json");
-const DETAIL: &str = include_str!("../../../tests/data/deal_detail.json");
+const CREATE: &str = include_str!("../../tests/data/create_deal_response.json");
+const DETAIL: &str = include_str!("../../tests/data/deal_detail.json");
 
 fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
