@@ -73,7 +73,7 @@
 //!   the query filled is a `duplicate_param`. A fragment is a hash route, its parameters what
 //!   follows its first `?`, only when no `=` comes before that `?` (`#/ok?utm_source=x`);
 //!   otherwise the whole fragment is read as pairs (`#utm_source=a?b` gives `a?b`;
-//!   `docs/rules.md` §2.3`).
+//!   `docs/rules.md` §2.3).
 //! - `amp;` prefixes are stripped repeatedly (`&amp;amp;`), ASCII-case-insensitively.
 //! - A URL is double-encoded when it has no raw `?` but an encoded one (`%3F`); it is
 //!   percent-decoded once (`+` is left for the pair decoding) and `double_encoded_url` is

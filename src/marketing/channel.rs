@@ -134,7 +134,7 @@ impl ChannelAttribution<'_> {
     }
 }
 
-/// The source lists of §2.6 (`docs/rules.md` §2.6`), with the caller's additions: the
+/// The source lists of §2.6 (`docs/rules.md` §2.6), with the caller's additions: the
 /// rules [`Marketing::channel`] applies.
 ///
 /// [`ChannelRules::new`] holds the default lists: GA4's source categories (819 sources), the
@@ -458,7 +458,7 @@ impl ChannelRules {
         named.without_lists().with(self.category(source))
     }
 
-    /// §2.6's four steps (`docs/rules.md` §2.6`), in one walk over the source and the
+    /// §2.6's four steps (`docs/rules.md` §2.6), in one walk over the source and the
     /// suffixes after each of its dots that still hold a dot (the candidates a dotted entry can
     /// equal): 1. an AI assistant's entry, the source or a suffix; 2. an entry equal to the
     /// source; 3. for a host name, the longest suffix that is an entry; 4. for a host name, the

@@ -643,7 +643,7 @@ impl Layout {
 /// The parameters of the fragment starting at `start`: after its first `?` when the text
 /// before that `?` holds no `=` (a hash router's path and its own query, `#/route?utm_source=x`),
 /// else the whole fragment, read as pairs (`#utm_source=a?b` gives `a?b`): `docs/rules.md` §2.3's ruling
-/// (`docs/rules.md` §2.3`). A `=` before the `?` means the fragment already started with pairs,
+/// (`docs/rules.md` §2.3). A `=` before the `?` means the fragment already started with pairs,
 /// and the `?` is part of a value.
 fn fragment_params(bytes: &[u8], start: usize) -> Range<usize> {
     let fragment = bytes.get(start..).unwrap_or_default();

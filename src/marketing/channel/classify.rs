@@ -1,4 +1,4 @@
-//! §2.6's table (`docs/rules.md` §2.6`) on what was read of each input: a source's marks,
+//! §2.6's table (`docs/rules.md` §2.6) on what was read of each input: a source's marks,
 //! a medium's named set and whether it is paid, a campaign's two patterns.
 
 use std::borrow::Cow;

@@ -1,5 +1,5 @@
 //! Differential tests: the hand-written matchers of `docs/rules.md` §2.6 against the `regex` crate running
-//! the rules' own patterns (`docs/rules.md` §2.6`), on generated strings biased towards the
+//! the rules' own patterns (`docs/rules.md` §2.6), on generated strings biased towards the
 //! literals, the character classes and the line breaks the patterns turn on.
 
 use proptest::prelude::*;

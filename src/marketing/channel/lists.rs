@@ -1,4 +1,4 @@
-//! The source lists of §2.6 (`docs/rules.md` §2.6`): Google Analytics 4's source
+//! The source lists of §2.6 (`docs/rules.md` §2.6): Google Analytics 4's source
 //! categories and the AI assistants, embedded from `data/` at build time, and the project's own
 //! list; all in one hash index, so that a source costs one lookup per candidate suffix however
 //! long the lists are.

@@ -135,7 +135,7 @@ impl Scan {
     }
 }
 
-/// Whether `source` is a host name as §2.6 reads one (`docs/rules.md` §2.6`): two or more
+/// Whether `source` is a host name as §2.6 reads one (`docs/rules.md` §2.6): two or more
 /// non-empty dot-separated labels of ASCII letters, digits, `-` and `_`. Nothing is dropped
 /// first: `google.com:443`, `google.com.` and `https://google.com` are not host names, as GA4,
 /// which compares sources whole, would not read them as `google.com` either.
