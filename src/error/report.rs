@@ -363,31 +363,39 @@ impl PartialEq for Pointer {
     }
 }
 
+/// What [`Pointer`] and [`Message`] share: compared with text as they render, serialized as
+/// that text (`collect_str`, rendered straight into the output), read back from a string.
+macro_rules! text_like {
+    ($name:ident) => {
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.is(other)
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.is(other)
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map($name::text)
+            }
+        }
+    };
+}
+
 impl Eq for Pointer {}
 
-impl PartialEq<str> for Pointer {
-    fn eq(&self, other: &str) -> bool {
-        self.is(other)
-    }
-}
-
-impl PartialEq<&str> for Pointer {
-    fn eq(&self, other: &&str) -> bool {
-        self.is(other)
-    }
-}
-
-impl Serialize for Pointer {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Pointer {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Pointer::text)
-    }
-}
+text_like!(Pointer);
 
 /// The human message of a report: its wording may change between releases, the code does not.
 ///
@@ -559,29 +567,7 @@ impl PartialEq for Message {
 
 impl Eq for Message {}
 
-impl PartialEq<str> for Message {
-    fn eq(&self, other: &str) -> bool {
-        self.is(other)
-    }
-}
-
-impl PartialEq<&str> for Message {
-    fn eq(&self, other: &&str) -> bool {
-        self.is(other)
-    }
-}
-
-impl Serialize for Message {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Message {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Message::text)
-    }
-}
+text_like!(Message);
 
 /// Writes at most [`MAX_MESSAGE_BYTES`], cut at a character boundary and ended with `…` when
 /// the text is longer.
