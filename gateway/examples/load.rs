@@ -30,12 +30,13 @@
 
 #[path = "../../examples/fake_wegly/fake.rs"]
 mod fake;
+#[path = "../tests/support/spawn.rs"]
+mod spawn;
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -142,34 +143,16 @@ impl Gateway {
             .env(
                 "RUST_LOG",
                 std::env::var("LOAD_LOG").unwrap_or_else(|_| "info".to_owned()),
-            )
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
+            );
         for (name, value) in settings {
             command.env(name, value);
         }
-        let mut child = command.spawn().unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if let Some(address) = line
-                    .strip_prefix("gateway on http://")
-                    .and_then(|rest| rest.strip_suffix("/deals"))
-                {
-                    let _ = tx.send(address.to_owned());
-                } else if line.contains("ERROR") || line.contains("lowered") {
-                    eprintln!("  gateway: {line}");
-                }
+        let (child, address) = spawn::spawn(command, |line| {
+            if line.contains("ERROR") || line.contains("lowered") {
+                eprintln!("  gateway: {line}");
             }
         });
-        let address = rx
-            .recv_timeout(Duration::from_secs(20))
-            .expect("the gateway did not start")
-            .parse()
-            .unwrap();
+        let address = address.expect("the gateway did not start");
         Gateway { child, address }
     }
 

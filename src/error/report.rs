@@ -345,12 +345,6 @@ impl fmt::Display for Pointer {
     }
 }
 
-impl fmt::Debug for Pointer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.to_string(), f)
-    }
-}
-
 impl PartialEq for Pointer {
     fn eq(&self, other: &Pointer) -> bool {
         match (&self.0, &other.0) {
@@ -363,10 +357,18 @@ impl PartialEq for Pointer {
     }
 }
 
-/// What [`Pointer`] and [`Message`] share: compared with text as they render, serialized as
-/// that text (`collect_str`, rendered straight into the output), read back from a string.
+/// What [`Pointer`] and [`Message`] share: debugged, compared with text and serialized as they
+/// render (`collect_str`, straight into the output), read back from a string.
 macro_rules! text_like {
     ($name:ident) => {
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(&self.to_string(), f)
+            }
+        }
+
+        impl Eq for $name {}
+
         impl PartialEq<str> for $name {
             fn eq(&self, other: &str) -> bool {
                 self.is(other)
@@ -392,8 +394,6 @@ macro_rules! text_like {
         }
     };
 }
-
-impl Eq for Pointer {}
 
 text_like!(Pointer);
 
@@ -549,12 +549,6 @@ impl fmt::Display for Message {
     }
 }
 
-impl fmt::Debug for Message {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.to_string(), f)
-    }
-}
-
 impl PartialEq for Message {
     fn eq(&self, other: &Message) -> bool {
         match (&self.0, &other.0) {
@@ -564,8 +558,6 @@ impl PartialEq for Message {
         }
     }
 }
-
-impl Eq for Message {}
 
 text_like!(Message);
 

@@ -17,12 +17,13 @@ mod hostile;
 mod operate;
 mod outbox;
 mod outcomes;
+#[path = "../support/spawn.rs"]
+mod spawn;
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -79,38 +80,20 @@ impl Gateway {
             .env("PORT", "0")
             .env("WEGLY_BASE_URL", api)
             .env("WEGLY_TOKEN", OPEN)
-            .env("RUST_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
+            .env("RUST_LOG", "info");
         for (name, value) in settings {
             command.env(name, value);
         }
-        let mut child = command.spawn().unwrap();
-        let stderr = child.stderr.take().unwrap();
         let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-        let (tx, rx) = std::sync::mpsc::channel();
         let sink = std::sync::Arc::clone(&log);
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if let Some(address) = line
-                    .strip_prefix("gateway on http://")
-                    .and_then(|rest| rest.strip_suffix("/deals"))
-                {
-                    let _ = tx.send(address.to_owned());
-                }
-                let mut log = sink.lock().unwrap();
-                log.push_str(&line);
-                log.push('\n');
-            }
+        let (mut child, address) = spawn::spawn(command, move |line| {
+            let mut log = sink.lock().unwrap();
+            log.push_str(line);
+            log.push('\n');
         });
-        let address = match rx.recv_timeout(Duration::from_secs(20)) {
-            Ok(address) => address.parse().unwrap(),
-            Err(_) => {
-                let _ = child.kill();
-                panic!("the gateway did not start:\n{}", log.lock().unwrap());
-            }
+        let Some(address) = address else {
+            let _ = child.kill();
+            panic!("the gateway did not start:\n{}", log.lock().unwrap());
         };
         Gateway {
             child,
