@@ -199,3 +199,39 @@ async fn a_normal_client_is_answered_while_hundreds_of_connections_stall() {
     }
     drop(stalled);
 }
+
+#[tokio::test]
+async fn beyond_the_connection_cap_connections_wait_in_the_backlog() {
+    let (api, _fake) = stand_in().await;
+    let gateway = Gateway::start(
+        &api,
+        &[
+            ("OUTBOX", "off"),
+            ("MAX_CONNECTIONS", "2"),
+            ("HEADER_TIMEOUT", "1"),
+        ],
+    );
+    let address = gateway.address;
+    // Two stalled connections take both places.
+    let stalled: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let mut stream = TcpStream::connect(address).unwrap();
+            stream
+                .write_all(b"POST /deals HTTP/1.1\r\nHost: x\r\n")
+                .unwrap();
+            stream
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    // A third connects (the kernel's backlog takes it) but is served only once a place frees:
+    // when the header timeout closes a stalled one, not before.
+    let started = Instant::now();
+    let (status, _, body) = post(&gateway.url("/deals"), LANDING, &deal("waited")).await;
+    let waited = started.elapsed();
+    assert_eq!(status, 201, "{body}");
+    assert!(
+        waited >= Duration::from_millis(600) && waited < Duration::from_secs(4),
+        "served after {waited:?}"
+    );
+    drop(stalled);
+}
