@@ -19,6 +19,11 @@
 //!   gateway's open descriptors and the normal client's slowest answer. Also the memory of an
 //!   idle connection.
 //! - `deadline`: the API hanging, then rate limiting with `Retry-After: 30`: the slowest answer.
+//! - `instructions` (not part of `all`; needs `valgrind`): the gateway under callgrind, once with
+//!   1,000 deals and once with 3,000, the API answering at once: the instructions one request
+//!   costs the whole process (all threads, the kernel's share excluded), the difference of the
+//!   two totals over 2,000. Unlike CPU time, which drifts on a shared virtual machine, this
+//!   count moves only when the code does.
 
 #![allow(
     clippy::unwrap_used,
@@ -67,13 +72,19 @@ async fn main() {
     if matches!(which.as_str(), "all" | "deadline") {
         deadline(&binary).await;
     }
+    if which == "instructions" {
+        instructions(&binary).await;
+    }
     if failed {
         std::process::exit(1);
     }
 }
 
-/// The release `wegly-gateway` beside this example.
+/// The release `wegly-gateway` beside this example, or `LOAD_GATEWAY` (to compare two builds).
 fn gateway_binary() -> PathBuf {
+    if let Some(binary) = std::env::var_os("LOAD_GATEWAY") {
+        return PathBuf::from(binary);
+    }
     let me = std::env::current_exe().unwrap();
     let dir = me.parent().and_then(Path::parent).unwrap();
     let binary = dir.join("wegly-gateway");
@@ -128,7 +139,7 @@ impl Gateway {
         settings: &[(&str, &str)],
         limits: Option<(u64, u64)>,
     ) -> Gateway {
-        let mut command = match limits {
+        let command = match limits {
             Some((soft, hard)) => {
                 let mut command = Command::new("prlimit");
                 command.arg(format!("--nofile={soft}:{hard}")).arg(binary);
@@ -136,6 +147,11 @@ impl Gateway {
             }
             None => Command::new(binary),
         };
+        Gateway::start_command(command, api, settings)
+    }
+
+    /// Starts `command` (the binary, or a wrapper that runs it) with the run's settings.
+    fn start_command(mut command: Command, api: &str, settings: &[(&str, &str)]) -> Gateway {
         command
             .env("PORT", "0")
             .env("WEGLY_BASE_URL", api)
@@ -195,6 +211,17 @@ impl Gateway {
 
     fn kill(mut self) {
         self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    /// SIGTERM, as an orchestrator stops it, and waits for the drain to end.
+    fn terminate(mut self) {
+        let sent = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.pid().to_string())
+            .status()
+            .unwrap();
+        assert!(sent.success());
         self.child.wait().unwrap();
     }
 }
@@ -329,6 +356,59 @@ async fn throughput(binary: &Path) {
         percentile(&mut latencies, 0.99)
     );
     assert_eq!(fake.deals().len(), created + 2_000);
+}
+
+/// The instructions of one request through the gateway process, by callgrind.
+async fn instructions(binary: &Path) {
+    println!("\n== instructions: one request through the gateway process, by callgrind");
+    let (api, fake) = stand_in(None).await;
+    let mut totals = Vec::new();
+    let mut stored = 0;
+    for n in [1_000, 3_000] {
+        let dir = scratch(&format!("instructions-{n}"));
+        let profile = dir.join("callgrind.out");
+        let outbox = dir.join("outbox.sqlite");
+        let mut command = Command::new("valgrind");
+        command
+            .arg("--tool=callgrind")
+            .arg(format!("--callgrind-out-file={}", profile.display()))
+            .arg(binary);
+        let gateway =
+            Gateway::start_command(command, &api, &[("OUTBOX", outbox.to_str().unwrap())]);
+        let results = post_all(
+            &gateway.url(),
+            (0..n).map(|i| format!("counted {n} {i}")).collect(),
+            16,
+        )
+        .await;
+        let created = results.iter().filter(|r| r.1 == 201).count();
+        assert_eq!(created, n, "every deal is created");
+        stored += n;
+        gateway.terminate();
+        let text = std::fs::read_to_string(&profile).unwrap();
+        // callgrind's last line: `totals: N` (or `summary: N`), the whole run's instructions.
+        let total: u64 = text
+            .lines()
+            .rev()
+            .find_map(|line| {
+                line.strip_prefix("totals:")
+                    .or_else(|| line.strip_prefix("summary:"))
+            })
+            .and_then(|n| n.trim().parse().ok())
+            .expect("callgrind wrote its totals");
+        println!(
+            "  {n} deals: {total} instructions (profile: {})",
+            profile.display()
+        );
+        totals.push(total);
+    }
+    assert_eq!(fake.deals().len(), stored);
+    if let [one, three] = totals[..] {
+        println!(
+            "  one request: {} instructions (the difference over 2,000 requests)",
+            three.saturating_sub(one) / 2_000
+        );
+    }
 }
 
 /// The fault mix, per API request: 10% 429, 10% 503, 4% 500 after storing, 4% dropped after

@@ -225,13 +225,17 @@ async fn log_request(State(app): State<App>, request: Request, next: Next) -> Re
     if uri.path() == "/deals" {
         app.metrics.request(outcome);
     }
+    // Every field by `Display` and the latency in whole microseconds: a `&str` field is
+    // written through `Debug`, which escapes it a character at a time, and a float is slow
+    // to print; the line cost about 5,000 instructions a request that way, a third of it in
+    // those two.
     tracing::info!(
         request_id = %id.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("-"),
         %method,
         path = %uri.path(),
         status = response.status().as_u16(),
-        outcome,
-        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        outcome = %outcome,
+        latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
         "request"
     );
     response

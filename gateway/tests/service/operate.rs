@@ -36,7 +36,7 @@ async fn metrics_count_requests_calls_and_connections() {
     // 100 ms).
     let logged = super::eventually(Duration::from_secs(2), async || {
         gateway.log().lines().any(|l| {
-            l.contains("path=/deals status=201 outcome=\"created\"") && l.contains("request_id=")
+            l.contains("path=/deals status=201 outcome=created") && l.contains("request_id=")
         })
     })
     .await;
