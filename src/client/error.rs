@@ -276,7 +276,9 @@ impl ApiError {
         serde_json::from_str(&self.body).ok()
     }
 
-    /// Whether the body is JSON (by its content, whatever the content type says).
+    /// Whether the body is JSON (by its content, whatever the content type says): how the
+    /// gateway passes an answer on.
+    #[cfg(feature = "axum")]
     pub(crate) fn body_is_json(&self) -> bool {
         serde_json::from_str::<serde::de::IgnoredAny>(&self.body).is_ok()
     }

@@ -21,6 +21,7 @@
 
 mod error;
 mod retry;
+mod schedule;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -34,6 +35,7 @@ pub use error::{ApiError, ClientBuildError, ClientError, Delivery};
 /// `http` crate's, as in `axum` and `reqwest`.
 pub use reqwest::header::HeaderValue;
 pub use retry::Retries;
+use schedule::Schedule;
 
 use crate::deal::DEALS_PATH;
 use crate::response::{CreateDealResponse, DealDetail};
@@ -454,7 +456,7 @@ impl Client {
         })
     }
 
-    /// The retry loop: the status and body of a success, or the last failure.
+    /// The retry loop ([`Schedule`]): the status and body of a success, or the last failure.
     async fn send(
         &self,
         method: Method,
@@ -462,62 +464,9 @@ impl Client {
         body: Option<Vec<u8>>,
     ) -> Result<(StatusCode, Vec<u8>), ClientError> {
         let shared = &*self.shared;
-        let idempotent = method == Method::GET;
-        let mut attempt = 1;
-        loop {
-            let timeout = match self.deadline {
-                None => shared.timeout,
-                Some(deadline) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return Err(ClientError::Deadline);
-                    }
-                    left.min(shared.timeout)
-                }
-            };
-            let last = attempt >= shared.retries.get_attempts();
-            let (err, wait) = match self.attempt(&method, &url, body.as_ref(), timeout).await {
-                Ok(success) => return Ok(success),
-                Err(ClientError::Api(api)) => {
-                    let retried = if idempotent {
-                        retry::retry_get_status(api.status())
-                    } else {
-                        retry::retry_post_status(api.status())
-                    };
-                    let wait = match api.retry_after() {
-                        // Asked to wait longer than we do: give up now.
-                        Some(wait) => {
-                            (wait <= shared.retries.get_max_retry_after()).then_some(wait)
-                        }
-                        None => Some(shared.retries.backoff_before(attempt)),
-                    };
-                    (ClientError::Api(api), wait.filter(|_| retried))
-                }
-                // A connection that was never made sent nothing: safe for any method.
-                Err(err @ ClientError::Connect(_)) => {
-                    (err, Some(shared.retries.backoff_before(attempt)))
-                }
-                // A GET may be sent twice; a POST that may have been written may not: a
-                // timeout or a dropped connection after writing may follow a created deal.
-                Err(ClientError::Transport(err)) => {
-                    let retried = idempotent && !err.is_builder() && !err.is_redirect();
-                    let wait = shared.retries.backoff_before(attempt);
-                    (ClientError::Transport(err), Some(wait).filter(|_| retried))
-                }
-                Err(other) => (other, None),
-            };
-            let Some(wait) = wait.filter(|_| !last) else {
-                return Err(err);
-            };
-            // A wait that does not end before the deadline ends the attempts.
-            if let Some(deadline) = self.deadline
-                && Instant::now() + wait >= deadline
-            {
-                return Err(err);
-            }
-            tokio::time::sleep(wait).await;
-            attempt += 1;
-        }
+        Schedule::new(shared.retries, shared.timeout, self.deadline, &method)
+            .run(|timeout| self.attempt(&method, &url, body.as_ref(), timeout))
+            .await
     }
 
     /// One attempt: the status and body of a success, or what went wrong (`Api`, `Connect`

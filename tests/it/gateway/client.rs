@@ -87,12 +87,13 @@ async fn a_429_is_retried_after_its_retry_after() {
         .create_deal(&seed_request())
         .await
         .unwrap();
+    // A sleep never ends early: a lower bound on the wall clock is exact. The wait itself,
+    // to the nanosecond, is `client::schedule`'s test on the paused clock.
     let elapsed = started.elapsed();
     assert!(
         elapsed >= Duration::from_secs(1),
         "Retry-After: 1 honored, {elapsed:?}"
     );
-    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
     assert_eq!(fake.seen("429x1"), 2);
     assert_eq!(fake.deals().len(), 1);
     assert_eq!(fake.deals()[0].id, created.id);
@@ -109,9 +110,7 @@ async fn a_retry_after_too_long_gives_up_at_once() {
     .retries(Retries::new().max_retry_after(Duration::from_millis(500)))
     .build()
     .unwrap();
-    let started = Instant::now();
     let err = impatient.get_deal(&DealRef::Code(1)).await.unwrap_err();
-    assert!(started.elapsed() < Duration::from_millis(900));
     assert_eq!(status_of(&err), Some(429), "{err:?}");
     assert_eq!(
         err.api().unwrap().retry_after(),
@@ -236,14 +235,12 @@ async fn a_deadline_ends_the_waits_and_the_attempts() {
     // A 429 with `Retry-After: 1` and 300 ms left: the wait does not fit, so the call ends
     // at once with the 429.
     let (base, fake) = stand_in(Some("429x1")).await;
-    let started = Instant::now();
     let err = client(&base, OPEN)
-        .with_deadline(started + Duration::from_millis(300))
+        .with_deadline(Instant::now() + Duration::from_millis(300))
         .create_deal(&seed_request())
         .await
         .unwrap_err();
     assert_eq!(status_of(&err), Some(429), "{err:?}");
-    assert!(started.elapsed() < Duration::from_millis(300));
     assert_eq!(fake.seen("429x1"), 1);
 
     // A deadline already passed sends nothing.
@@ -256,18 +253,26 @@ async fn a_deadline_ends_the_waits_and_the_attempts() {
     assert_eq!(fake.requests(), 1);
 
     // A slow API is cut at the deadline, not at the attempt's timeout: the outcome is
-    // unknown, and the POST is not sent again.
+    // unknown, and the POST is not sent again. The stand-in answers after 600 ms, the
+    // attempt's timeout is 10 s, the deadline 100 ms away: the cut shows whatever the load.
     let (base, fake) = stand_in(Some("slowx1")).await;
+    let patient = wegly_attribution::client::Client::builder(
+        wegly_attribution::BearerToken::new(OPEN).unwrap(),
+    )
+    .base_url(&base)
+    .timeout(Duration::from_secs(10))
+    .build()
+    .unwrap();
     let started = Instant::now();
-    let err = client(&base, OPEN)
+    let err = patient
         .with_deadline(started + Duration::from_millis(100))
         .create_deal(&seed_request())
         .await
         .unwrap_err();
+    let elapsed = started.elapsed();
     assert!(
-        started.elapsed() < super::TIMEOUT,
-        "{:?}",
-        started.elapsed()
+        elapsed >= Duration::from_millis(100) && elapsed < super::TIMEOUT * 2,
+        "{elapsed:?}"
     );
     assert_eq!(err.delivery(), Delivery::Unknown, "{err:?}");
     assert_eq!(fake.seen("slowx1"), 1);
