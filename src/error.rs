@@ -238,7 +238,10 @@ pub(crate) fn json_type(value: &serde_json::Value) -> &'static str {
 }
 
 /// A key or value quoted in a message (`docs/rules.md` §3.1): at most 64 characters and 192 bytes,
-/// control characters escaped, `…` when cut. Two of them and the fixed text stay under 512 bytes.
+/// `…` when cut, and every character a log or a terminal would not show as itself escaped as
+/// Rust's `escape_debug` does (`\n`, `\u{a0}`, `\u{200b}`...), quotes and backslashes
+/// excepted: they read as themselves between the message's backticks. Two of them and the
+/// fixed text stay under 512 bytes. The one way the crate shows untrusted input.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Excerpt<'a>(pub(crate) &'a str);
 
@@ -253,21 +256,43 @@ impl fmt::Display for Excerpt<'_> {
         const MAX_BYTES: usize = 192;
         let mut bytes = 0;
         for (count, c) in self.0.chars().enumerate() {
-            let width = if c.is_control() {
-                c.escape_default().count()
-            } else {
+            let shown_as_itself = shown_as_itself(c, count == 0);
+            let width = if shown_as_itself {
                 c.len_utf8()
+            } else {
+                c.escape_debug().count()
             };
             if count == MAX_CHARS || bytes + width > MAX_BYTES {
                 return f.write_str("…");
             }
             bytes += width;
-            if c.is_control() {
-                write!(f, "{}", c.escape_default())?;
-            } else {
+            if shown_as_itself {
                 fmt::Write::write_char(f, c)?;
+            } else {
+                write!(f, "{}", c.escape_debug())?;
             }
         }
         Ok(())
     }
+}
+
+/// Whether a log shows `c` as itself: what `escape_debug` leaves alone, and quotes and
+/// backslashes. A combining accent is escaped only `first`, where it has nothing to combine
+/// with (as `str::escape_debug` does).
+fn shown_as_itself(c: char, first: bool) -> bool {
+    if c.is_ascii() {
+        return c == ' ' || c.is_ascii_graphic();
+    }
+    if first {
+        let mut escaped = c.escape_debug();
+        return escaped.next() == Some(c) && escaped.next().is_none();
+    }
+    let mut pair = [b'a', 0, 0, 0, 0];
+    let len = match pair.get_mut(1..) {
+        Some(rest) => 1 + c.encode_utf8(rest).len(),
+        None => return false,
+    };
+    pair.get(..len)
+        .and_then(|bytes| std::str::from_utf8(bytes).ok())
+        .is_some_and(|text| text.escape_debug().count() == 2)
 }

@@ -8,6 +8,8 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
+use crate::error::excerpt;
+
 /// The path of the deals collection; a deal's path appends its [`DealRef`] segment.
 pub(crate) const DEALS_PATH: &str = "/integrations/external/deals";
 
@@ -232,13 +234,13 @@ enum Reason {
     Empty(String),
     #[error(
         "invalid deal reference `{}`: numeric code out of range (at most {})",
-        Shown(.0),
+        excerpt(.0),
         u64::MAX
     )]
     OutOfRange(String),
     #[error(
         "invalid deal reference `{}`: expected a UUID or a numeric code",
-        Shown(.0)
+        excerpt(.0)
     )]
     Malformed(String),
 }
@@ -273,27 +275,6 @@ impl InvalidDealRef {
         match &self.0 {
             Reason::Empty(input) | Reason::OutOfRange(input) | Reason::Malformed(input) => input,
         }
-    }
-}
-
-/// Shows untrusted input in a message: control characters and quotes escaped (the message
-/// goes to logs), and cut after [`Shown::MAX_CHARS`] characters.
-struct Shown<'a>(&'a str);
-
-impl Shown<'_> {
-    const MAX_CHARS: usize = 64;
-}
-
-impl fmt::Display for Shown<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut chars = self.0.chars();
-        for c in chars.by_ref().take(Self::MAX_CHARS) {
-            write!(f, "{}", c.escape_debug())?;
-        }
-        if chars.next().is_some() {
-            f.write_str("…")?;
-        }
-        Ok(())
     }
 }
 

@@ -53,6 +53,29 @@ fn excerpt_is_bounded() {
     assert!(excerpt(&wide).to_string().len() <= 192 + 3);
     let controls = "\u{1}".repeat(100);
     assert!(excerpt(&controls).to_string().len() <= 192 + 3);
+    let invisible = "\u{a0}".repeat(100);
+    assert!(excerpt(&invisible).to_string().len() <= 192 + 3);
+}
+
+#[test]
+fn excerpt_shows_what_a_log_would_hide() {
+    let cases: &[(&str, &str)] = &[
+        // Quotes and backslashes read as themselves between backticks.
+        ("say \"hi\" it's a\\b", "say \"hi\" it's a\\b"),
+        // No-break, zero-width and bidi characters, invisible in a log, are escaped.
+        (
+            "a\u{a0}b\u{200b}c\u{202e}d",
+            "a\\u{a0}b\\u{200b}c\\u{202e}d",
+        ),
+        // Text in any script reads as itself; so does a combining accent after its letter,
+        // which is escaped only where it has nothing to combine with.
+        ("São Paulo 東京 e\u{301}", "São Paulo 東京 e\u{301}"),
+        ("\u{301}x", "\\u{301}x"),
+        ("tab\there\r\n", "tab\\there\\r\\n"),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(excerpt(input).to_string(), *expected, "{input:?}");
+    }
 }
 
 #[test]
