@@ -16,6 +16,10 @@ use std::time::Duration;
 
 use tracing_subscriber::fmt::MakeWriter;
 
+mod format;
+
+pub(crate) use format::Format;
+
 /// How often the buffer is written out.
 const PERIOD: Duration = Duration::from_millis(100);
 

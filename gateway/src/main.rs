@@ -61,7 +61,7 @@ fn serve(config: Config) -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(writer)
-        .with_ansi(false)
+        .event_format(logs::Format)
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
