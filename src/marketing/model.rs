@@ -61,6 +61,11 @@ pub(super) struct Span {
     end: u32,
 }
 
+impl Span {
+    /// An empty span, to fill a table before its slots are set.
+    pub(super) const EMPTY: Span = Span { start: 0, end: 0 };
+}
+
 /// A key: one of the common ones, or text in the arena.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Key {
@@ -374,12 +379,58 @@ impl Marketing {
         if self.entries.len() <= COMMON_KEYS && self.sort_common() {
             return;
         }
+        self.sort_mixed();
+    }
+
+    /// Sorts entries by comparing their keys (some of which are not common).
+    fn sort_mixed(&mut self) {
         let text = &self.text;
         self.entries.sort_unstable_by(|a, b| match (a.key, b.key) {
             // COMMON is sorted: its indices are in key order.
             (Key::Common(x), Key::Common(y)) => x.cmp(&y),
             (x, y) => cmp_bytes(key_text(text, x), key_text(text, y)),
         });
+    }
+
+    /// Moves the entries of common keys into `values`, by index, keeping the others in order
+    /// (a sorted list stays sorted), and returns the set of the keys moved ([`common_bit`]).
+    /// The rules then find a common key by its index, and [`Marketing::put_common`] puts them
+    /// back in order.
+    pub(super) fn take_common(&mut self, values: &mut [Span; COMMON_KEYS]) -> u32 {
+        let mut set = 0;
+        self.entries.retain(|entry| match entry.key {
+            Key::Common(index) => {
+                if let Some(value) = values.get_mut(usize::from(index)) {
+                    *value = entry.value;
+                    set |= common_bit(index);
+                }
+                false
+            }
+            Key::Text(_) => true,
+        });
+        set
+    }
+
+    /// Adds the common keys of `set`, valued from `values`, and sorts the entries. A usual
+    /// object holds no other key: its entries are then written in index order, which is key
+    /// order, without a comparison.
+    pub(super) fn put_common(&mut self, set: u32, values: &[Span; COMMON_KEYS]) {
+        let others = !self.entries.is_empty();
+        self.entries.reserve(set.count_ones() as usize);
+        let mut bits = set;
+        while bits != 0 {
+            let index = bits.trailing_zeros();
+            bits &= bits.wrapping_sub(1);
+            if let (Ok(index), Some(&value)) = (u8::try_from(index), values.get(index as usize)) {
+                self.entries.push(Entry {
+                    key: Key::Common(index),
+                    value,
+                });
+            }
+        }
+        if others {
+            self.sort_mixed();
+        }
     }
 
     /// Sorts entries whose keys are all common and distinct (a usual URL's), by placing
@@ -465,6 +516,17 @@ impl Marketing {
         self.key_for(whole)
     }
 
+    /// The index of the common key `prefix` + `suffix`, if it is one.
+    pub(super) fn common_concat(prefix: &str, suffix: &str) -> Option<u8> {
+        // Common keys are short: a longer concatenation is none of them.
+        let mut buffer = [0u8; 32];
+        let small = buffer.get_mut(..prefix.len() + suffix.len())?;
+        let (head, tail) = small.split_at_mut(prefix.len());
+        head.copy_from_slice(prefix.as_bytes());
+        tail.copy_from_slice(suffix.as_bytes());
+        common(std::str::from_utf8(small).ok()?)
+    }
+
     /// The span of an arena key's text after `skip` bytes.
     pub(super) fn key_suffix(key: Key, skip: usize) -> Option<Span> {
         match key {
@@ -528,14 +590,6 @@ impl Marketing {
             .iter()
             .find(|entry| entry.key == Key::Common(index))
             .map(|entry| self.text(entry.value))
-    }
-
-    /// The set of common keys among the entries, one bit each ([`common_bit`]).
-    pub(super) fn common_keys(&self) -> u32 {
-        self.entries.iter().fold(0, |set, entry| match entry.key {
-            Key::Common(index) => set | common_bit(index),
-            Key::Text(_) => set,
-        })
     }
 
     /// The URL where the lead converted, trimmed.
