@@ -70,8 +70,9 @@ impl<T> Reports<T> {
             self.runs.push((tick, self.kept.len()));
         }
         if self.kept.capacity() == 0 {
-            // A URL with one repair usually has several: one allocation for the first eight.
-            self.kept.reserve(8);
+            // A URL with one repair usually has several: one allocation for the first eight,
+            // made directly rather than through the growth path of `reserve`.
+            self.kept = Vec::with_capacity(8);
         }
         self.kept.push(report);
     }
@@ -350,6 +351,7 @@ impl Diagnostics {
     /// Reports the repair of the URL parameter `key` at the current path: its message is
     /// written only when read, for the warnings a URL may repeat on every parameter (a hash
     /// router's `param_in_fragment`).
+    #[inline]
     pub(crate) fn warn_repair(&mut self, code: WarningCode, repair: Repair, key: Key) {
         if self.warnings.is_full() {
             return self.warnings.count_dropped(self.clock);
@@ -371,7 +373,9 @@ impl Diagnostics {
         self.errors.len() > 0 || !self.errors.dropped.is_empty()
     }
 
-    /// The warnings, with `too_many_warnings` last when some were dropped.
+    /// The warnings, with `too_many_warnings` last when some were dropped. Inlined: the sink
+    /// is then dropped where it lies, not moved into the call.
+    #[inline]
     pub(crate) fn into_warnings(self) -> Vec<Warning> {
         if self.warnings.dropped.is_empty() {
             // The usual case, without the sorting and counting of `finish`; most often empty.

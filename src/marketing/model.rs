@@ -3,9 +3,9 @@
 //! A `marketing` object is read on every payload and every conversion URL, and a hostile one
 //! may carry hundreds of thousands of members. So it is not a map of owned strings: its text
 //! lives in one arena (`text`), the common keys are `'static`, and each entry is two small
-//! spans (20 bytes). A URL's values that needed no decoding are spans into the copy of the URL
-//! itself, so [`Marketing::from_url`] allocates the URL once, the entries once, and nothing per
-//! value.
+//! spans (20 bytes), inline while they are few. A URL's values that needed no decoding are
+//! spans into the copy of the URL itself, so [`Marketing::from_url`] allocates the URL once,
+//! and nothing per value.
 
 use std::fmt;
 
@@ -13,6 +13,10 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::keys::{Platform, is_tracking_key};
+
+mod entries;
+
+use entries::Entries;
 
 /// A normalized `marketing` object: tracking keys with trimmed, non-empty values.
 ///
@@ -42,16 +46,12 @@ pub struct Marketing {
     /// The text of keys and values that are not `'static`.
     text: String,
     /// Sorted by key, keys unique.
-    entries: Vec<Entry>,
+    entries: Entries,
     /// The click ids of `url_conversion`, in URL order, one per parameter (`docs/rules.md` §2.5).
     pub(super) clicks: Clicks,
     /// Where the click-id values are in `url_conversion`, for [`Marketing::redacted_url`].
     pub(super) redact: Redact,
 }
-
-/// The entries reserved for a conversion URL: a usual one gives a handful of keys and their
-/// twins (the six `utm_` keys of an ad with a click id make 14). 320 bytes.
-const USUAL_ENTRIES: usize = 16;
 
 /// A byte range of [`Marketing::text`]. `u32` keeps an entry at 20 bytes; the text of one
 /// object never nears 4 GiB (a JSON reader holds the whole payload in memory first).
@@ -236,6 +236,31 @@ pub(super) const fn common_bit(index: u8) -> u32 {
     1 << (index % 32)
 }
 
+/// The members of a set of common keys ([`common_bit`]), in ascending order.
+pub(super) struct Bits(pub(super) u32);
+
+impl Iterator for Bits {
+    type Item = u8;
+
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        if self.0 == 0 {
+            return None;
+        }
+        let index = self.0.trailing_zeros();
+        self.0 &= self.0.wrapping_sub(1);
+        // Below 32: it fits.
+        u8::try_from(index).ok()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let len = self.0.count_ones() as usize;
+        (len, Some(len))
+    }
+}
+
+impl ExactSizeIterator for Bits {}
+
 /// Two keys compared byte by byte. Keys are short and differ early (`utm_` against
 /// `wegly_`): a loop beats a call to `memcmp`.
 fn cmp_bytes(a: &str, b: &str) -> std::cmp::Ordering {
@@ -272,7 +297,7 @@ impl Marketing {
     /// ```
     pub const EMPTY: Marketing = Marketing {
         text: String::new(),
-        entries: Vec::new(),
+        entries: Entries::EMPTY,
         clicks: Clicks::EMPTY,
         redact: Redact::Nothing,
     };
@@ -281,7 +306,6 @@ impl Marketing {
     pub(super) fn with_capacity(capacity: usize) -> Self {
         Marketing {
             text: String::with_capacity(capacity),
-            entries: Vec::with_capacity(USUAL_ENTRIES),
             ..Marketing::default()
         }
     }
@@ -294,7 +318,6 @@ impl Marketing {
         self.clicks.clear();
         self.redact = Redact::Nothing;
         self.text.reserve(len);
-        self.entries.reserve(USUAL_ENTRIES);
     }
 
     /// Reserves, exactly, the room the explicit `members` and their `wegly_` twins need, so
@@ -416,18 +439,12 @@ impl Marketing {
     /// order, without a comparison.
     pub(super) fn put_common(&mut self, set: u32, values: &[Span; COMMON_KEYS]) {
         let others = !self.entries.is_empty();
-        self.entries.reserve(set.count_ones() as usize);
-        let mut bits = set;
-        while bits != 0 {
-            let index = bits.trailing_zeros();
-            bits &= bits.wrapping_sub(1);
-            if let (Ok(index), Some(&value)) = (u8::try_from(index), values.get(index as usize)) {
-                self.entries.push(Entry {
-                    key: Key::Common(index),
-                    value,
-                });
-            }
-        }
+        self.entries.reserve_exact(set.count_ones() as usize);
+        self.entries.extend(Bits(set).map(|index| Entry {
+            key: Key::Common(index),
+            // A set of common keys holds indices of `values` only.
+            value: values.get(usize::from(index)).copied().unwrap_or(Span::EMPTY),
+        }));
         if others {
             self.sort_mixed();
         }
@@ -439,7 +456,7 @@ impl Marketing {
     fn sort_common(&mut self) -> bool {
         let mut values = [Span { start: 0, end: 0 }; COMMON_KEYS];
         let mut set = 0u32;
-        for entry in &self.entries {
+        for entry in self.entries.iter() {
             match entry.key {
                 Key::Common(index) => match values.get_mut(usize::from(index)) {
                     Some(value) => {
@@ -455,7 +472,7 @@ impl Marketing {
             return false; // a repeated key
         }
         // As many set bits as entries: each entry takes the next key in order.
-        for entry in &mut self.entries {
+        for entry in self.entries.iter_mut() {
             let index = set.trailing_zeros();
             set &= set.wrapping_sub(1);
             if let (Ok(index), Some(&value)) = (u8::try_from(index), values.get(index as usize)) {

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::extract::{tracking_params, trim_str};
 use super::keys::is_tracking_key;
 use super::model::{
-    COMMON_KEYS, Key, Marketing, Span, URL_CONVERSION, UTM_SEARCH_TERM, UTM_TERM, WEGLY_CODE,
+    Bits, COMMON_KEYS, Key, Marketing, Span, URL_CONVERSION, UTM_SEARCH_TERM, UTM_TERM, WEGLY_CODE,
     common as common_index, common_bit, common_name, common_twin,
 };
 use super::normalized::Normalized;
@@ -283,15 +283,18 @@ impl Normalizer {
     /// assert_eq!(n.marketing.get("gclid"), Some("AbC"));
     /// ```
     #[must_use]
+    #[inline]
     pub fn normalize_url(&self, url: &str) -> Normalized {
         // Room for the URL at once: `normalize_url_into` then finds it.
-        let mut marketing = Marketing::with_capacity(url.len());
-        let (warnings, lead_source) = self.normalize_url_into(url, &mut marketing);
-        Normalized {
-            marketing,
-            warnings,
-            lead_source,
-        }
+        // Made in place, then filled: the object is not moved (it holds its entries inline).
+        let mut normalized = Normalized {
+            marketing: Marketing::with_capacity(url.len()),
+            warnings: Vec::new(),
+            lead_source: None,
+        };
+        (normalized.warnings, normalized.lead_source) =
+            self.normalize_url_into(url, &mut normalized.marketing);
+        normalized
     }
 
     /// [`normalize_url`](Self::normalize_url) into `marketing`, which it empties first and
@@ -305,14 +308,16 @@ impl Normalizer {
         let mut d = self.diagnostics();
         let url = trim_str(url);
         marketing.clear_for_url(url.len());
+        let mut common = Commons::new();
         let mut found = None;
         if !url.is_empty()
             && let Some(at) = marketing.push_text(url)
         {
-            marketing.push(Key::Common(URL_CONVERSION), at);
+            common.put(URL_CONVERSION, at);
             found = Some((url, at));
         }
-        let lead_source = self.apply_rules(self.catalog_ref(), marketing, found, None, &mut d);
+        let lead_source =
+            self.apply_rules(self.catalog_ref(), marketing, common, found, None, &mut d);
         (d.into_warnings(), lead_source)
     }
 
@@ -329,7 +334,9 @@ impl Normalizer {
         marketing.reserve_for(members.clone());
         let url = self.read_explicit(members, &mut marketing, d);
         marketing.sort();
-        let lead_source = self.apply_rules(catalog, &mut marketing, url, sent, d);
+        let mut common = Commons::new();
+        common.set = marketing.take_common(&mut common.values);
+        let lead_source = self.apply_rules(catalog, &mut marketing, common, url, sent, d);
         (marketing, lead_source)
     }
 
@@ -377,11 +384,13 @@ impl Normalizer {
         url
     }
 
-    /// Rules 2 to 5 on the explicit fields (sorted).
+    /// Rules 2 to 5 on the explicit fields: their common keys in `common`, the others in
+    /// `marketing`, sorted.
     fn apply_rules(
         &self,
         catalog: &dyn Catalog,
         marketing: &mut Marketing,
+        mut common: Commons,
         url: Option<(&str, Span)>,
         sent: Option<&LeadSource>,
         d: &mut Diagnostics,
@@ -390,8 +399,6 @@ impl Normalizer {
         // index, and they go back in order at the end without a sort. The other entries
         // (sorted, those sent) stay; those a URL adds come after them, and are sorted with
         // them once, at the end, unless they are many.
-        let mut common = Commons::new();
-        common.set = marketing.take_common(&mut common.values);
         let mut sorted = marketing.len();
         if let Some((url, at)) = url {
             let sent = common.set;
@@ -729,12 +736,8 @@ pub(super) const FEW: usize = 16;
 /// never has a twin.
 fn map_utm_to_wegly(marketing: &mut Marketing, common: &mut Commons, sorted: usize) {
     // A common key's twin is common too, and found by index.
-    let mut keys = common.set;
-    while keys != 0 {
-        let index = keys.trailing_zeros();
-        keys &= keys.wrapping_sub(1);
-        if let Ok(index) = u8::try_from(index)
-            && let Some(twin) = common_twin(index)
+    for index in Bits(common.set) {
+        if let Some(twin) = common_twin(index)
             && let Some(value) = common.get(index)
             && common.set & common_bit(twin) == 0
         {
