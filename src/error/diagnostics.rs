@@ -373,15 +373,19 @@ impl Diagnostics {
         self.errors.len() > 0 || !self.errors.dropped.is_empty()
     }
 
-    /// The warnings, with `too_many_warnings` last when some were dropped. Inlined: the sink
-    /// is then dropped where it lies, not moved into the call.
-    #[inline]
-    pub(crate) fn into_warnings(self) -> Vec<Warning> {
+    /// The warnings, with `too_many_warnings` last when some were dropped.
+    pub(crate) fn into_warnings(mut self) -> Vec<Warning> {
+        self.take_warnings()
+    }
+
+    /// [`into_warnings`](Self::into_warnings) by reference: the sink (a few hundred bytes)
+    /// is not moved, and is dropped where it lies.
+    pub(crate) fn take_warnings(&mut self) -> Vec<Warning> {
         if self.warnings.dropped.is_empty() {
             // The usual case, without the sorting and counting of `finish`; most often empty.
-            return self.warnings.kept;
+            return std::mem::take(&mut self.warnings.kept);
         }
-        self.finish(|_| 0).1
+        std::mem::replace(self, self.fresh()).finish(|_| 0).1
     }
 
     /// The errors and warnings, each list with its `too_many_*` report last when some were

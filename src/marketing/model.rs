@@ -439,7 +439,6 @@ impl Marketing {
     /// order, without a comparison.
     pub(super) fn put_common(&mut self, set: u32, values: &[Span; COMMON_KEYS]) {
         let others = !self.entries.is_empty();
-        self.entries.reserve_exact(set.count_ones() as usize);
         self.entries.extend(Bits(set).map(|index| Entry {
             key: Key::Common(index),
             // A set of common keys holds indices of `values` only.

@@ -317,8 +317,8 @@ impl Normalizer {
             found = Some((url, at));
         }
         let lead_source =
-            self.apply_rules(self.catalog_ref(), marketing, common, found, None, &mut d);
-        (d.into_warnings(), lead_source)
+            self.apply_rules(self.catalog_ref(), marketing, &mut common, found, None, &mut d);
+        (d.take_warnings(), lead_source)
     }
 
     /// The engine, on the members of an explicit object (each key once), at the current path
@@ -336,7 +336,7 @@ impl Normalizer {
         marketing.sort();
         let mut common = Commons::new();
         common.set = marketing.take_common(&mut common.values);
-        let lead_source = self.apply_rules(catalog, &mut marketing, common, url, sent, d);
+        let lead_source = self.apply_rules(catalog, &mut marketing, &mut common, url, sent, d);
         (marketing, lead_source)
     }
 
@@ -390,7 +390,7 @@ impl Normalizer {
         &self,
         catalog: &dyn Catalog,
         marketing: &mut Marketing,
-        mut common: Commons,
+        common: &mut Commons,
         url: Option<(&str, Span)>,
         sent: Option<&LeadSource>,
         d: &mut Diagnostics,
@@ -403,7 +403,7 @@ impl Normalizer {
         if let Some((url, at)) = url {
             let sent = common.set;
             d.at_leaf("url_conversion", |d| {
-                self.extract(marketing, &mut common, url, at, sent, d);
+                self.extract(marketing, common, url, at, sent, d);
             });
             if marketing.len() - sorted > FEW {
                 marketing.sort();
@@ -411,7 +411,7 @@ impl Normalizer {
             }
         }
         common.map_term_to_search_term();
-        map_utm_to_wegly(marketing, &mut common, sorted);
+        map_utm_to_wegly(marketing, common, sorted);
         marketing.put_common(common.set, &common.values);
         tracker(catalog, marketing, sent, d)
     }

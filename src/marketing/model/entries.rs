@@ -51,6 +51,7 @@ impl Entries {
 
     /// Appends the entries of `more`, whose length is exact: a list that had none and takes
     /// them inline has them written one after the other, with no check of room per entry.
+    #[inline]
     pub(super) fn extend(&mut self, more: impl ExactSizeIterator<Item = Entry>) {
         if let Entries::Inline { len, items } = self
             && *len == 0
@@ -64,6 +65,7 @@ impl Entries {
             *len = count;
             return;
         }
+        self.reserve_exact(more.len());
         for entry in more {
             self.push(entry);
         }
