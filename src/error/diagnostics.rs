@@ -380,6 +380,7 @@ impl Diagnostics {
 
     /// [`into_warnings`](Self::into_warnings) by reference: the sink (a few hundred bytes)
     /// is not moved, and is dropped where it lies.
+    #[inline]
     pub(crate) fn take_warnings(&mut self) -> Vec<Warning> {
         if self.warnings.dropped.is_empty() {
             // The usual case, without the sorting and counting of `finish`; most often empty.

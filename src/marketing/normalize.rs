@@ -413,7 +413,8 @@ impl Normalizer {
         common.map_term_to_search_term();
         map_utm_to_wegly(marketing, common, sorted);
         marketing.put_common(common.set, &common.values);
-        tracker(catalog, marketing, sent, d)
+        let code = common.get(WEGLY_CODE)?;
+        tracker(catalog, marketing.value_text(code), sent, d)
     }
 
     /// Rule 2 with the repairs of `docs/rules.md` §2.3: fills the keys not sent explicitly from
@@ -636,15 +637,14 @@ impl Filled {
     }
 }
 
-/// Rule 5: the tracker's lead source. A catalog answer is checked like sent input (`docs/rules.md`
+/// Rule 5: the lead source of the tracker `code`. A catalog answer is checked like sent input (`docs/rules.md`
 /// §3.1).
 fn tracker(
     catalog: &dyn Catalog,
-    marketing: &Marketing,
+    code: &str,
     sent: Option<&LeadSource>,
     d: &mut Diagnostics,
 ) -> Option<LeadSource> {
-    let code = marketing.common_value(WEGLY_CODE)?;
     let tracked = match catalog.tracker(code) {
         Lookup::Unchecked => return None,
         Lookup::NotFound => {
