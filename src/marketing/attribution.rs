@@ -118,7 +118,7 @@ impl Marketing {
         let Some(name) = known_click_param(param.key(), platform) else {
             return;
         };
-        if self.clicks.iter().any(|click| click.param == name) {
+        if self.clicks.contains(name) {
             return;
         }
         let value = if param.is_tracking_key() {

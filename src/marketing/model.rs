@@ -106,6 +106,15 @@ impl Clicks {
         self.first.iter().chain(&self.more)
     }
 
+    /// Whether the click id `param` was noted. Without a first one there is no other: no
+    /// chained iterator for the usual URL.
+    pub(super) fn contains(&self, param: &str) -> bool {
+        match &self.first {
+            None => false,
+            Some(first) => first.param == param || self.more.iter().any(|c| c.param == param),
+        }
+    }
+
     pub(super) fn push(&mut self, click: Click) {
         if self.first.is_none() {
             self.first = Some(click);
