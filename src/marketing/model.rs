@@ -233,6 +233,21 @@ pub(super) const COMMON_KEYS: usize = COMMON.len();
 /// Indices of the common keys the rules name.
 pub(super) use key::{URL_CONVERSION, UTM_SEARCH_TERM, UTM_TERM, WEGLY_CODE};
 
+/// The set of the common keys that have a `wegly_` twin ([`common_bit`]).
+pub(super) const WITH_TWIN: u32 = {
+    let mut set = 0;
+    let mut index = 0;
+    while index < COMMON_KEYS {
+        // In a constant, an index out of bounds fails the build: no panic at run time.
+        #[allow(clippy::indexing_slicing)]
+        if TWINS[index].is_some() {
+            set |= 1 << index;
+        }
+        index += 1;
+    }
+    set
+};
+
 /// The `wegly_` twin of the common key `index`, if it has one.
 #[inline]
 pub(super) fn common_twin(index: u8) -> Option<u8> {

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::extract::{tracking_params, trim_str};
 use super::keys::is_tracking_key;
 use super::model::{
-    Bits, COMMON_KEYS, Key, Marketing, Span, URL_CONVERSION, UTM_SEARCH_TERM, UTM_TERM, WEGLY_CODE,
+    Bits, COMMON_KEYS, Key, Marketing, Span, WITH_TWIN, URL_CONVERSION, UTM_SEARCH_TERM, UTM_TERM, WEGLY_CODE,
     common as common_index, common_bit, common_name, common_twin,
 };
 use super::normalized::Normalized;
@@ -736,7 +736,7 @@ pub(super) const FEW: usize = 16;
 /// never has a twin.
 fn map_utm_to_wegly(marketing: &mut Marketing, common: &mut Commons, sorted: usize) {
     // A common key's twin is common too, and found by index.
-    for index in Bits(common.set) {
+    for index in Bits(common.set & WITH_TWIN) {
         if let Some(twin) = common_twin(index)
             && let Some(value) = common.get(index)
             && common.set & common_bit(twin) == 0
