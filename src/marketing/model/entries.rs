@@ -138,7 +138,10 @@ impl Deref for Entries {
     #[inline]
     fn deref(&self) -> &[Entry] {
         match self {
-            Entries::Inline { len, items } => items.get(..usize::from(*len)).unwrap_or_default(),
+            // `min` lets the compiler see the range in bounds: no check, no branch.
+            Entries::Inline { len, items } => items
+                .get(..usize::from(*len).min(INLINE))
+                .unwrap_or_default(),
             Entries::Heap(heap) => heap,
         }
     }
@@ -148,9 +151,9 @@ impl DerefMut for Entries {
     #[inline]
     fn deref_mut(&mut self) -> &mut [Entry] {
         match self {
-            Entries::Inline { len, items } => {
-                items.get_mut(..usize::from(*len)).unwrap_or_default()
-            }
+            Entries::Inline { len, items } => items
+                .get_mut(..usize::from(*len).min(INLINE))
+                .unwrap_or_default(),
             Entries::Heap(heap) => heap,
         }
     }
