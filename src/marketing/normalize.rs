@@ -333,9 +333,10 @@ impl Normalizer {
         let mut marketing = Marketing::default();
         marketing.reserve_for(members.clone());
         let url = self.read_explicit(members, &mut marketing, d);
-        marketing.sort();
+        // The common keys into their table first: only the others (usually none) are sorted.
         let mut common = Commons::new();
         common.set = marketing.take_common(&mut common.values);
+        marketing.sort();
         let lead_source = self.apply_rules(catalog, &mut marketing, &mut common, url, sent, d);
         (marketing, lead_source)
     }
