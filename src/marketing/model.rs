@@ -14,8 +14,10 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::keys::{Platform, is_tracking_key};
 
+mod bits;
 mod entries;
 
+pub(super) use bits::Bits;
 use entries::Entries;
 
 /// A normalized `marketing` object: tracking keys with trimmed, non-empty values.
@@ -260,31 +262,6 @@ pub(super) const fn common_bit(index: u8) -> u32 {
     1 << (index % 32)
 }
 
-/// The members of a set of common keys ([`common_bit`]), in ascending order.
-pub(super) struct Bits(pub(super) u32);
-
-impl Iterator for Bits {
-    type Item = u8;
-
-    #[inline]
-    fn next(&mut self) -> Option<u8> {
-        if self.0 == 0 {
-            return None;
-        }
-        let index = self.0.trailing_zeros();
-        self.0 &= self.0.wrapping_sub(1);
-        // Below 32: it fits.
-        u8::try_from(index).ok()
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let len = self.0.count_ones() as usize;
-        (len, Some(len))
-    }
-}
-
-impl ExactSizeIterator for Bits {}
-
 /// Two keys compared byte by byte. Keys are short and differ early (`utm_` against
 /// `wegly_`): a loop beats a call to `memcmp`.
 fn cmp_bytes(a: &str, b: &str) -> std::cmp::Ordering {
@@ -463,10 +440,15 @@ impl Marketing {
     /// order, without a comparison.
     pub(super) fn put_common(&mut self, set: u32, values: &[Span; COMMON_KEYS]) {
         let others = !self.entries.is_empty();
-        self.entries.extend(Bits(set).map(|index| Entry {
-            key: Key::Common(index),
-            // A set of common keys holds indices of `values` only.
-            value: values.get(usize::from(index)).copied().unwrap_or(Span::EMPTY),
+        self.entries.extend(Bits(set).map(|index| {
+            Entry {
+                key: Key::Common(index),
+                // A set of common keys holds indices of `values` only.
+                value: values
+                    .get(usize::from(index))
+                    .copied()
+                    .unwrap_or(Span::EMPTY),
+            }
         }));
         if others {
             self.sort_mixed();
@@ -796,6 +778,13 @@ mod tests {
             twins += usize::from(expected.is_some());
         }
         assert_eq!(twins, 11);
+        let with_twin = (0u8..).zip(COMMON).fold(0, |set, (index, _)| {
+            set | common_twin(index).map_or(0, |_| common_bit(index))
+        });
+        assert_eq!(WITH_TWIN, with_twin);
+        assert_eq!(Bits(WITH_TWIN).count(), 11);
+        let members: Vec<u8> = Bits(common_bit(3) | common_bit(0) | common_bit(30)).collect();
+        assert_eq!(members, [0, 3, 30]);
         assert_eq!(common_twin(31), None);
         assert_eq!(common_twin(u8::MAX), None);
     }

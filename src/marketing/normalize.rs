@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::extract::{tracking_params, trim_str};
 use super::keys::is_tracking_key;
 use super::model::{
-    Bits, COMMON_KEYS, Key, Marketing, Span, WITH_TWIN, URL_CONVERSION, UTM_SEARCH_TERM, UTM_TERM, WEGLY_CODE,
-    common as common_index, common_bit, common_name, common_twin,
+    Bits, COMMON_KEYS, Key, Marketing, Span, URL_CONVERSION, UTM_SEARCH_TERM, UTM_TERM, WEGLY_CODE,
+    WITH_TWIN, common as common_index, common_bit, common_name, common_twin,
 };
 use super::normalized::Normalized;
 use crate::error::{
@@ -316,8 +316,14 @@ impl Normalizer {
             common.put(URL_CONVERSION, at);
             found = Some((url, at));
         }
-        let lead_source =
-            self.apply_rules(self.catalog_ref(), marketing, &mut common, found, None, &mut d);
+        let lead_source = self.apply_rules(
+            self.catalog_ref(),
+            marketing,
+            &mut common,
+            found,
+            None,
+            &mut d,
+        );
         (d.take_warnings(), lead_source)
     }
 
@@ -638,8 +644,8 @@ impl Filled {
     }
 }
 
-/// Rule 5: the lead source of the tracker `code`. A catalog answer is checked like sent input (`docs/rules.md`
-/// §3.1).
+/// Rule 5: the lead source of the tracker `code`. A catalog answer is checked like sent
+/// input (`docs/rules.md` §3.1).
 fn tracker(
     catalog: &dyn Catalog,
     code: &str,
