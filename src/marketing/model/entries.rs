@@ -14,6 +14,8 @@ use super::{Entry, Key, Span};
 const INLINE: usize = 16;
 
 /// A list of entries, inline up to [`INLINE`].
+// The inline variant is large on purpose: boxing it would bring back the allocation it saves.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 pub(super) enum Entries {
     Inline { len: u8, items: [Entry; INLINE] },
