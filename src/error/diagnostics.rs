@@ -70,8 +70,9 @@ impl<T> Reports<T> {
             self.runs.push((tick, self.kept.len()));
         }
         if self.kept.capacity() == 0 {
-            // A URL with one repair usually has several: one allocation for the first eight.
-            self.kept.reserve(8);
+            // A URL with one repair usually has several: one allocation for the first eight,
+            // made directly rather than through the growth path of `reserve`.
+            self.kept = Vec::with_capacity(8);
         }
         self.kept.push(report);
     }
@@ -350,6 +351,7 @@ impl Diagnostics {
     /// Reports the repair of the URL parameter `key` at the current path: its message is
     /// written only when read, for the warnings a URL may repeat on every parameter (a hash
     /// router's `param_in_fragment`).
+    #[inline]
     pub(crate) fn warn_repair(&mut self, code: WarningCode, repair: Repair, key: Key) {
         if self.warnings.is_full() {
             return self.warnings.count_dropped(self.clock);
@@ -372,12 +374,19 @@ impl Diagnostics {
     }
 
     /// The warnings, with `too_many_warnings` last when some were dropped.
-    pub(crate) fn into_warnings(self) -> Vec<Warning> {
+    pub(crate) fn into_warnings(mut self) -> Vec<Warning> {
+        self.take_warnings()
+    }
+
+    /// [`into_warnings`](Self::into_warnings) by reference: the sink (a few hundred bytes)
+    /// is not moved, and is dropped where it lies.
+    #[inline]
+    pub(crate) fn take_warnings(&mut self) -> Vec<Warning> {
         if self.warnings.dropped.is_empty() {
             // The usual case, without the sorting and counting of `finish`; most often empty.
-            return self.warnings.kept;
+            return std::mem::take(&mut self.warnings.kept);
         }
-        self.finish(|_| 0).1
+        std::mem::replace(self, self.fresh()).finish(|_| 0).1
     }
 
     /// The errors and warnings, each list with its `too_many_*` report last when some were

@@ -115,10 +115,10 @@ impl Marketing {
             return;
         };
         self.note_range(param);
-        let Some(name) = known_click_param(param.key()) else {
+        let Some(name) = known_click_param(param.key(), platform) else {
             return;
         };
-        if self.clicks.iter().any(|click| click.param == name) {
+        if self.clicks.contains(name) {
             return;
         }
         let value = if param.is_tracking_key() {
@@ -178,12 +178,13 @@ impl Marketing {
     }
 }
 
-/// The `'static` name of a click-id parameter.
-fn known_click_param(key: &str) -> Option<&'static str> {
+/// The `'static` name of a click-id parameter of `platform`. The platform is compared first:
+/// it rules out the other names without comparing their text.
+fn known_click_param(key: &str, platform: Platform) -> Option<&'static str> {
     Platform::CLICK_PARAMS
         .iter()
+        .find(|&&(param, of)| of == platform && param == key)
         .map(|(param, _)| *param)
-        .find(|param| *param == key)
 }
 
 /// `text` with each range (in order, not overlapping) replaced by [`REDACTED`].

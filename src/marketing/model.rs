@@ -3,9 +3,9 @@
 //! A `marketing` object is read on every payload and every conversion URL, and a hostile one
 //! may carry hundreds of thousands of members. So it is not a map of owned strings: its text
 //! lives in one arena (`text`), the common keys are `'static`, and each entry is two small
-//! spans (20 bytes). A URL's values that needed no decoding are spans into the copy of the URL
-//! itself, so [`Marketing::from_url`] allocates the URL once, the entries once, and nothing per
-//! value.
+//! spans (20 bytes), inline while they are few. A URL's values that needed no decoding are
+//! spans into the copy of the URL itself, so [`Marketing::from_url`] allocates the URL once,
+//! and nothing per value.
 
 use std::fmt;
 
@@ -13,6 +13,12 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::keys::{Platform, is_tracking_key};
+
+mod bits;
+mod entries;
+
+pub(super) use bits::Bits;
+use entries::Entries;
 
 /// A normalized `marketing` object: tracking keys with trimmed, non-empty values.
 ///
@@ -42,16 +48,12 @@ pub struct Marketing {
     /// The text of keys and values that are not `'static`.
     text: String,
     /// Sorted by key, keys unique.
-    entries: Vec<Entry>,
+    entries: Entries,
     /// The click ids of `url_conversion`, in URL order, one per parameter (`docs/rules.md` §2.5).
     pub(super) clicks: Clicks,
     /// Where the click-id values are in `url_conversion`, for [`Marketing::redacted_url`].
     pub(super) redact: Redact,
 }
-
-/// The entries reserved for a conversion URL: a usual one gives a handful of keys and their
-/// twins (the six `utm_` keys of an ad with a click id make 14). 320 bytes.
-const USUAL_ENTRIES: usize = 16;
 
 /// A byte range of [`Marketing::text`]. `u32` keeps an entry at 20 bytes; the text of one
 /// object never nears 4 GiB (a JSON reader holds the whole payload in memory first).
@@ -59,6 +61,11 @@ const USUAL_ENTRIES: usize = 16;
 pub(super) struct Span {
     start: u32,
     end: u32,
+}
+
+impl Span {
+    /// An empty span, to fill a table before its slots are set.
+    pub(super) const EMPTY: Span = Span { start: 0, end: 0 };
 }
 
 /// A key: one of the common ones, or text in the arena.
@@ -99,6 +106,15 @@ impl Clicks {
 
     pub(super) fn iter(&self) -> impl Iterator<Item = &Click> {
         self.first.iter().chain(&self.more)
+    }
+
+    /// Whether the click id `param` was noted. Without a first one there is no other: no
+    /// chained iterator for the usual URL.
+    pub(super) fn contains(&self, param: &str) -> bool {
+        match &self.first {
+            None => false,
+            Some(first) => first.param == param || self.more.iter().any(|c| c.param == param),
+        }
     }
 
     pub(super) fn push(&mut self, click: Click) {
@@ -219,6 +235,21 @@ pub(super) const COMMON_KEYS: usize = COMMON.len();
 /// Indices of the common keys the rules name.
 pub(super) use key::{URL_CONVERSION, UTM_SEARCH_TERM, UTM_TERM, WEGLY_CODE};
 
+/// The set of the common keys that have a `wegly_` twin ([`common_bit`]).
+pub(super) const WITH_TWIN: u32 = {
+    let mut set = 0;
+    let mut index = 0;
+    while index < COMMON_KEYS {
+        // In a constant, an index out of bounds fails the build: no panic at run time.
+        #[allow(clippy::indexing_slicing)]
+        if TWINS[index].is_some() {
+            set |= 1 << index;
+        }
+        index += 1;
+    }
+    set
+};
+
 /// The `wegly_` twin of the common key `index`, if it has one.
 #[inline]
 pub(super) fn common_twin(index: u8) -> Option<u8> {
@@ -267,7 +298,7 @@ impl Marketing {
     /// ```
     pub const EMPTY: Marketing = Marketing {
         text: String::new(),
-        entries: Vec::new(),
+        entries: Entries::EMPTY,
         clicks: Clicks::EMPTY,
         redact: Redact::Nothing,
     };
@@ -276,7 +307,6 @@ impl Marketing {
     pub(super) fn with_capacity(capacity: usize) -> Self {
         Marketing {
             text: String::with_capacity(capacity),
-            entries: Vec::with_capacity(USUAL_ENTRIES),
             ..Marketing::default()
         }
     }
@@ -289,7 +319,6 @@ impl Marketing {
         self.clicks.clear();
         self.redact = Redact::Nothing;
         self.text.reserve(len);
-        self.entries.reserve(USUAL_ENTRIES);
     }
 
     /// Reserves, exactly, the room the explicit `members` and their `wegly_` twins need, so
@@ -374,6 +403,11 @@ impl Marketing {
         if self.entries.len() <= COMMON_KEYS && self.sort_common() {
             return;
         }
+        self.sort_mixed();
+    }
+
+    /// Sorts entries by comparing their keys (some of which are not common).
+    fn sort_mixed(&mut self) {
         let text = &self.text;
         self.entries.sort_unstable_by(|a, b| match (a.key, b.key) {
             // COMMON is sorted: its indices are in key order.
@@ -382,13 +416,52 @@ impl Marketing {
         });
     }
 
+    /// Moves the entries of common keys into `values`, by index, keeping the others in order
+    /// (a sorted list stays sorted), and returns the set of the keys moved ([`common_bit`]).
+    /// The rules then find a common key by its index, and [`Marketing::put_common`] puts them
+    /// back in order.
+    pub(super) fn take_common(&mut self, values: &mut [Span; COMMON_KEYS]) -> u32 {
+        let mut set = 0;
+        self.entries.retain(|entry| match entry.key {
+            Key::Common(index) => {
+                if let Some(value) = values.get_mut(usize::from(index)) {
+                    *value = entry.value;
+                    set |= common_bit(index);
+                }
+                false
+            }
+            Key::Text(_) => true,
+        });
+        set
+    }
+
+    /// Adds the common keys of `set`, valued from `values`, and sorts the entries. A usual
+    /// object holds no other key: its entries are then written in index order, which is key
+    /// order, without a comparison.
+    pub(super) fn put_common(&mut self, set: u32, values: &[Span; COMMON_KEYS]) {
+        let others = !self.entries.is_empty();
+        self.entries.extend(Bits(set).map(|index| {
+            Entry {
+                key: Key::Common(index),
+                // A set of common keys holds indices of `values` only.
+                value: values
+                    .get(usize::from(index))
+                    .copied()
+                    .unwrap_or(Span::EMPTY),
+            }
+        }));
+        if others {
+            self.sort_mixed();
+        }
+    }
+
     /// Sorts entries whose keys are all common and distinct (a usual URL's), by placing
     /// each at its index: no comparison. Leaves any other entries as they are, for the general
     /// sort, and says whether it sorted.
     fn sort_common(&mut self) -> bool {
         let mut values = [Span { start: 0, end: 0 }; COMMON_KEYS];
         let mut set = 0u32;
-        for entry in &self.entries {
+        for entry in self.entries.iter() {
             match entry.key {
                 Key::Common(index) => match values.get_mut(usize::from(index)) {
                     Some(value) => {
@@ -404,7 +477,7 @@ impl Marketing {
             return false; // a repeated key
         }
         // As many set bits as entries: each entry takes the next key in order.
-        for entry in &mut self.entries {
+        for entry in self.entries.iter_mut() {
             let index = set.trailing_zeros();
             set &= set.wrapping_sub(1);
             if let (Ok(index), Some(&value)) = (u8::try_from(index), values.get(index as usize)) {
@@ -463,6 +536,17 @@ impl Marketing {
             }
         };
         self.key_for(whole)
+    }
+
+    /// The index of the common key `prefix` + `suffix`, if it is one.
+    pub(super) fn common_concat(prefix: &str, suffix: &str) -> Option<u8> {
+        // Common keys are short: a longer concatenation is none of them.
+        let mut buffer = [0u8; 32];
+        let small = buffer.get_mut(..prefix.len() + suffix.len())?;
+        let (head, tail) = small.split_at_mut(prefix.len());
+        head.copy_from_slice(prefix.as_bytes());
+        tail.copy_from_slice(suffix.as_bytes());
+        common(std::str::from_utf8(small).ok()?)
     }
 
     /// The span of an arena key's text after `skip` bytes.
@@ -528,14 +612,6 @@ impl Marketing {
             .iter()
             .find(|entry| entry.key == Key::Common(index))
             .map(|entry| self.text(entry.value))
-    }
-
-    /// The set of common keys among the entries, one bit each ([`common_bit`]).
-    pub(super) fn common_keys(&self) -> u32 {
-        self.entries.iter().fold(0, |set, entry| match entry.key {
-            Key::Common(index) => set | common_bit(index),
-            Key::Text(_) => set,
-        })
     }
 
     /// The URL where the lead converted, trimmed.
@@ -702,6 +778,13 @@ mod tests {
             twins += usize::from(expected.is_some());
         }
         assert_eq!(twins, 11);
+        let with_twin = (0u8..).zip(COMMON).fold(0, |set, (index, _)| {
+            set | common_twin(index).map_or(0, |_| common_bit(index))
+        });
+        assert_eq!(WITH_TWIN, with_twin);
+        assert_eq!(Bits(WITH_TWIN).count(), 11);
+        let members: Vec<u8> = Bits(common_bit(3) | common_bit(0) | common_bit(30)).collect();
+        assert_eq!(members, [0, 3, 30]);
         assert_eq!(common_twin(31), None);
         assert_eq!(common_twin(u8::MAX), None);
     }

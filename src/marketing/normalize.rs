@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::extract::{tracking_params, trim_str};
 use super::keys::is_tracking_key;
 use super::model::{
-    COMMON_KEYS, Key, Marketing, Span, URL_CONVERSION, UTM_SEARCH_TERM, UTM_TERM, WEGLY_CODE,
-    common, common_bit, common_name, common_twin,
+    Bits, COMMON_KEYS, Key, Marketing, Span, URL_CONVERSION, UTM_SEARCH_TERM, UTM_TERM, WEGLY_CODE,
+    WITH_TWIN, common as common_index, common_bit, common_name, common_twin,
 };
 use super::normalized::Normalized;
 use crate::error::{
@@ -283,15 +283,18 @@ impl Normalizer {
     /// assert_eq!(n.marketing.get("gclid"), Some("AbC"));
     /// ```
     #[must_use]
+    #[inline]
     pub fn normalize_url(&self, url: &str) -> Normalized {
         // Room for the URL at once: `normalize_url_into` then finds it.
-        let mut marketing = Marketing::with_capacity(url.len());
-        let (warnings, lead_source) = self.normalize_url_into(url, &mut marketing);
-        Normalized {
-            marketing,
-            warnings,
-            lead_source,
-        }
+        // Made in place, then filled: the object is not moved (it holds its entries inline).
+        let mut normalized = Normalized {
+            marketing: Marketing::with_capacity(url.len()),
+            warnings: Vec::new(),
+            lead_source: None,
+        };
+        (normalized.warnings, normalized.lead_source) =
+            self.normalize_url_into(url, &mut normalized.marketing);
+        normalized
     }
 
     /// [`normalize_url`](Self::normalize_url) into `marketing`, which it empties first and
@@ -305,15 +308,23 @@ impl Normalizer {
         let mut d = self.diagnostics();
         let url = trim_str(url);
         marketing.clear_for_url(url.len());
+        let mut common = Commons::new();
         let mut found = None;
         if !url.is_empty()
             && let Some(at) = marketing.push_text(url)
         {
-            marketing.push(Key::Common(URL_CONVERSION), at);
+            common.put(URL_CONVERSION, at);
             found = Some((url, at));
         }
-        let lead_source = self.apply_rules(self.catalog_ref(), marketing, found, None, &mut d);
-        (d.into_warnings(), lead_source)
+        let lead_source = self.apply_rules(
+            self.catalog_ref(),
+            marketing,
+            &mut common,
+            found,
+            None,
+            &mut d,
+        );
+        (d.take_warnings(), lead_source)
     }
 
     /// The engine, on the members of an explicit object (each key once), at the current path
@@ -328,8 +339,11 @@ impl Normalizer {
         let mut marketing = Marketing::default();
         marketing.reserve_for(members.clone());
         let url = self.read_explicit(members, &mut marketing, d);
+        // The common keys into their table first: only the others (usually none) are sorted.
+        let mut common = Commons::new();
+        common.set = marketing.take_common(&mut common.values);
         marketing.sort();
-        let lead_source = self.apply_rules(catalog, &mut marketing, url, sent, d);
+        let lead_source = self.apply_rules(catalog, &mut marketing, &mut common, url, sent, d);
         (marketing, lead_source)
     }
 
@@ -377,47 +391,52 @@ impl Normalizer {
         url
     }
 
-    /// Rules 2 to 5 on the explicit fields (sorted).
+    /// Rules 2 to 5 on the explicit fields: their common keys in `common`, the others in
+    /// `marketing`, sorted.
     fn apply_rules(
         &self,
         catalog: &dyn Catalog,
         marketing: &mut Marketing,
+        common: &mut Commons,
         url: Option<(&str, Span)>,
         sent: Option<&LeadSource>,
         d: &mut Diagnostics,
     ) -> Option<LeadSource> {
-        // The explicit entries are sorted; those a URL adds come after them, and are sorted
-        // with them once, at the end, unless they are many.
+        // The common keys wait in a table, by index, while the rules run: each lookup is an
+        // index, and they go back in order at the end without a sort. The other entries
+        // (sorted, those sent) stay; those a URL adds come after them, and are sorted with
+        // them once, at the end, unless they are many.
         let mut sorted = marketing.len();
-        // The common keys present: those sent, then those the URL fills. Rule 4 adds
-        // `utm_search_term`, which has no twin: one set serves both rules.
-        let mut present = marketing.common_keys();
         if let Some((url, at)) = url {
-            present |= d.at_leaf("url_conversion", |d| {
-                self.extract(marketing, url, at, present, d)
+            let sent = common.set;
+            d.at_leaf("url_conversion", |d| {
+                self.extract(marketing, common, url, at, sent, d);
             });
             if marketing.len() - sorted > FEW {
                 marketing.sort();
                 sorted = marketing.len();
             }
         }
-        map_term_to_search_term(marketing, present);
-        map_utm_to_wegly(marketing, sorted, present);
-        marketing.sort();
-        tracker(catalog, marketing, sent, d)
+        common.map_term_to_search_term();
+        map_utm_to_wegly(marketing, common, sorted);
+        marketing.put_common(common.set, &common.values);
+        let code = common.get(WEGLY_CODE)?;
+        tracker(catalog, marketing.value_text(code), sent, d)
     }
 
     /// Rule 2 with the repairs of `docs/rules.md` §2.3: fills the keys not sent explicitly from
     /// `url` (whose copy is at `at`), first occurrence first, and notes the click ids.
-    /// `sent` is the set of the common keys sent; returns the set of those the URL filled.
+    /// `sent` is the set of the common keys sent; the URL's common keys go into `common`, its
+    /// others into `marketing`.
     fn extract(
         &self,
         marketing: &mut Marketing,
+        common: &mut Commons,
         url: &str,
         at: Span,
         sent: u32,
         d: &mut Diagnostics,
-    ) -> u32 {
+    ) {
         // The entries `0..explicit` were sent; those after it come from this URL.
         let explicit = marketing.entries().len();
         let mut filled = Filled::default();
@@ -428,22 +447,23 @@ impl Normalizer {
         }
         let mut touched = false;
         for param in params {
-            marketing.note_click(&param, at, url);
+            if param.platform().is_some() {
+                marketing.note_click(&param, at, url);
+            }
             if !param.is_tracking_key() {
                 continue;
             }
             let key = param.key();
             // Most keys are common ones: their index answers the lookups below.
-            let index = common(key);
-            let was_sent = match index {
+            let index = common_index(key);
+            let first = match index {
                 Some(URL_CONVERSION) => continue,
-                Some(index) => sent & common_bit(index) != 0,
-                None => marketing.find_sorted(explicit, key).is_some(),
+                Some(index) if sent & common_bit(index) != 0 => continue,
+                Some(index) => common.get(index),
+                None if marketing.find_sorted(explicit, key).is_some() => continue,
+                None => filled.find(marketing, explicit, key),
             };
-            if was_sent {
-                continue;
-            }
-            if let Some(first) = filled.find(marketing, explicit, key, index) {
+            if let Some(first) = first {
                 let first = marketing.value_text(first);
                 if first != param.value() {
                     touched = true;
@@ -467,15 +487,21 @@ impl Normalizer {
                 continue;
             }
             warn_repairs(&param, index, d);
-            let key = match (index, Marketing::span_within(at, url, key)) {
-                (Some(index), _) => Some(Key::Common(index)),
-                (None, Some(span)) => Some(Key::Text(span)),
-                (None, None) => marketing.key_for(key),
-            };
             let value = param.value();
-            let value =
-                Marketing::span_within(at, url, value).or_else(|| marketing.push_text(value));
-            if let (Some(key), Some(value)) = (key, value) {
+            let Some(value) =
+                Marketing::span_within(at, url, value).or_else(|| marketing.push_text(value))
+            else {
+                continue;
+            };
+            if let Some(index) = index {
+                common.put(index, value);
+                continue;
+            }
+            let key = match Marketing::span_within(at, url, key) {
+                Some(span) => Some(Key::Text(span)),
+                None => marketing.key_for(key),
+            };
+            if let Some(key) = key {
                 marketing.push(key, value);
                 filled.added(marketing, explicit);
             }
@@ -486,7 +512,6 @@ impl Normalizer {
                 "the URL was percent-encoded twice; parameters were read after decoding it once",
             );
         }
-        filled.common
     }
 
     fn too_long(&self, value: &str) -> bool {
@@ -534,38 +559,60 @@ impl std::fmt::Display for TooLong<'_> {
     }
 }
 
-/// The keys a URL filled: a common key by its index, another by comparison while they are
+/// The common keys present while the rules run, by index (`docs/rules.md` §2.2).
+struct Commons {
+    /// The keys present ([`common_bit`]).
+    set: u32,
+    /// The value of each key present.
+    values: [Span; COMMON_KEYS],
+}
+
+impl Commons {
+    fn new() -> Self {
+        Commons {
+            set: 0,
+            values: [Span::EMPTY; COMMON_KEYS],
+        }
+    }
+
+    fn get(&self, index: u8) -> Option<Span> {
+        if self.set & common_bit(index) == 0 {
+            return None;
+        }
+        self.values.get(usize::from(index)).copied()
+    }
+
+    fn put(&mut self, index: u8, value: Span) {
+        if let Some(slot) = self.values.get_mut(usize::from(index)) {
+            *slot = value;
+            self.set |= common_bit(index);
+        }
+    }
+
+    /// Rule 4: `utm_term` fills an absent `utm_search_term`.
+    fn map_term_to_search_term(&mut self) {
+        if self.set & common_bit(UTM_SEARCH_TERM) == 0
+            && let Some(term) = self.get(UTM_TERM)
+        {
+            self.put(UTM_SEARCH_TERM, term);
+        }
+    }
+}
+
+/// The keys other than common ones that a URL filled: compared one by one while they are
 /// few, and through a hash map once there are many (a hostile URL may hold 100 000 pairs).
 #[derive(Default)]
 struct Filled {
-    /// The common keys filled ([`common_bit`]).
-    common: u32,
-    /// Where the entry of each common key filled is.
-    common_at: [u32; COMMON_KEYS],
     index: Option<HashMap<String, usize>>,
 }
 
 impl Filled {
-    /// The value a URL already gave `key`, whose common index is `common`.
-    fn find(
-        &self,
-        marketing: &Marketing,
-        explicit: usize,
-        key: &str,
-        common: Option<u8>,
-    ) -> Option<Span> {
+    /// The value a URL already gave `key`, which is not a common key.
+    fn find(&self, marketing: &Marketing, explicit: usize, key: &str) -> Option<Span> {
         let entries = marketing.entries();
-        let at = match (common, &self.index) {
-            (Some(index), _) => {
-                if self.common & common_bit(index) == 0 {
-                    return None;
-                }
-                self.common_at
-                    .get(usize::from(index))
-                    .map(|&at| at as usize)
-            }
-            (None, Some(index)) => index.get(key).copied(),
-            (None, None) => entries
+        let at = match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => entries
                 .get(explicit..)?
                 .iter()
                 .position(|entry| marketing.key_text(entry.key) == key)
@@ -579,26 +626,15 @@ impl Filled {
         let entries = marketing.entries();
         let count = entries.len() - explicit;
         let last = entries.len().wrapping_sub(1);
-        match (entries.last().map(|entry| entry.key), &mut self.index) {
-            (Some(Key::Common(index)), _) => {
-                if let (Some(at), Ok(last)) = (
-                    self.common_at.get_mut(usize::from(index)),
-                    u32::try_from(last),
-                ) {
-                    *at = last;
-                    self.common |= common_bit(index);
-                }
+        match (entries.last(), &mut self.index) {
+            (Some(entry), Some(index)) => {
+                index.insert(marketing.key_text(entry.key).to_owned(), last);
             }
-            (Some(key), Some(index)) => {
-                index.insert(marketing.key_text(key).to_owned(), last);
-            }
-            // Only the keys of the arena are looked up by text.
             (_, None) if count > FEW => {
                 let index = entries
                     .iter()
                     .enumerate()
                     .skip(explicit)
-                    .filter(|(_, entry)| matches!(entry.key, Key::Text(_)))
                     .map(|(i, entry)| (marketing.key_text(entry.key).to_owned(), i))
                     .collect();
                 self.index = Some(index);
@@ -608,15 +644,14 @@ impl Filled {
     }
 }
 
-/// Rule 5: the tracker's lead source. A catalog answer is checked like sent input (`docs/rules.md`
-/// §3.1).
+/// Rule 5: the lead source of the tracker `code`. A catalog answer is checked like sent
+/// input (`docs/rules.md` §3.1).
 fn tracker(
     catalog: &dyn Catalog,
-    marketing: &Marketing,
+    code: &str,
     sent: Option<&LeadSource>,
     d: &mut Diagnostics,
 ) -> Option<LeadSource> {
-    let code = marketing.common_value(WEGLY_CODE)?;
     let tracked = match catalog.tracker(code) {
         Lookup::Unchecked => return None,
         Lookup::NotFound => {
@@ -703,56 +738,43 @@ fn warn_repairs(param: &super::TrackingParam<'_>, index: Option<u8>, d: &mut Dia
 pub(super) const FEW: usize = 16;
 
 /// Rule 3: `utm_X` fills an absent `wegly_X`, except `utm_term` and `utm_search_term`. The
-/// entries `0..sorted` are sorted, the few after them are not; `present` is the set of their
-/// common keys. Twins are added at the end, and only the entries before them are searched: a
-/// twin never has a twin.
-fn map_utm_to_wegly(marketing: &mut Marketing, sorted: usize, present: u32) {
+/// common keys are in `common`; the other entries `0..sorted` are sorted, the few after them
+/// are not. Twins are added at the end, and only the entries before them are searched: a twin
+/// never has a twin.
+fn map_utm_to_wegly(marketing: &mut Marketing, common: &mut Commons, sorted: usize) {
+    // A common key's twin is common too, and found by index.
+    for index in Bits(common.set & WITH_TWIN) {
+        if let Some(twin) = common_twin(index)
+            && let Some(value) = common.get(index)
+            && common.set & common_bit(twin) == 0
+        {
+            common.put(twin, value);
+        }
+    }
     let end = marketing.len();
     for i in 0..end {
         let Some(&entry) = marketing.entries().get(i) else {
             break;
-        };
-        let span = match entry.key {
-            // A common key's twin is common too, and found by index.
-            Key::Common(index) => {
-                if let Some(twin) = common_twin(index)
-                    && present & common_bit(twin) == 0
-                {
-                    marketing.push(Key::Common(twin), entry.value);
-                }
-                continue;
-            }
-            Key::Text(span) => span,
         };
         // A key of the arena is not a common one, so it is neither `utm_term` nor
         // `utm_search_term`; its twin may be common (`utm_code` fills `wegly_code`).
         let Some(suffix) = marketing.key_text(entry.key).strip_prefix("utm_") else {
             continue;
         };
+        if let Some(twin) = Marketing::common_concat("wegly_", suffix) {
+            if common.get(twin).is_none() {
+                common.put(twin, entry.value);
+            }
+            continue;
+        }
         if marketing.contains_concat(sorted, end, "wegly_", suffix) {
             continue;
         }
-        if let Some(suffix) = Marketing::key_suffix(Key::Text(span), "utm_".len())
+        if let Some(suffix) = Marketing::key_suffix(entry.key, "utm_".len())
             && let Some(twin) = marketing.key_concat("wegly_", suffix)
         {
             marketing.push(twin, entry.value);
         }
-    }
-}
-
-/// Rule 4: `utm_term` fills an absent `utm_search_term`; `present` is the set of the entries'
-/// common keys, which these two are.
-fn map_term_to_search_term(marketing: &mut Marketing, present: u32) {
-    if present & common_bit(UTM_TERM) == 0 || present & common_bit(UTM_SEARCH_TERM) != 0 {
-        return;
-    }
-    let term = marketing
-        .entries()
-        .iter()
-        .find(|entry| entry.key == Key::Common(UTM_TERM))
-        .map(|entry| entry.value);
-    if let Some(value) = term {
-        marketing.push(Key::Common(UTM_SEARCH_TERM), value);
     }
 }
 

@@ -38,6 +38,7 @@ impl Normalized {
     /// assert_eq!(n.warnings[0].code(), WarningCode::ParamInFragment);
     /// ```
     #[must_use]
+    #[inline]
     pub fn from_url(url: &str) -> Normalized {
         Normalizer::new().normalize_url(url)
     }

@@ -186,29 +186,36 @@ fn extraction_allocates_nothing_when_nothing_is_decoded() {
     }
 }
 
-/// `Marketing::from_url` copies the URL into its arena and makes its entries: two
-/// allocations, whatever the number of values, unless a value must be decoded, a key is not a
-/// common one, or there is more than one click id.
+/// `Marketing::from_url` copies the URL into its arena, and keeps up to 16 entries inline:
+/// one allocation, whatever the number of values up to there, unless a value must be decoded,
+/// a key is not a common one, or there is more than one click id.
 #[test]
 fn from_url_allocates_its_arena_and_its_entries() {
     let cases: &[(&str, &str, usize)] = &[
-        ("no parameter", "https://x.com.br/obrigado", 2),
+        ("no parameter", "https://x.com.br/obrigado", 1),
         (
             "the seed: three values, a twin, one click id",
             "https://landing.wegly.com.br/obrigado?wegly_code=OPP123&utm_campaign=crm-enterprise&gclid=XYZ",
-            2,
+            1,
         ),
         (
             "six utm_ values, their five twins, utm_search_term: 14 entries",
             "https://x.com.br/?utm_source=google&utm_medium=cpc&utm_campaign=bf&utm_term=crm\
              &utm_content=a&utm_id=7&fbclid=F",
+            1,
+        ),
+        // Past 16 the entries move to the heap, once.
+        (
+            "nine utm_ values and their twins: 19 entries",
+            "https://x.com.br/?utm_source=g&utm_medium=c&utm_campaign=b&utm_content=a&utm_id=7\
+             &utm_ad=d&utm_adgroup=e&utm_placement=f&utm_creative_format=v",
             2,
         ),
         // The second click id's value goes to a list of them, and its raw range to another.
-        ("two click ids", "https://x.com.br/?gclid=G&msclkid=M", 4),
+        ("two click ids", "https://x.com.br/?gclid=G&msclkid=M", 3),
         // The extraction decodes the value into a `String`, which is then written into the
         // arena, which was made for the URL alone and grows.
-        ("a decoded value", "https://x.com.br/?utm_source=a%20b", 4),
+        ("a decoded value", "https://x.com.br/?utm_source=a%20b", 3),
     ];
     for &(name, url, expected) in cases {
         let (n, allocations) = counting(|| Normalized::from_url(url));
