@@ -527,46 +527,48 @@ impl<'de, I: Items<'de>> Visitor<'de> for Array<'_, '_, I> {
 
 /// Reads a whole document with `M` (an object expected): the fast pass, then, if it failed,
 /// the exact one. `Err` carries the `serde_json` error when the bytes are not JSON.
+///
+/// UTF-8 is checked once for the whole document, so that `serde_json` need not check each
+/// string again. Bytes that are not UTF-8 are read as bytes by the fast pass (an unknown
+/// member's string is skipped unchecked, as before) and are never JSON for the exact one, which
+/// takes the document as text.
 pub(crate) fn document<'de, M: Members<'de>>(
     bytes: &'de [u8],
     d: &mut Diagnostics,
     make: impl Fn() -> M,
 ) -> Result<Result<M::Output, Scalar<'de>>, serde_json::Error> {
     let fresh = d.fresh();
-    match read(bytes, d, false, make()) {
-        Ok(read) => Ok(read),
-        Err(fast) => {
-            *d = fresh;
-            // Not JSON either way: the fast pass's message is the one `serde_json` users know.
-            read(bytes, d, true, make()).map_err(|_| fast)
+    let text = std::str::from_utf8(bytes).ok();
+    let fast = {
+        let cx = Cx { d, exact: false };
+        match text {
+            Some(text) => read(serde_json::Deserializer::from_str(text), cx, make()),
+            None => read(serde_json::Deserializer::from_slice(bytes), cx, make()),
         }
-    }
+    };
+    let fast = match (fast, text) {
+        (Ok(read), _) => return Ok(read),
+        (Err(fast), None) => return Err(fast),
+        (Err(fast), Some(text)) => (fast, text),
+    };
+    *d = fresh;
+    let cx = Cx { d, exact: true };
+    // Not JSON either way: the fast pass's message is the one `serde_json` users know.
+    read(serde_json::Deserializer::from_str(fast.1), cx, make()).map_err(|_| fast.0)
 }
 
-fn read<'de, M: Members<'de>>(
-    bytes: &'de [u8],
-    d: &mut Diagnostics,
-    exact: bool,
+fn read<'de, R: serde_json::de::Read<'de>, M: Members<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    mut cx: Cx<'_>,
     members: M,
 ) -> Result<Result<M::Output, Scalar<'de>>, serde_json::Error> {
-    let mut cx = Cx { d, exact };
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let made = if exact {
+    let cx = &mut cx;
+    let made = if cx.exact {
         let raw: &'de RawValue = serde::Deserialize::deserialize(&mut de)?;
         de.end()?;
-        return from_raw(
-            raw,
-            Object {
-                members,
-                cx: &mut cx,
-            },
-        );
+        return from_raw(raw, Object { members, cx });
     } else {
-        Object {
-            members,
-            cx: &mut cx,
-        }
-        .deserialize(&mut de)?
+        Object { members, cx }.deserialize(&mut de)?
     };
     de.end()?;
     Ok(made)
