@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::date::{self, DateError};
 use super::enums::{QualityRating, Temperature, Visibility};
+use super::json::Scalar;
 use super::money::Money;
 use super::request::{
     Contact, CreateDealRequest, CustomField, Follower, NewPerson, Note, Organization,
@@ -74,14 +75,6 @@ pub(crate) struct NoteDraft<'de> {
     pub(crate) is_pinned: bool,
 }
 
-/// A member of an explicit `marketing` object.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum MarketingValue<'de> {
-    Str(Cow<'de, str>),
-    Null,
-    Other(&'static str),
-}
-
 /// The payload, typed, before the value rules.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Draft<'de> {
@@ -104,8 +97,9 @@ pub(crate) struct Draft<'de> {
     /// `organization.name`.
     pub(crate) organization: Field<Field<Cow<'de, str>>>,
     pub(crate) custom_fields: Field<Vec<CustomField>>,
-    /// The members, each key once (the last occurrence), in document order.
-    pub(crate) marketing: Field<Vec<(Cow<'de, str>, MarketingValue<'de>)>>,
+    /// The members, each key once (the last occurrence), in document order; the engine judges
+    /// their values (a string, `null`, or another type it names).
+    pub(crate) marketing: Field<Vec<(Cow<'de, str>, Scalar<'de>)>>,
     pub(crate) crm_lead_source_id: Field<Uuid>,
     /// `lead_source.name`.
     pub(crate) lead_source: Field<Field<Cow<'de, str>>>,
@@ -177,9 +171,9 @@ impl Draft<'_> {
             Some(members) => d.at_name("marketing", |d| {
                 let members = members.iter().map(|(key, value)| {
                     let value = match value {
-                        MarketingValue::Str(text) => Explicit::Str(text),
-                        MarketingValue::Null => Explicit::Null,
-                        MarketingValue::Other(found) => Explicit::Other(found),
+                        Scalar::Str(text) => Explicit::Str(text),
+                        Scalar::Null => Explicit::Null,
+                        other => Explicit::Other(other.kind()),
                     };
                     (key.as_ref(), value)
                 });

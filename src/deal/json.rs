@@ -22,7 +22,7 @@ use serde::de::{
 };
 use serde_json::value::RawValue;
 
-use crate::error::{Diagnostics, Token, excerpt};
+use crate::error::{Diagnostics, JsonType, Token, excerpt};
 use crate::{ErrorCode, WarningCode};
 
 /// What a reader carries down: the report sink and the mode.
@@ -103,16 +103,17 @@ pub(crate) enum Scalar<'de> {
 }
 
 impl Scalar<'_> {
-    /// The JSON type, as messages name it.
+    /// The JSON type, as messages name it (the same names as for a `serde_json::Value`).
     pub(crate) fn kind(&self) -> &'static str {
         match self {
-            Scalar::Null => "null",
-            Scalar::Bool(_) => "a boolean",
-            Scalar::Num(_) => "a number",
-            Scalar::Str(_) => "a string",
-            Scalar::Array => "an array",
-            Scalar::Object => "an object",
+            Scalar::Null => JsonType::Null,
+            Scalar::Bool(_) => JsonType::Boolean,
+            Scalar::Num(_) => JsonType::Number,
+            Scalar::Str(_) => JsonType::String,
+            Scalar::Array => JsonType::Array,
+            Scalar::Object => JsonType::Object,
         }
+        .name()
     }
 
     /// Reads raw JSON text without parsing its numbers.
@@ -375,8 +376,8 @@ pub(crate) trait Members<'de> {
     fn finish(self, cx: &mut Cx<'_>) -> Self::Output;
 }
 
-/// The most members an object defines (the request's 21).
-const MAX_NAMES: usize = 24;
+/// The most members an object defines (the request's 21): one bit each in a `u32`.
+const MAX_NAMES: usize = 32;
 
 /// Reads an object with `M`.
 pub(crate) struct Object<'c, 'a, M> {
@@ -409,7 +410,11 @@ impl<'de, M: Members<'de>> Visitor<'de> for Object<'_, '_, M> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let Object { mut members, cx } = self;
         debug_assert!(M::NAMES.len() <= MAX_NAMES);
-        let mut seen: [Option<(u32, u32)>; MAX_NAMES] = [None; MAX_NAMES];
+        // The known members read so far, one bit each, and the ticks of those occurrences that
+        // reported something: only those have reports to retract when the member comes again,
+        // so a valid object keeps no list at all.
+        let mut seen: u32 = 0;
+        let mut reported: Vec<(usize, Range<u32>)> = Vec::new();
         let mut unknown: Option<std::collections::HashMap<Cow<'de, str>, Range<u32>>> = None;
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             let start = cx.d.tick();
@@ -424,18 +429,29 @@ impl<'de, M: Members<'de>> Visitor<'de> for Object<'_, '_, M> {
                 Some(index) => members.known(index, &mut map, cx)?,
                 None => members.unknown(key.clone(), &mut map, cx)?,
             }
-            let previous = match index {
-                Some(index) => seen
-                    .get_mut(index)
-                    .and_then(|slot| slot.replace((start, u32::MAX)))
-                    .map(|(start, end)| start..end),
-                None if M::TRACK_UNKNOWN => unknown
-                    .get_or_insert_with(Default::default)
-                    .insert(key.clone(), start..u32::MAX),
-                None => None,
+            let (repeated, previous) = match index {
+                Some(index) => {
+                    let bit = 1u32 << index;
+                    let repeated = seen & bit != 0;
+                    seen |= bit;
+                    let previous = reported
+                        .iter()
+                        .find(|(i, _)| *i == index)
+                        .map(|(_, ticks)| ticks.clone());
+                    (repeated, previous)
+                }
+                None if M::TRACK_UNKNOWN => {
+                    let previous = unknown
+                        .get_or_insert_with(Default::default)
+                        .insert(key.clone(), start..u32::MAX);
+                    (previous.is_some(), previous)
+                }
+                None => (false, None),
             };
-            if let Some(previous) = previous {
-                cx.d.retract(previous);
+            if repeated {
+                if let Some(previous) = previous {
+                    cx.d.retract(previous);
+                }
                 cx.d.warn(
                     WarningCode::DuplicateMember,
                     format_args!(
@@ -449,8 +465,13 @@ impl<'de, M: Members<'de>> Visitor<'de> for Object<'_, '_, M> {
             let end = cx.d.tick();
             match index {
                 Some(index) => {
-                    if let Some(Some(slot)) = seen.get_mut(index) {
-                        slot.1 = end;
+                    if cx.d.reported_since(start) {
+                        match reported.iter_mut().find(|(i, _)| *i == index) {
+                            Some((_, ticks)) => *ticks = start..end,
+                            None => reported.push((index, start..end)),
+                        }
+                    } else {
+                        reported.retain(|(i, _)| *i != index);
                     }
                 }
                 None => {

@@ -254,6 +254,17 @@ impl Diagnostics {
         self.clock
     }
 
+    /// Whether a report was made (kept or only counted) since the clock read `tick`: most
+    /// members report nothing, and their reader then need not remember when they were read.
+    #[inline]
+    pub(crate) fn reported_since(&self, tick: u32) -> bool {
+        let since = |runs: &[(u32, usize)]| runs.last().is_some_and(|&(last, _)| last >= tick);
+        since(&self.errors.runs)
+            || since(&self.warnings.runs)
+            || since(&self.errors.dropped)
+            || since(&self.warnings.dropped)
+    }
+
     /// Forgets every report made during `ticks` (an earlier occurrence of a repeated member).
     #[cold]
     pub(crate) fn retract(&mut self, ticks: std::ops::Range<u32>) {
