@@ -12,6 +12,11 @@
 //! raw JSON text and numbers are only classified from their text: a huge number then reaches
 //! its member's rule (`docs/rules.md` §3.1) and the document is `invalid_json` only when it really
 //! is not JSON.
+//!
+//! The fast mode has two readers under the same member readers: the [`quick`] one first, over
+//! the document's text, which serves them what `serde_json` would and declines anything
+//! unusual; then, only if it declined, `serde_json` itself. So the usual payload is read once,
+//! by the quick reader, and `serde_json` alone says what is not JSON.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -24,6 +29,10 @@ use serde_json::value::RawValue;
 
 use crate::error::{Diagnostics, JsonType, Token, excerpt};
 use crate::{ErrorCode, WarningCode};
+
+mod quick;
+
+use quick::{Declined, Quick};
 
 /// What a reader carries down: the report sink and the mode.
 pub(crate) struct Cx<'a> {
@@ -546,11 +555,11 @@ impl<'de, I: Items<'de>> Visitor<'de> for Array<'_, '_, I> {
     }
 }
 
-/// Reads a whole document with `M` (an object expected): the fast pass, then, if it failed,
-/// the exact one. `Err` carries the `serde_json` error when the bytes are not JSON.
+/// Reads a whole document with `M` (an object expected): the fast pass (the quick reader, then
+/// `serde_json` if it declined), then, if it failed, the exact one. `Err` carries the `serde_json` error when the bytes are not JSON.
 ///
-/// UTF-8 is checked once for the whole document, so that `serde_json` need not check each
-/// string again. Bytes that are not UTF-8 are read as bytes by the fast pass (an unknown
+/// UTF-8 is checked once for the whole document, so that neither the quick reader nor
+/// `serde_json` checks each string again. Bytes that are not UTF-8 are read as bytes by the fast pass (an unknown
 /// member's string is skipped unchecked, as before) and are never JSON for the exact one, which
 /// takes the document as text.
 pub(crate) fn document<'de, M: Members<'de>>(
@@ -560,6 +569,15 @@ pub(crate) fn document<'de, M: Members<'de>>(
 ) -> Result<Result<M::Output, Scalar<'de>>, serde_json::Error> {
     let fresh = d.fresh();
     let text = std::str::from_utf8(bytes).ok();
+    if let Some(text) = text {
+        let mut quick = Quick::new(text);
+        let cx = Cx { d, exact: false };
+        if let Ok(read) = read_quick(&mut quick, cx, make()) {
+            return Ok(read);
+        }
+        // Declined: what it reported does not count, `serde_json` reads the document anew.
+        *d = d.fresh();
+    }
     let fast = {
         let cx = Cx { d, exact: false };
         match text {
@@ -576,6 +594,21 @@ pub(crate) fn document<'de, M: Members<'de>>(
     let cx = Cx { d, exact: true };
     // Not JSON either way: the fast pass's message is the one `serde_json` users know.
     read(serde_json::Deserializer::from_str(fast.1), cx, make()).map_err(|_| fast.0)
+}
+
+/// The quick reader's pass (see [`quick`]).
+fn read_quick<'de, M: Members<'de>>(
+    quick: &mut Quick<'de>,
+    mut cx: Cx<'_>,
+    members: M,
+) -> Result<Result<M::Output, Scalar<'de>>, Declined> {
+    let made = Object {
+        members,
+        cx: &mut cx,
+    }
+    .deserialize(&mut *quick)?;
+    quick.end()?;
+    Ok(made)
 }
 
 fn read<'de, R: serde_json::de::Read<'de>, M: Members<'de>>(

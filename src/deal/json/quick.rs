@@ -1,0 +1,418 @@
+//! The quick reader: a `serde` deserializer over the document's text that reads the JSON the
+//! payloads send and declines everything else.
+//!
+//! It serves the member readers exactly what `serde_json` serves them in the fast pass (the same
+//! visitor calls with the same values), so a document it reads gives the same draft and the
+//! same reports. It reads less: a number other than a plain non-negative integer goes to
+//! `serde_json` alone, and anything unusual (a syntax error, a lone surrogate, deep nesting, a
+//! reader's own error) makes it give up with [`Declined`]. The document is then read by
+//! `serde_json` from the start, whose passes decide what is JSON and with which message: the
+//! quick reader never decides that a document is not JSON.
+
+use std::fmt;
+
+use serde::de::value::BorrowedStrDeserializer;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+/// The quick reader gave up; `serde_json` reads the document instead.
+#[derive(Debug)]
+pub(crate) struct Declined;
+
+impl fmt::Display for Declined {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("left to serde_json")
+    }
+}
+
+impl std::error::Error for Declined {}
+
+impl de::Error for Declined {
+    fn custom<T: fmt::Display>(_: T) -> Self {
+        Declined
+    }
+}
+
+/// The deepest nesting read here; `serde_json` has its own limit (128) for deeper documents.
+const MAX_DEPTH: usize = 64;
+
+/// The most digits of an integer read here: any 19 digits fit a `u64`.
+const MAX_DIGITS: usize = 19;
+
+/// Reads a document's text (already known to be UTF-8).
+pub(crate) struct Quick<'de> {
+    text: &'de str,
+    pos: usize,
+    depth: usize,
+    /// A string with escapes, decoded.
+    scratch: String,
+}
+
+impl<'de> Quick<'de> {
+    pub(crate) fn new(text: &'de str) -> Self {
+        Quick {
+            text,
+            pos: 0,
+            depth: 0,
+            scratch: String::new(),
+        }
+    }
+
+    /// The next byte after white space (JSON's four), not consumed.
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        let bytes = self.text.as_bytes();
+        let mut pos = self.pos;
+        while let Some(&b) = bytes.get(pos) {
+            if !is_space(b) {
+                self.pos = pos;
+                return Some(b);
+            }
+            pos += 1;
+        }
+        self.pos = pos;
+        None
+    }
+
+    /// Checks that only white space follows the document.
+    pub(crate) fn end(&mut self) -> Result<(), Declined> {
+        match self.next() {
+            None => Ok(()),
+            Some(_) => Err(Declined),
+        }
+    }
+
+    /// Consumes `expected` after white space.
+    fn eat(&mut self, expected: u8) -> Result<(), Declined> {
+        if self.next() == Some(expected) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(Declined)
+        }
+    }
+
+    fn literal(&mut self, word: &str) -> Result<(), Declined> {
+        let end = self.pos + word.len();
+        if self.text.get(self.pos..end) == Some(word) {
+            self.pos = end;
+            Ok(())
+        } else {
+            Err(Declined)
+        }
+    }
+
+    /// Reads a string whose opening quote was consumed: the text when it has no escape, `None`
+    /// when it was decoded into `scratch`.
+    fn string(&mut self) -> Result<Option<&'de str>, Declined> {
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let mut from = start;
+        let mut escaped = false;
+        loop {
+            let stop = from + special(bytes.get(from..).ok_or(Declined)?).ok_or(Declined)?;
+            let quote = match bytes.get(stop) {
+                Some(b'"') => true,
+                Some(b'\\') => false,
+                // `serde_json` rejects a raw control character in a string.
+                _ => return Err(Declined),
+            };
+            if !quote && !escaped {
+                escaped = true;
+                self.scratch.clear();
+            }
+            if escaped {
+                self.scratch
+                    .push_str(self.text.get(from..stop).ok_or(Declined)?);
+            }
+            if quote {
+                self.pos = stop + 1;
+                if escaped {
+                    return Ok(None);
+                }
+                return self.text.get(start..stop).map(Some).ok_or(Declined);
+            }
+            from = self.escape(stop + 1)?;
+        }
+    }
+
+    /// Decodes the escape after a backslash at `at` into `scratch`; where the string goes on.
+    fn escape(&mut self, at: usize) -> Result<usize, Declined> {
+        let c = match self.text.as_bytes().get(at) {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => return self.unicode(at + 1),
+            _ => return Err(Declined),
+        };
+        self.scratch.push(c);
+        Ok(at + 1)
+    }
+
+    /// Decodes `XXXX` (or a surrogate pair `XXXX\uXXXX`) at `at`; a lone surrogate is left to
+    /// `serde_json`.
+    fn unicode(&mut self, at: usize) -> Result<usize, Declined> {
+        let first = self.hex(at)?;
+        let (code, next) = match first {
+            0xD800..=0xDBFF => {
+                if self.text.get(at + 4..at + 6) != Some("\\u") {
+                    return Err(Declined);
+                }
+                let second = self.hex(at + 6)?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return Err(Declined);
+                }
+                (0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00), at + 10)
+            }
+            0xDC00..=0xDFFF => return Err(Declined),
+            _ => (first, at + 4),
+        };
+        self.scratch.push(char::from_u32(code).ok_or(Declined)?);
+        Ok(next)
+    }
+
+    fn hex(&self, at: usize) -> Result<u32, Declined> {
+        let digits = self.text.get(at..at + 4).ok_or(Declined)?;
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Declined);
+        }
+        u32::from_str_radix(digits, 16).map_err(|_| Declined)
+    }
+
+    /// Reads a number: a plain non-negative integer here, any other as `serde_json` reads that
+    /// text alone (the same value as in the document: a number ends where its characters do).
+    fn number<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Declined> {
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let len = bytes.get(start..).map_or(0, |rest| {
+            rest.iter()
+                .position(|b| !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+                .unwrap_or(rest.len())
+        });
+        let text = self.text.get(start..start + len).ok_or(Declined)?;
+        self.pos = start + len;
+        let plain = len <= MAX_DIGITS
+            && text.bytes().all(|b| b.is_ascii_digit())
+            && (len == 1 || !text.starts_with('0'));
+        if plain && let Ok(n) = text.parse::<u64>() {
+            return visitor.visit_u64(n);
+        }
+        let mut alone = serde_json::Deserializer::from_str(text);
+        let value = de::Deserializer::deserialize_any(&mut alone, visitor).map_err(|_| Declined)?;
+        alone.end().map_err(|_| Declined)?;
+        Ok(value)
+    }
+
+    fn enter(&mut self) -> Result<(), Declined> {
+        self.pos += 1;
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Declined);
+        }
+        Ok(())
+    }
+}
+
+/// JSON's white space.
+#[inline]
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\t' | b'\r')
+}
+
+/// Where `text` has its first `"`, `\\` or control character: eight bytes at a time, each
+/// word tested for the three at once (a byte is flagged where subtracting borrows, which can
+/// flag a byte after the first match, never one before).
+fn special(text: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let zero_in = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
+    let mut words = text.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut words {
+        let word = u64::from_le_bytes(chunk.try_into().ok()?);
+        let found = zero_in(word ^ (ONES * u64::from(b'"')))
+            | zero_in(word ^ (ONES * u64::from(b'\\')))
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGHS);
+        if found != 0 {
+            // `as` is exact: at most 63 / 8.
+            #[allow(clippy::cast_possible_truncation)]
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    words
+        .remainder()
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|i| at + i)
+}
+
+impl<'de> de::Deserializer<'de> for &mut Quick<'de> {
+    type Error = Declined;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Declined> {
+        match self.next().ok_or(Declined)? {
+            b'"' => {
+                self.pos += 1;
+                match self.string()? {
+                    Some(text) => visitor.visit_borrowed_str(text),
+                    None => visitor.visit_str(&self.scratch),
+                }
+            }
+            b'{' => {
+                self.enter()?;
+                let value = visitor.visit_map(Entries {
+                    de: &mut *self,
+                    first: true,
+                })?;
+                self.depth -= 1;
+                self.eat(b'}')?;
+                Ok(value)
+            }
+            b'[' => {
+                self.enter()?;
+                let value = visitor.visit_seq(Elements {
+                    de: &mut *self,
+                    first: true,
+                })?;
+                self.depth -= 1;
+                self.eat(b']')?;
+                Ok(value)
+            }
+            b't' => {
+                self.literal("true")?;
+                visitor.visit_bool(true)
+            }
+            b'f' => {
+                self.literal("false")?;
+                visitor.visit_bool(false)
+            }
+            b'n' => {
+                self.literal("null")?;
+                visitor.visit_unit()
+            }
+            b'-' | b'0'..=b'9' => self.number(visitor),
+            _ => Err(Declined),
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Declined> {
+        self.deserialize_any(IgnoredAny)?;
+        visitor.visit_unit()
+    }
+
+    /// The only newtype the readers ask for is `serde_json`'s `RawValue`: the value's text,
+    /// handed over as `serde_json` hands it (a map of one entry keyed by the type's name).
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Declined> {
+        self.next();
+        let start = self.pos;
+        self.deserialize_any(IgnoredAny)?;
+        let raw = self.text.get(start..self.pos).ok_or(Declined)?;
+        visitor.visit_map(Raw {
+            name,
+            raw: Some(raw),
+        })
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct seq tuple tuple_struct map struct enum identifier
+    }
+}
+
+/// The members of an object, after its `{`.
+struct Entries<'a, 'de> {
+    de: &'a mut Quick<'de>,
+    first: bool,
+}
+
+impl<'de> MapAccess<'de> for Entries<'_, 'de> {
+    type Error = Declined;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Declined> {
+        match self.de.next() {
+            Some(b'}') => return Ok(None),
+            Some(b',') if !self.first => {
+                self.de.pos += 1;
+                if self.de.next() != Some(b'"') {
+                    return Err(Declined);
+                }
+            }
+            Some(b'"') if self.first => {}
+            _ => return Err(Declined),
+        }
+        self.first = false;
+        seed.deserialize(&mut *self.de).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Declined> {
+        self.de.eat(b':')?;
+        seed.deserialize(&mut *self.de)
+    }
+}
+
+/// The items of an array, after its `[`.
+struct Elements<'a, 'de> {
+    de: &'a mut Quick<'de>,
+    first: bool,
+}
+
+impl<'de> SeqAccess<'de> for Elements<'_, 'de> {
+    type Error = Declined;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Declined> {
+        match self.de.next() {
+            Some(b']') => return Ok(None),
+            Some(b',') if !self.first => {
+                self.de.pos += 1;
+                if matches!(self.de.next(), Some(b']') | None) {
+                    return Err(Declined);
+                }
+            }
+            Some(_) if self.first => {}
+            _ => return Err(Declined),
+        }
+        self.first = false;
+        seed.deserialize(&mut *self.de).map(Some)
+    }
+}
+
+/// A raw value as `serde_json` hands it to `RawValue`: one entry, the type's name then the text.
+struct Raw<'de> {
+    name: &'static str,
+    raw: Option<&'de str>,
+}
+
+impl<'de> MapAccess<'de> for Raw<'de> {
+    type Error = Declined;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Declined> {
+        if self.raw.is_none() {
+            return Ok(None);
+        }
+        seed.deserialize(BorrowedStrDeserializer::new(self.name))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Declined> {
+        let raw = self.raw.take().ok_or(Declined)?;
+        seed.deserialize(BorrowedStrDeserializer::new(raw))
+    }
+}
