@@ -416,3 +416,96 @@ impl<'de> MapAccess<'de> for Raw<'de> {
         seed.deserialize(BorrowedStrDeserializer::new(raw))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde::Deserialize;
+    use serde_json::Value;
+    use serde_json::value::RawValue;
+
+    use super::{Declined, Quick};
+
+    fn quick<'de, T: Deserialize<'de>>(text: &'de str) -> Result<T, Declined> {
+        let mut quick = Quick::new(text);
+        let value = T::deserialize(&mut quick)?;
+        quick.end()?;
+        Ok(value)
+    }
+
+    /// What the quick reader reads, it reads as `serde_json` does: the same value, numbers of
+    /// the same kind (`-0` is a float there, a 20-digit integer a `u64` or a float).
+    #[test]
+    fn it_reads_what_serde_json_reads() {
+        let documents = [
+            r#"{"title": "T", "tags": ["a", "b"], "n": null, "t": true, "f": false}"#,
+            "  {\n  \"a\" :\t[ 1 , 2 ]\r\n}  ",
+            r#"{"esc": "a\"b\\c\/d\be\ff\ng\rh\ti\u00e7\u2013\ud83d\ude00", "k\u0065y": 1}"#,
+            r#"[0, -0, 7, -7, 1.5, -1.5e3, 1E2, 4.0, 18446744073709551615, 18446744073709551616]"#,
+            r#"[-9223372036854775808, -9223372036854775809, 12345678901234567890123]"#,
+            r#"{"deep": [[[{"x": [{}]}]]], "empty": {}, "none": [], "": ""}"#,
+            r#""only a string""#,
+            "3",
+            "\"ç é ü 漢字 \u{7f}\"",
+        ];
+        for text in documents {
+            let expected: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}"));
+            let found: Value = quick(text).unwrap_or_else(|_| panic!("declined {text}"));
+            assert_eq!(found, expected, "{text}");
+            assert_eq!(found.to_string(), expected.to_string(), "{text}");
+        }
+    }
+
+    /// A raw value is the same text as `serde_json`'s: from the value's first byte to its
+    /// last, white space around left out.
+    #[test]
+    fn raw_values_are_serde_json_s() {
+        let text = r#"{"a": [1, {"b": "c d"}] , "e":  "f\u00e7", "g":-1.25e2 }"#;
+        let expected: BTreeMap<String, &RawValue> =
+            serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}"));
+        let found: BTreeMap<String, &RawValue> =
+            quick(text).unwrap_or_else(|_| panic!("declined"));
+        let texts = |map: &BTreeMap<String, &RawValue>| {
+            map.iter()
+                .map(|(k, v)| (k.clone(), v.get().to_owned()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(texts(&found), texts(&expected));
+        assert_eq!(texts(&found)[0].1, r#"[1, {"b": "c d"}]"#);
+    }
+
+    /// What is not JSON, a number `serde_json` refuses, a lone surrogate and deep nesting are
+    /// left to `serde_json`.
+    #[test]
+    fn it_declines_the_unusual() {
+        let deep = format!("{}{}", "[".repeat(65), "]".repeat(65));
+        let documents = [
+            "",
+            " ",
+            "{",
+            "[1,]",
+            r#"{"a": 1,}"#,
+            r#"{"a" 1}"#,
+            r#"{a: 1}"#,
+            "[1 2]",
+            "01",
+            "1.",
+            "-",
+            "1e400",
+            "tru",
+            "nul",
+            "{} x",
+            "\"a\u{1}b\"",
+            r#""\ud800""#,
+            r#""\udc00x""#,
+            r#""\x""#,
+            r#""\u12"#,
+            "\"open",
+            deep.as_str(),
+        ];
+        for text in documents {
+            assert!(quick::<Value>(text).is_err(), "read {text:?}");
+        }
+    }
+}
