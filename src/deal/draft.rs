@@ -322,24 +322,34 @@ fn tags(
     tags
 }
 
-fn followers(d: &mut Diagnostics, items: Vec<(usize, Follower)>) -> Vec<Follower> {
-    let mut kept: Vec<Follower> = Vec::with_capacity(items.len());
+fn followers(d: &mut Diagnostics, mut items: Vec<(usize, Follower)>) -> Vec<Follower> {
     let mut seen = Seen::new(items.len());
-    for (i, follower) in items {
+    for at in 0..items.len() {
+        let (earlier, rest) = items.split_at_mut(at);
+        let Some((i, follower)) = rest.first_mut() else {
+            break;
+        };
         let id = follower.user_id;
-        if seen.first_time(&id, |id| kept.iter().any(|f| f.user_id == *id)) {
-            kept.push(follower);
-        } else {
-            d.at(i, |d| {
+        // The first of each user is kept: a user is kept already when an earlier item has it.
+        if !seen.first_time(&id, |id| earlier.iter().any(|(_, f)| f.user_id == *id)) {
+            d.at(*i, |d| {
                 d.warn(
                     WarningCode::DuplicateFollower,
                     format_args!("user {id} is already a follower; dropped"),
                 );
             });
+            *i = DROPPED;
         }
     }
-    kept
+    // Collected in place: the list read is the list kept.
+    items
+        .into_iter()
+        .filter_map(|(i, follower)| (i != DROPPED).then_some(follower))
+        .collect()
 }
+
+/// The index that marks a repeated follower, dropped.
+const DROPPED: usize = usize::MAX;
 
 /// Drops repeats from a list in linear time: the few items of a usual list are compared with
 /// those kept so far, and a list longer than that goes through a hash set (a hostile payload

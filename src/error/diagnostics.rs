@@ -33,6 +33,8 @@ pub(crate) struct Diagnostics {
     /// something is reported.
     leaf: Option<&'static str>,
     clock: u32,
+    /// The tick of the last report, kept or only counted (0: none yet).
+    last_report: u32,
 }
 
 /// Reports of one kind, bounded.
@@ -178,6 +180,7 @@ impl Diagnostics {
             copied: String::new(),
             leaf: None,
             clock: 0,
+            last_report: 0,
         }
     }
 
@@ -256,13 +259,11 @@ impl Diagnostics {
 
     /// Whether a report was made (kept or only counted) since the clock read `tick`: most
     /// members report nothing, and their reader then need not remember when they were read.
+    /// (After a retraction it may say yes for a report retracted since: harmless, there is then
+    /// nothing to retract.)
     #[inline]
     pub(crate) fn reported_since(&self, tick: u32) -> bool {
-        let since = |runs: &[(u32, usize)]| runs.last().is_some_and(|&(last, _)| last >= tick);
-        since(&self.errors.runs)
-            || since(&self.warnings.runs)
-            || since(&self.errors.dropped)
-            || since(&self.warnings.dropped)
+        self.last_report >= tick
     }
 
     /// Forgets every report made during `ticks` (an earlier occurrence of a repeated member).
@@ -330,6 +331,7 @@ impl Diagnostics {
     /// Reports an error at the current path; `message` is rendered only if it is kept.
     #[cold]
     pub(crate) fn error(&mut self, code: ErrorCode, message: impl fmt::Display) {
+        self.last_report = self.clock;
         if self.errors.is_full() {
             return self.errors.count_dropped(self.clock);
         }
@@ -350,6 +352,7 @@ impl Diagnostics {
     }
 
     fn warn_at_path(&mut self, code: WarningCode, message: impl fmt::Display, path: Option<&str>) {
+        self.last_report = self.clock;
         if self.warnings.is_full() {
             return self.warnings.count_dropped(self.clock);
         }
@@ -362,6 +365,7 @@ impl Diagnostics {
     /// written only when read, for the warnings a URL may repeat on every parameter (a hash
     /// router's `param_in_fragment`).
     pub(crate) fn warn_repair(&mut self, code: WarningCode, repair: Repair, key: Key) {
+        self.last_report = self.clock;
         if self.warnings.is_full() {
             return self.warnings.count_dropped(self.clock);
         }

@@ -43,6 +43,8 @@ pub(crate) struct Quick<'de> {
     text: &'de str,
     pos: usize,
     depth: usize,
+    /// Skipping a value: numbers are only checked, not read.
+    skipping: bool,
     /// A string with escapes, decoded.
     scratch: String,
 }
@@ -53,6 +55,7 @@ impl<'de> Quick<'de> {
             text,
             pos: 0,
             depth: 0,
+            skipping: false,
             scratch: String::new(),
         }
     }
@@ -103,6 +106,7 @@ impl<'de> Quick<'de> {
 
     /// Reads a string whose opening quote was consumed: the text when it has no escape, `None`
     /// when it was decoded into `scratch`.
+    #[inline]
     fn string(&mut self) -> Result<Option<&'de str>, Declined> {
         let bytes = self.text.as_bytes();
         let start = self.pos;
@@ -201,10 +205,26 @@ impl<'de> Quick<'de> {
         if plain && let Ok(n) = text.parse::<u64>() {
             return visitor.visit_u64(n);
         }
+        if self.skipping {
+            // Only `IgnoredAny` reads while skipping, and takes anything.
+            return if is_number(text.as_bytes()) {
+                visitor.visit_unit()
+            } else {
+                Err(Declined)
+            };
+        }
         let mut alone = serde_json::Deserializer::from_str(text);
         let value = de::Deserializer::deserialize_any(&mut alone, visitor).map_err(|_| Declined)?;
         alone.end().map_err(|_| Declined)?;
         Ok(value)
+    }
+
+    /// Skips a value, checking that it is JSON as `serde_json` does when it skips one.
+    fn skip(&mut self) -> Result<(), Declined> {
+        let outer = std::mem::replace(&mut self.skipping, true);
+        let skipped = de::Deserializer::deserialize_any(&mut *self, IgnoredAny);
+        self.skipping = outer;
+        skipped.map(|IgnoredAny| ())
     }
 
     fn enter(&mut self) -> Result<(), Declined> {
@@ -215,6 +235,38 @@ impl<'de> Quick<'de> {
         }
         Ok(())
     }
+}
+
+/// Whether `text` is a JSON number: `-`, an integer without leading zero, a fraction, an
+/// exponent.
+fn is_number(text: &[u8]) -> bool {
+    let digits = |at: usize| {
+        text.get(at..)
+            .map_or(0, |rest| rest.iter().take_while(|b| b.is_ascii_digit()).count())
+    };
+    let mut at = usize::from(text.first() == Some(&b'-'));
+    match (text.get(at), digits(at)) {
+        (Some(b'0'), _) => at += 1,
+        (Some(b'1'..=b'9'), count) => at += count,
+        _ => return false,
+    }
+    if text.get(at) == Some(&b'.') {
+        match digits(at + 1) {
+            0 => return false,
+            count => at += 1 + count,
+        }
+    }
+    if matches!(text.get(at), Some(b'e' | b'E')) {
+        at += 1;
+        if matches!(text.get(at), Some(b'+' | b'-')) {
+            at += 1;
+        }
+        match digits(at) {
+            0 => return false,
+            count => at += count,
+        }
+    }
+    at == text.len()
 }
 
 /// JSON's white space.
@@ -301,7 +353,7 @@ impl<'de> de::Deserializer<'de> for &mut Quick<'de> {
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Declined> {
-        self.deserialize_any(IgnoredAny)?;
+        self.skip()?;
         visitor.visit_unit()
     }
 
@@ -314,7 +366,7 @@ impl<'de> de::Deserializer<'de> for &mut Quick<'de> {
     ) -> Result<V::Value, Declined> {
         self.next();
         let start = self.pos;
-        self.deserialize_any(IgnoredAny)?;
+        self.skip()?;
         let raw = self.text.get(start..self.pos).ok_or(Declined)?;
         visitor.visit_map(Raw {
             name,
@@ -422,6 +474,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use serde::Deserialize;
+    use serde::de::IgnoredAny;
     use serde_json::Value;
     use serde_json::value::RawValue;
 
@@ -473,6 +526,20 @@ mod tests {
         };
         assert_eq!(texts(&found), texts(&expected));
         assert_eq!(texts(&found)[0].1, r#"[1, {"b": "c d"}]"#);
+    }
+
+    /// A skipped number is only checked, as `serde_json` checks it when it skips one: `1e400`
+    /// passes (its member's rule judges it), a malformed number does not.
+    #[test]
+    fn skipped_numbers_are_checked_not_read() {
+        for text in ["1e400", "-0", "0.5e-7", "12345678901234567890123", "-1E+2"] {
+            assert!(serde_json::from_str::<IgnoredAny>(text).is_ok(), "{text}");
+            assert!(quick::<IgnoredAny>(text).is_ok(), "{text}");
+            assert!(quick::<Vec<IgnoredAny>>(&format!("[{text}]")).is_ok(), "{text}");
+        }
+        for text in ["01", "1.", "-", "1e", "1e+", "-.5", "1.5.2", "1-2", "+1"] {
+            assert!(quick::<IgnoredAny>(text).is_err(), "{text}");
+        }
     }
 
     /// What is not JSON, a number `serde_json` refuses, a lone surrogate and deep nesting are
