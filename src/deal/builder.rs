@@ -505,8 +505,7 @@ impl CreateDealBuilder {
 /// through a hash map.
 fn last_wins(members: &mut Vec<(Cow<'static, str>, Scalar<'static>)>) {
     const FEW: usize = 16;
-    let mut kept: Vec<(Cow<'static, str>, Scalar<'static>)> =
-        Vec::with_capacity(members.len());
+    let mut kept: Vec<(Cow<'static, str>, Scalar<'static>)> = Vec::with_capacity(members.len());
     let mut at: HashMap<Cow<'static, str>, usize> = HashMap::new();
     let many = members.len() > FEW;
     for (key, value) in members.drain(..) {

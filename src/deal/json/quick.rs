@@ -170,7 +170,10 @@ impl<'de> Quick<'de> {
                 if !(0xDC00..=0xDFFF).contains(&second) {
                     return Err(Declined);
                 }
-                (0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00), at + 10)
+                (
+                    0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00),
+                    at + 10,
+                )
             }
             0xDC00..=0xDFFF => return Err(Declined),
             _ => (first, at + 4),
@@ -241,8 +244,9 @@ impl<'de> Quick<'de> {
 /// exponent.
 fn is_number(text: &[u8]) -> bool {
     let digits = |at: usize| {
-        text.get(at..)
-            .map_or(0, |rest| rest.iter().take_while(|b| b.is_ascii_digit()).count())
+        text.get(at..).map_or(0, |rest| {
+            rest.iter().take_while(|b| b.is_ascii_digit()).count()
+        })
     };
     let mut at = usize::from(text.first() == Some(&b'-'));
     match (text.get(at), digits(at)) {
@@ -517,8 +521,7 @@ mod tests {
         let text = r#"{"a": [1, {"b": "c d"}] , "e":  "f\u00e7", "g":-1.25e2 }"#;
         let expected: BTreeMap<String, &RawValue> =
             serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}"));
-        let found: BTreeMap<String, &RawValue> =
-            quick(text).unwrap_or_else(|_| panic!("declined"));
+        let found: BTreeMap<String, &RawValue> = quick(text).unwrap_or_else(|_| panic!("declined"));
         let texts = |map: &BTreeMap<String, &RawValue>| {
             map.iter()
                 .map(|(k, v)| (k.clone(), v.get().to_owned()))
@@ -535,7 +538,10 @@ mod tests {
         for text in ["1e400", "-0", "0.5e-7", "12345678901234567890123", "-1E+2"] {
             assert!(serde_json::from_str::<IgnoredAny>(text).is_ok(), "{text}");
             assert!(quick::<IgnoredAny>(text).is_ok(), "{text}");
-            assert!(quick::<Vec<IgnoredAny>>(&format!("[{text}]")).is_ok(), "{text}");
+            assert!(
+                quick::<Vec<IgnoredAny>>(&format!("[{text}]")).is_ok(),
+                "{text}"
+            );
         }
         for text in ["01", "1.", "-", "1e", "1e+", "-.5", "1.5.2", "1-2", "+1"] {
             assert!(quick::<IgnoredAny>(text).is_err(), "{text}");
