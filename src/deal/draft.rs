@@ -298,25 +298,27 @@ fn tags(
     items: Vec<(usize, Cow<'_, str>)>,
 ) -> Vec<String> {
     let mut tags: Vec<String> = Vec::with_capacity(items.len());
-    let mut seen = Seen::new(items.len());
-    for (i, tag) in items {
-        d.at(i, |d| {
-            let Some(tag) = trimmed_owned(tag) else {
+    // The set of a long list holds the tags as read, trimmed: no copy of each.
+    let mut seen: Seen<&str> = Seen::new(items.len());
+    for (i, tag) in &items {
+        d.at(*i, |d| {
+            let tag = trim_str(tag);
+            if tag.is_empty() {
                 return d.error(ErrorCode::Empty, "a tag ID must not be empty");
-            };
+            }
             if !seen.first_time(&tag, |tag| tags.iter().any(|kept| kept == tag)) {
                 return d.warn(
                     WarningCode::DuplicateTag,
-                    format_args!("tag `{}` is repeated; dropped", excerpt(&tag)),
+                    format_args!("tag `{}` is repeated; dropped", excerpt(tag)),
                 );
             }
-            if catalog.tag(&tag) == Lookup::NotFound {
+            if catalog.tag(tag) == Lookup::NotFound {
                 d.error(
                     ErrorCode::NotFound,
-                    format_args!("no tag has the ID `{}`", excerpt(&tag)),
+                    format_args!("no tag has the ID `{}`", excerpt(tag)),
                 );
             }
-            tags.push(tag);
+            tags.push(tag.to_owned());
         });
     }
     tags
