@@ -108,34 +108,36 @@ impl<'de> Quick<'de> {
     /// when it was decoded into `scratch`.
     #[inline]
     fn string(&mut self) -> Result<Option<&'de str>, Declined> {
-        let bytes = self.text.as_bytes();
+        let text = self.text;
         let start = self.pos;
+        let stop =
+            start + special(text.as_bytes().get(start..).ok_or(Declined)?).ok_or(Declined)?;
+        if text.as_bytes().get(stop) == Some(&b'"') {
+            self.pos = stop + 1;
+            return text.get(start..stop).map(Some).ok_or(Declined);
+        }
+        self.escaped(start, stop)?;
+        Ok(None)
+    }
+
+    /// The rest of a string from its first backslash or control character at `stop`, decoded
+    /// into `scratch` with the text from `start`.
+    fn escaped(&mut self, start: usize, mut stop: usize) -> Result<(), Declined> {
+        let text = self.text;
+        self.scratch.clear();
         let mut from = start;
-        let mut escaped = false;
         loop {
-            let stop = from + special(bytes.get(from..).ok_or(Declined)?).ok_or(Declined)?;
-            let quote = match bytes.get(stop) {
-                Some(b'"') => true,
-                Some(b'\\') => false,
+            self.scratch.push_str(text.get(from..stop).ok_or(Declined)?);
+            match text.as_bytes().get(stop) {
+                Some(b'"') => {
+                    self.pos = stop + 1;
+                    return Ok(());
+                }
+                Some(b'\\') => from = self.escape(stop + 1)?,
                 // `serde_json` rejects a raw control character in a string.
                 _ => return Err(Declined),
-            };
-            if !quote && !escaped {
-                escaped = true;
-                self.scratch.clear();
             }
-            if escaped {
-                self.scratch
-                    .push_str(self.text.get(from..stop).ok_or(Declined)?);
-            }
-            if quote {
-                self.pos = stop + 1;
-                if escaped {
-                    return Ok(None);
-                }
-                return self.text.get(start..stop).map(Some).ok_or(Declined);
-            }
-            from = self.escape(stop + 1)?;
+            stop = from + special(text.as_bytes().get(from..).ok_or(Declined)?).ok_or(Declined)?;
         }
     }
 
