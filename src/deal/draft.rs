@@ -298,30 +298,57 @@ fn tags(
     items: Vec<(usize, Cow<'_, str>)>,
 ) -> Vec<String> {
     let mut tags: Vec<String> = Vec::with_capacity(items.len());
-    // The set of a long list holds the tags as read, trimmed: no copy of each.
-    let mut seen: Seen<&str> = Seen::new(items.len());
-    for (i, tag) in &items {
-        d.at(*i, |d| {
+    if items.len() > Seen::<&str>::FEW {
+        // A long list goes through a set of the tags as read, trimmed and borrowed: no copy.
+        let mut seen = HashSet::with_capacity(items.len());
+        for (i, tag) in &items {
             let tag = trim_str(tag);
-            if tag.is_empty() {
-                return d.error(ErrorCode::Empty, "a tag ID must not be empty");
+            if tag_kept(d, catalog, *i, tag, |tag| seen.insert(tag)) {
+                tags.push(tag.to_owned());
             }
-            if !seen.first_time(&tag, |tag| tags.iter().any(|kept| kept == tag)) {
-                return d.warn(
-                    WarningCode::DuplicateTag,
-                    format_args!("tag `{}` is repeated; dropped", excerpt(tag)),
-                );
-            }
-            if catalog.tag(tag) == Lookup::NotFound {
-                d.error(
-                    ErrorCode::NotFound,
-                    format_args!("no tag has the ID `{}`", excerpt(tag)),
-                );
-            }
-            tags.push(tag.to_owned());
-        });
+        }
+        return tags;
+    }
+    for (i, tag) in items {
+        let trimmed = trim_str(&tag);
+        let kept = tag_kept(d, catalog, i, trimmed, |tag| !tags.iter().any(|k| k == tag));
+        if kept && let Some(tag) = trimmed_owned(tag) {
+            // An owned tag that needed no trimming is kept without a copy.
+            tags.push(tag);
+        }
     }
     tags
+}
+
+/// Judges one tag (trimmed): `false` when it is empty or repeated (`first_time` says), with
+/// the report; a tag the catalog does not know is reported and kept.
+fn tag_kept<'t>(
+    d: &mut Diagnostics,
+    catalog: &dyn Catalog,
+    i: usize,
+    tag: &'t str,
+    first_time: impl FnOnce(&'t str) -> bool,
+) -> bool {
+    d.at(i, |d| {
+        if tag.is_empty() {
+            d.error(ErrorCode::Empty, "a tag ID must not be empty");
+            return false;
+        }
+        if !first_time(tag) {
+            d.warn(
+                WarningCode::DuplicateTag,
+                format_args!("tag `{}` is repeated; dropped", excerpt(tag)),
+            );
+            return false;
+        }
+        if catalog.tag(tag) == Lookup::NotFound {
+            d.error(
+                ErrorCode::NotFound,
+                format_args!("no tag has the ID `{}`", excerpt(tag)),
+            );
+        }
+        true
+    })
 }
 
 fn followers(d: &mut Diagnostics, mut items: Vec<(usize, Follower)>) -> Vec<Follower> {
