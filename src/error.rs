@@ -224,17 +224,44 @@ code_enum! {
     }
 }
 
+/// The six JSON types. Their names in messages are written here only: a `serde_json::Value`
+/// and a value the create-deal reader found are named alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JsonType {
+    Null,
+    Boolean,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+impl JsonType {
+    /// The type as messages name it (`expected a string, found an array`).
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            JsonType::Null => "null",
+            JsonType::Boolean => "a boolean",
+            JsonType::Number => "a number",
+            JsonType::String => "a string",
+            JsonType::Array => "an array",
+            JsonType::Object => "an object",
+        }
+    }
+}
+
 /// The JSON type of a value, as messages name it.
 pub(crate) fn json_type(value: &serde_json::Value) -> &'static str {
     use serde_json::Value;
     match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Value::Null => JsonType::Null,
+        Value::Bool(_) => JsonType::Boolean,
+        Value::Number(_) => JsonType::Number,
+        Value::String(_) => JsonType::String,
+        Value::Array(_) => JsonType::Array,
+        Value::Object(_) => JsonType::Object,
     }
+    .name()
 }
 
 /// A key or value quoted in a message (`docs/rules.md` §3.1): at most 64 characters and 192 bytes,

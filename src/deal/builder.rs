@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use jiff::civil::DateTime;
 use uuid::Uuid;
 
-use super::draft::{Draft, Field, MarketingValue, NoteDraft, PersonDraft};
+use super::draft::{Draft, Field, NoteDraft, PersonDraft};
 use super::enums::{QualityRating, Temperature, Visibility};
+use super::json::Scalar;
 use super::money::Money;
 use super::request::{
     CreateDealRequest, CustomField, Follower, NewPerson, Note, Organization, Validated,
@@ -373,7 +374,7 @@ impl CreateDealBuilder {
             .unwrap_or_default();
         members.push((
             Cow::Owned(key.into()),
-            MarketingValue::Str(Cow::Owned(value.into())),
+            Scalar::Str(Cow::Owned(value.into())),
         ));
         self.draft.marketing = Field::Value(members);
         self
@@ -502,10 +503,9 @@ impl CreateDealBuilder {
 /// Keeps one member per key: the value set last, at the place of the first (the builder
 /// appends every `marketing_field`). Linear: a few members are compared one by one, more
 /// through a hash map.
-fn last_wins(members: &mut Vec<(Cow<'static, str>, MarketingValue<'static>)>) {
+fn last_wins(members: &mut Vec<(Cow<'static, str>, Scalar<'static>)>) {
     const FEW: usize = 16;
-    let mut kept: Vec<(Cow<'static, str>, MarketingValue<'static>)> =
-        Vec::with_capacity(members.len());
+    let mut kept: Vec<(Cow<'static, str>, Scalar<'static>)> = Vec::with_capacity(members.len());
     let mut at: HashMap<Cow<'static, str>, usize> = HashMap::new();
     let many = members.len() > FEW;
     for (key, value) in members.drain(..) {
@@ -536,11 +536,11 @@ mod tests {
     #[test]
     fn the_last_value_set_wins() {
         for count in [2, 3, 16, 17, 100] {
-            let mut members: Vec<(Cow<'static, str>, MarketingValue<'static>)> = (0..count)
+            let mut members: Vec<(Cow<'static, str>, Scalar<'static>)> = (0..count)
                 .map(|i| {
                     (
                         Cow::Owned(format!("k{}", i % 2)),
-                        MarketingValue::Str(Cow::Owned(i.to_string())),
+                        Scalar::Str(Cow::Owned(i.to_string())),
                     )
                 })
                 .collect();
@@ -548,7 +548,7 @@ mod tests {
             let found: Vec<(&str, &str)> = members
                 .iter()
                 .filter_map(|(k, v)| match v {
-                    MarketingValue::Str(v) => Some((k.as_ref(), v.as_ref())),
+                    Scalar::Str(v) => Some((k.as_ref(), v.as_ref())),
                     _ => None,
                 })
                 .collect();

@@ -95,10 +95,15 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, DateError> {
         _ => return Err(DateError::Invalid),
     };
     let local = civil(year, month, day, hour, minute, second, nanos)?;
-    // UTC = local time - offset; past the civil range is out of range too.
-    let utc = local
-        .checked_sub(SignedDuration::from_secs(offset_seconds))
-        .map_err(|_| DateError::OutOfRange)?;
+    // UTC = local time - offset; past the civil range is out of range too. At offset zero
+    // (`Z`, the usual) the local time is UTC, without the arithmetic.
+    let utc = if offset_seconds == 0 {
+        local
+    } else {
+        local
+            .checked_sub(SignedDuration::from_secs(offset_seconds))
+            .map_err(|_| DateError::OutOfRange)?
+    };
     check_range(utc)?;
     Ok(Parsed {
         utc,

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::date::{self, DateError};
 use super::enums::{QualityRating, Temperature, Visibility};
+use super::json::Scalar;
 use super::money::Money;
 use super::request::{
     Contact, CreateDealRequest, CustomField, Follower, NewPerson, Note, Organization,
@@ -74,14 +75,6 @@ pub(crate) struct NoteDraft<'de> {
     pub(crate) is_pinned: bool,
 }
 
-/// A member of an explicit `marketing` object.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum MarketingValue<'de> {
-    Str(Cow<'de, str>),
-    Null,
-    Other(&'static str),
-}
-
 /// The payload, typed, before the value rules.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Draft<'de> {
@@ -104,8 +97,9 @@ pub(crate) struct Draft<'de> {
     /// `organization.name`.
     pub(crate) organization: Field<Field<Cow<'de, str>>>,
     pub(crate) custom_fields: Field<Vec<CustomField>>,
-    /// The members, each key once (the last occurrence), in document order.
-    pub(crate) marketing: Field<Vec<(Cow<'de, str>, MarketingValue<'de>)>>,
+    /// The members, each key once (the last occurrence), in document order; the engine judges
+    /// their values (a string, `null`, or another type it names).
+    pub(crate) marketing: Field<Vec<(Cow<'de, str>, Scalar<'de>)>>,
     pub(crate) crm_lead_source_id: Field<Uuid>,
     /// `lead_source.name`.
     pub(crate) lead_source: Field<Field<Cow<'de, str>>>,
@@ -177,9 +171,9 @@ impl Draft<'_> {
             Some(members) => d.at_name("marketing", |d| {
                 let members = members.iter().map(|(key, value)| {
                     let value = match value {
-                        MarketingValue::Str(text) => Explicit::Str(text),
-                        MarketingValue::Null => Explicit::Null,
-                        MarketingValue::Other(found) => Explicit::Other(found),
+                        Scalar::Str(text) => Explicit::Str(text),
+                        Scalar::Null => Explicit::Null,
+                        other => Explicit::Other(other.kind()),
                     };
                     (key.as_ref(), value)
                 });
@@ -304,48 +298,87 @@ fn tags(
     items: Vec<(usize, Cow<'_, str>)>,
 ) -> Vec<String> {
     let mut tags: Vec<String> = Vec::with_capacity(items.len());
-    let mut seen = Seen::new(items.len());
+    if items.len() > Seen::<&str>::FEW {
+        // A long list goes through a set of the tags as read, trimmed and borrowed: no copy.
+        let mut seen = HashSet::with_capacity(items.len());
+        for (i, tag) in &items {
+            let tag = trim_str(tag);
+            if tag_kept(d, catalog, *i, tag, |tag| seen.insert(tag)) {
+                tags.push(tag.to_owned());
+            }
+        }
+        return tags;
+    }
     for (i, tag) in items {
-        d.at(i, |d| {
-            let Some(tag) = trimmed_owned(tag) else {
-                return d.error(ErrorCode::Empty, "a tag ID must not be empty");
-            };
-            if !seen.first_time(&tag, |tag| tags.iter().any(|kept| kept == tag)) {
-                return d.warn(
-                    WarningCode::DuplicateTag,
-                    format_args!("tag `{}` is repeated; dropped", excerpt(&tag)),
-                );
-            }
-            if catalog.tag(&tag) == Lookup::NotFound {
-                d.error(
-                    ErrorCode::NotFound,
-                    format_args!("no tag has the ID `{}`", excerpt(&tag)),
-                );
-            }
+        let trimmed = trim_str(&tag);
+        let kept = tag_kept(d, catalog, i, trimmed, |tag| !tags.iter().any(|k| k == tag));
+        if kept && let Some(tag) = trimmed_owned(tag) {
+            // An owned tag that needed no trimming is kept without a copy.
             tags.push(tag);
-        });
+        }
     }
     tags
 }
 
-fn followers(d: &mut Diagnostics, items: Vec<(usize, Follower)>) -> Vec<Follower> {
-    let mut kept: Vec<Follower> = Vec::with_capacity(items.len());
+/// Judges one tag (trimmed): `false` when it is empty or repeated (`first_time` says), with
+/// the report; a tag the catalog does not know is reported and kept.
+fn tag_kept<'t>(
+    d: &mut Diagnostics,
+    catalog: &dyn Catalog,
+    i: usize,
+    tag: &'t str,
+    first_time: impl FnOnce(&'t str) -> bool,
+) -> bool {
+    d.at(i, |d| {
+        if tag.is_empty() {
+            d.error(ErrorCode::Empty, "a tag ID must not be empty");
+            return false;
+        }
+        if !first_time(tag) {
+            d.warn(
+                WarningCode::DuplicateTag,
+                format_args!("tag `{}` is repeated; dropped", excerpt(tag)),
+            );
+            return false;
+        }
+        if catalog.tag(tag) == Lookup::NotFound {
+            d.error(
+                ErrorCode::NotFound,
+                format_args!("no tag has the ID `{}`", excerpt(tag)),
+            );
+        }
+        true
+    })
+}
+
+fn followers(d: &mut Diagnostics, mut items: Vec<(usize, Follower)>) -> Vec<Follower> {
     let mut seen = Seen::new(items.len());
-    for (i, follower) in items {
+    for at in 0..items.len() {
+        let (earlier, rest) = items.split_at_mut(at);
+        let Some((i, follower)) = rest.first_mut() else {
+            break;
+        };
         let id = follower.user_id;
-        if seen.first_time(&id, |id| kept.iter().any(|f| f.user_id == *id)) {
-            kept.push(follower);
-        } else {
-            d.at(i, |d| {
+        // The first of each user is kept: a user is kept already when an earlier item has it.
+        if !seen.first_time(&id, |id| earlier.iter().any(|(_, f)| f.user_id == *id)) {
+            d.at(*i, |d| {
                 d.warn(
                     WarningCode::DuplicateFollower,
                     format_args!("user {id} is already a follower; dropped"),
                 );
             });
+            *i = DROPPED;
         }
     }
-    kept
+    // Collected in place: the list read is the list kept.
+    items
+        .into_iter()
+        .filter_map(|(i, follower)| (i != DROPPED).then_some(follower))
+        .collect()
 }
+
+/// The index that marks a repeated follower, dropped.
+const DROPPED: usize = usize::MAX;
 
 /// Drops repeats from a list in linear time: the few items of a usual list are compared with
 /// those kept so far, and a list longer than that goes through a hash set (a hostile payload

@@ -12,6 +12,11 @@
 //! raw JSON text and numbers are only classified from their text: a huge number then reaches
 //! its member's rule (`docs/rules.md` §3.1) and the document is `invalid_json` only when it really
 //! is not JSON.
+//!
+//! The fast mode has two readers under the same member readers: the [`quick`] one first, over
+//! the document's text, which serves them what `serde_json` would and declines anything
+//! unusual; then, only if it declined, `serde_json` itself. So the usual payload is read once,
+//! by the quick reader, and `serde_json` alone says what is not JSON.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -22,8 +27,12 @@ use serde::de::{
 };
 use serde_json::value::RawValue;
 
-use crate::error::{Diagnostics, Token, excerpt};
+use crate::error::{Diagnostics, JsonType, Token, excerpt};
 use crate::{ErrorCode, WarningCode};
+
+mod quick;
+
+use quick::{Declined, Quick};
 
 /// What a reader carries down: the report sink and the mode.
 pub(crate) struct Cx<'a> {
@@ -103,16 +112,17 @@ pub(crate) enum Scalar<'de> {
 }
 
 impl Scalar<'_> {
-    /// The JSON type, as messages name it.
+    /// The JSON type, as messages name it (the same names as for a `serde_json::Value`).
     pub(crate) fn kind(&self) -> &'static str {
         match self {
-            Scalar::Null => "null",
-            Scalar::Bool(_) => "a boolean",
-            Scalar::Num(_) => "a number",
-            Scalar::Str(_) => "a string",
-            Scalar::Array => "an array",
-            Scalar::Object => "an object",
+            Scalar::Null => JsonType::Null,
+            Scalar::Bool(_) => JsonType::Boolean,
+            Scalar::Num(_) => JsonType::Number,
+            Scalar::Str(_) => JsonType::String,
+            Scalar::Array => JsonType::Array,
+            Scalar::Object => JsonType::Object,
         }
+        .name()
     }
 
     /// Reads raw JSON text without parsing its numbers.
@@ -375,8 +385,8 @@ pub(crate) trait Members<'de> {
     fn finish(self, cx: &mut Cx<'_>) -> Self::Output;
 }
 
-/// The most members an object defines (the request's 21).
-const MAX_NAMES: usize = 24;
+/// The most members an object defines (the request's 21): one bit each in a `u32`.
+const MAX_NAMES: usize = 32;
 
 /// Reads an object with `M`.
 pub(crate) struct Object<'c, 'a, M> {
@@ -409,7 +419,11 @@ impl<'de, M: Members<'de>> Visitor<'de> for Object<'_, '_, M> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let Object { mut members, cx } = self;
         debug_assert!(M::NAMES.len() <= MAX_NAMES);
-        let mut seen: [Option<(u32, u32)>; MAX_NAMES] = [None; MAX_NAMES];
+        // The known members read so far, one bit each, and the ticks of those occurrences that
+        // reported something: only those have reports to retract when the member comes again,
+        // so a valid object keeps no list at all.
+        let mut seen: u32 = 0;
+        let mut reported: Vec<(usize, Range<u32>)> = Vec::new();
         let mut unknown: Option<std::collections::HashMap<Cow<'de, str>, Range<u32>>> = None;
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             let start = cx.d.tick();
@@ -424,18 +438,29 @@ impl<'de, M: Members<'de>> Visitor<'de> for Object<'_, '_, M> {
                 Some(index) => members.known(index, &mut map, cx)?,
                 None => members.unknown(key.clone(), &mut map, cx)?,
             }
-            let previous = match index {
-                Some(index) => seen
-                    .get_mut(index)
-                    .and_then(|slot| slot.replace((start, u32::MAX)))
-                    .map(|(start, end)| start..end),
-                None if M::TRACK_UNKNOWN => unknown
-                    .get_or_insert_with(Default::default)
-                    .insert(key.clone(), start..u32::MAX),
-                None => None,
+            let (repeated, previous) = match index {
+                Some(index) => {
+                    let bit = 1u32 << index;
+                    let repeated = seen & bit != 0;
+                    seen |= bit;
+                    let previous = reported
+                        .iter()
+                        .find(|(i, _)| *i == index)
+                        .map(|(_, ticks)| ticks.clone());
+                    (repeated, previous)
+                }
+                None if M::TRACK_UNKNOWN => {
+                    let previous = unknown
+                        .get_or_insert_with(Default::default)
+                        .insert(key.clone(), start..u32::MAX);
+                    (previous.is_some(), previous)
+                }
+                None => (false, None),
             };
-            if let Some(previous) = previous {
-                cx.d.retract(previous);
+            if repeated {
+                if let Some(previous) = previous {
+                    cx.d.retract(previous);
+                }
                 cx.d.warn(
                     WarningCode::DuplicateMember,
                     format_args!(
@@ -449,8 +474,13 @@ impl<'de, M: Members<'de>> Visitor<'de> for Object<'_, '_, M> {
             let end = cx.d.tick();
             match index {
                 Some(index) => {
-                    if let Some(Some(slot)) = seen.get_mut(index) {
-                        slot.1 = end;
+                    if cx.d.reported_since(start) {
+                        match reported.iter_mut().find(|(i, _)| *i == index) {
+                            Some((_, ticks)) => *ticks = start..end,
+                            None => reported.push((index, start..end)),
+                        }
+                    } else {
+                        reported.retain(|(i, _)| *i != index);
                     }
                 }
                 None => {
@@ -525,48 +555,74 @@ impl<'de, I: Items<'de>> Visitor<'de> for Array<'_, '_, I> {
     }
 }
 
-/// Reads a whole document with `M` (an object expected): the fast pass, then, if it failed,
-/// the exact one. `Err` carries the `serde_json` error when the bytes are not JSON.
+/// Reads a whole document with `M` (an object expected): the fast pass (the quick reader, then
+/// `serde_json` if it declined), then, if it failed, the exact one. `Err` carries the `serde_json` error when the bytes are not JSON.
+///
+/// UTF-8 is checked once for the whole document, so that neither the quick reader nor
+/// `serde_json` checks each string again. Bytes that are not UTF-8 are read as bytes by the fast pass (an unknown
+/// member's string is skipped unchecked, as before) and are never JSON for the exact one, which
+/// takes the document as text.
 pub(crate) fn document<'de, M: Members<'de>>(
     bytes: &'de [u8],
     d: &mut Diagnostics,
     make: impl Fn() -> M,
 ) -> Result<Result<M::Output, Scalar<'de>>, serde_json::Error> {
     let fresh = d.fresh();
-    match read(bytes, d, false, make()) {
-        Ok(read) => Ok(read),
-        Err(fast) => {
-            *d = fresh;
-            // Not JSON either way: the fast pass's message is the one `serde_json` users know.
-            read(bytes, d, true, make()).map_err(|_| fast)
+    let text = std::str::from_utf8(bytes).ok();
+    if let Some(text) = text {
+        let mut quick = Quick::new(text);
+        let cx = Cx { d, exact: false };
+        if let Ok(read) = read_quick(&mut quick, cx, make()) {
+            return Ok(read);
         }
+        // Declined: what it reported does not count, `serde_json` reads the document anew.
+        *d = d.fresh();
     }
+    let fast = {
+        let cx = Cx { d, exact: false };
+        match text {
+            Some(text) => read(serde_json::Deserializer::from_str(text), cx, make()),
+            None => read(serde_json::Deserializer::from_slice(bytes), cx, make()),
+        }
+    };
+    let fast = match (fast, text) {
+        (Ok(read), _) => return Ok(read),
+        (Err(fast), None) => return Err(fast),
+        (Err(fast), Some(text)) => (fast, text),
+    };
+    *d = fresh;
+    let cx = Cx { d, exact: true };
+    // Not JSON either way: the fast pass's message is the one `serde_json` users know.
+    read(serde_json::Deserializer::from_str(fast.1), cx, make()).map_err(|_| fast.0)
 }
 
-fn read<'de, M: Members<'de>>(
-    bytes: &'de [u8],
-    d: &mut Diagnostics,
-    exact: bool,
+/// The quick reader's pass (see [`quick`]).
+fn read_quick<'de, M: Members<'de>>(
+    quick: &mut Quick<'de>,
+    mut cx: Cx<'_>,
+    members: M,
+) -> Result<Result<M::Output, Scalar<'de>>, Declined> {
+    let made = Object {
+        members,
+        cx: &mut cx,
+    }
+    .deserialize(&mut *quick)?;
+    quick.end()?;
+    Ok(made)
+}
+
+fn read<'de, R: serde_json::de::Read<'de>, M: Members<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    mut cx: Cx<'_>,
     members: M,
 ) -> Result<Result<M::Output, Scalar<'de>>, serde_json::Error> {
-    let mut cx = Cx { d, exact };
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let made = if exact {
+    let cx = &mut cx;
+    let made = if cx.exact {
         let raw: &'de RawValue = serde::Deserialize::deserialize(&mut de)?;
         de.end()?;
-        return from_raw(
-            raw,
-            Object {
-                members,
-                cx: &mut cx,
-            },
-        );
+        return from_raw(raw, Object { members, cx });
     } else {
-        Object {
-            members,
-            cx: &mut cx,
-        }
-        .deserialize(&mut de)?
+        Object { members, cx }.deserialize(&mut de)?
     };
     de.end()?;
     Ok(made)

@@ -253,6 +253,11 @@ impl<'de> Visitor<'de> for MoneyVisitor {
 
 /// Reads the JSON number grammar exactly: `-? int (. frac)? ([eE] [+-]? exp)?`.
 fn parse_cents(text: &str) -> Result<u64, ErrorCode> {
+    plain_cents(text).map_or_else(|| any_cents(text), Ok)
+}
+
+/// Any amount: a JSON number's text, exponent and all.
+fn any_cents(text: &str) -> Result<u64, ErrorCode> {
     let (negative, unsigned) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),
@@ -306,6 +311,27 @@ fn parse_cents(text: &str) -> Result<u64, ErrorCode> {
         return Err(ErrorCode::OutOfRange);
     }
     Ok(cents)
+}
+
+/// The usual amount (`1500`, `75000.5`): at most 13 digits, a point and at most two
+/// decimals, read without the general path's counting; `None` for any other text, which the
+/// general path then judges (what it makes of a plain amount is the same).
+fn plain_cents(text: &str) -> Option<u64> {
+    let (int, frac) = match text.split_once('.') {
+        Some((_, "")) => return None,
+        Some(parts) => parts,
+        None => (text, ""),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || int.len() > 13 || frac.len() > 2 || !digits(int) || !digits(frac) {
+        return None;
+    }
+    let whole = int.parse::<u64>().ok()?;
+    let cents = match frac.len() {
+        0 => 0,
+        len => frac.parse::<u64>().ok()? * if len == 1 { 10 } else { 1 },
+    };
+    Some(whole * 100 + cents).filter(|&cents| cents <= Money::MAX_CENTS)
 }
 
 /// A decimal exponent, saturated far beyond any amount's range so arithmetic cannot overflow.
@@ -368,6 +394,35 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(parse_cents(text), *expected, "row {text:?}");
         }
+    }
+
+    /// The plain path reads what it reads as the general one does.
+    #[test]
+    fn plain_amounts_read_as_any() {
+        let mut read = 0;
+        for int in [
+            "0",
+            "1",
+            "7",
+            "10",
+            "75000",
+            "1299",
+            "007",
+            "9999999999999",
+            "1000000000000",
+        ] {
+            for frac in ["", ".0", ".5", ".50", ".05", ".99", ".00", ".", ".123"] {
+                let text = format!("{int}{frac}");
+                if let Some(cents) = plain_cents(&text) {
+                    assert_eq!(Ok(cents), any_cents(&text), "{text}");
+                    read += 1;
+                }
+            }
+        }
+        assert_eq!(read, 9 * 7);
+        assert_eq!(plain_cents("10000000000000"), None);
+        assert_eq!(plain_cents("1e3"), None);
+        assert_eq!(plain_cents("-1"), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde::de::{IgnoredAny, MapAccess, SeqAccess};
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
-use super::draft::{Draft, Field, MarketingValue, NoteDraft, PersonDraft};
+use super::draft::{Draft, Field, NoteDraft, PersonDraft};
 use super::enums::{QualityRating, Temperature, Visibility};
 use super::json::{
     Array, Cx, Items, Members, Object, Scalar, nested, nested_item, raw, scalar, scalar_item,
@@ -22,15 +22,16 @@ mod scalars;
 
 use scalars::{array, boolean, close_date, code, contact_type, money, object, string, uuid};
 
-/// Reads the top-level object.
+/// Reads the top-level object. The draft is boxed: it is large, and is passed up through the
+/// reader's layers of results, where a box moves as one pointer.
 #[derive(Default)]
 pub(crate) struct Request<'de> {
-    draft: Draft<'de>,
+    draft: Box<Draft<'de>>,
 }
 
 impl<'de> Members<'de> for Request<'de> {
     const NAMES: &'static [&'static str] = Member::NAMES;
-    type Output = Draft<'de>;
+    type Output = Box<Draft<'de>>;
 
     fn index(key: &str) -> Option<usize> {
         Member::from_name(key).map(|member| member as usize)
@@ -125,7 +126,7 @@ impl<'de> Members<'de> for Request<'de> {
         Ok(())
     }
 
-    fn finish(self, _: &mut Cx<'_>) -> Draft<'de> {
+    fn finish(self, _: &mut Cx<'_>) -> Box<Draft<'de>> {
         self.draft
     }
 }
@@ -456,7 +457,8 @@ impl<'de> Members<'de> for Answer<'de> {
         _: &mut Cx<'_>,
     ) -> Result<(), A::Error> {
         let value = raw(map)?;
-        if nesting(value.get()) > MAX_DEPTH {
+        // Only an array or an object nests.
+        if value.get().starts_with(['[', '{']) && nesting(value.get()) > MAX_DEPTH {
             // What `serde_json` reports when it builds a value this deep: the answer could not
             // be read back by the usual readers.
             return Err(serde::de::Error::custom("recursion limit exceeded"));
@@ -510,12 +512,12 @@ fn nesting(json: &str) -> usize {
 }
 
 /// `marketing`: every member kept for the engine, which judges them.
-struct Marketing<'de>(Vec<(Cow<'de, str>, MarketingValue<'de>)>);
+struct Marketing<'de>(Vec<(Cow<'de, str>, Scalar<'de>)>);
 
 impl<'de> Members<'de> for Marketing<'de> {
     const NAMES: &'static [&'static str] = &[];
     const TRACK_UNKNOWN: bool = false;
-    type Output = Vec<(Cow<'de, str>, MarketingValue<'de>)>;
+    type Output = Vec<(Cow<'de, str>, Scalar<'de>)>;
 
     fn known<A: MapAccess<'de>>(
         &mut self,
@@ -533,11 +535,7 @@ impl<'de> Members<'de> for Marketing<'de> {
         map: &mut A,
         cx: &mut Cx<'_>,
     ) -> Result<(), A::Error> {
-        let value = match scalar(map, cx)? {
-            Scalar::Str(text) => MarketingValue::Str(text),
-            Scalar::Null => MarketingValue::Null,
-            other => MarketingValue::Other(other.kind()),
-        };
+        let value = scalar(map, cx)?;
         self.0.push((key, value));
         Ok(())
     }
@@ -545,11 +543,19 @@ impl<'de> Members<'de> for Marketing<'de> {
     fn finish(self, cx: &mut Cx<'_>) -> Self::Output {
         let mut members = self.0;
         // A large object grew this list by doubling; give the slack back before the engine
-        // builds the normalized object beside it.
-        members.shrink_to_fit();
+        // builds the normalized object beside it (a few slots are not worth a reallocation).
+        if members.capacity() - members.len() > SLACK {
+            members.shrink_to_fit();
+        }
         last_of_each(members, cx.d)
     }
 }
+
+/// The unused slots past which `marketing`'s list is shrunk.
+const SLACK: usize = 8;
+
+/// The most members compared pairwise for repeats before sorting.
+const FEW_MEMBERS: usize = 8;
 
 /// Keeps the last occurrence of each key, in document order, with one `duplicate_member`
 /// warning per repeated key (`docs/rules.md` §3.1). Linear for the usual few members; a sort for
@@ -559,6 +565,17 @@ fn last_of_each<'de, T>(
     d: &mut Diagnostics,
 ) -> Vec<(Cow<'de, str>, T)> {
     let count = members.len();
+    // The usual object has a few members, each once: compared pairwise, without the lists
+    // below.
+    if count <= FEW_MEMBERS
+        && members.iter().enumerate().all(|(i, (key, _))| {
+            members
+                .get(i + 1..)
+                .is_none_or(|rest| rest.iter().all(|(other, _)| other != key))
+        })
+    {
+        return members;
+    }
     let mut order: Vec<usize> = (0..count).collect();
     order.sort_by(|&a, &b| {
         let key = |i: usize| members.get(i).map(|(key, _)| key.as_ref());

@@ -567,9 +567,12 @@ impl Eq for CustomField {}
 /// a request read back gives the same text.
 pub(crate) fn minified(raw: Box<RawValue>) -> Box<RawValue> {
     let text = raw.get();
-    if !text
-        .bytes()
-        .any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    // A string, number or literal has no white space outside a string, and a `RawValue` none
+    // around it: only an array or an object can need the rewrite below.
+    if !text.starts_with(['[', '{'])
+        || !text
+            .bytes()
+            .any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
     {
         return raw;
     }

@@ -35,7 +35,7 @@ fn validate(
     bytes: &[u8],
 ) -> Result<Validated, Rejected> {
     let mut d = normalizer.diagnostics();
-    let draft: Draft<'_> = match json::document(bytes, &mut d, Request::default) {
+    let draft: Box<Draft<'_>> = match json::document(bytes, &mut d, Request::default) {
         Ok(Ok(draft)) => draft,
         Ok(Err(found)) => {
             return Err(Rejected::at_root(

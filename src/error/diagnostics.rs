@@ -33,6 +33,8 @@ pub(crate) struct Diagnostics {
     /// something is reported.
     leaf: Option<&'static str>,
     clock: u32,
+    /// The tick of the last report, kept or only counted (0: none yet).
+    last_report: u32,
 }
 
 /// Reports of one kind, bounded.
@@ -179,6 +181,7 @@ impl Diagnostics {
             copied: String::new(),
             leaf: None,
             clock: 0,
+            last_report: 0,
         }
     }
 
@@ -255,6 +258,15 @@ impl Diagnostics {
         self.clock
     }
 
+    /// Whether a report was made (kept or only counted) since the clock read `tick`: most
+    /// members report nothing, and their reader then need not remember when they were read.
+    /// (After a retraction it may say yes for a report retracted since: harmless, there is then
+    /// nothing to retract.)
+    #[inline]
+    pub(crate) fn reported_since(&self, tick: u32) -> bool {
+        self.last_report >= tick
+    }
+
     /// Forgets every report made during `ticks` (an earlier occurrence of a repeated member).
     #[cold]
     pub(crate) fn retract(&mut self, ticks: std::ops::Range<u32>) {
@@ -320,6 +332,7 @@ impl Diagnostics {
     /// Reports an error at the current path; `message` is rendered only if it is kept.
     #[cold]
     pub(crate) fn error(&mut self, code: ErrorCode, message: impl fmt::Display) {
+        self.last_report = self.clock;
         if self.errors.is_full() {
             return self.errors.count_dropped(self.clock);
         }
@@ -340,6 +353,7 @@ impl Diagnostics {
     }
 
     fn warn_at_path(&mut self, code: WarningCode, message: impl fmt::Display, path: Option<&str>) {
+        self.last_report = self.clock;
         if self.warnings.is_full() {
             return self.warnings.count_dropped(self.clock);
         }
@@ -353,6 +367,7 @@ impl Diagnostics {
     /// router's `param_in_fragment`).
     #[inline]
     pub(crate) fn warn_repair(&mut self, code: WarningCode, repair: Repair, key: Key) {
+        self.last_report = self.clock;
         if self.warnings.is_full() {
             return self.warnings.count_dropped(self.clock);
         }

@@ -10,7 +10,7 @@ use super::super::date;
 use super::super::draft::{Field, report_date};
 use super::super::json::Scalar;
 use super::super::money::Money;
-use crate::error::{Diagnostics, excerpt};
+use crate::error::{Diagnostics, JsonType, excerpt};
 use crate::marketing::trim_str;
 use crate::{ErrorCode, WarningCode};
 
@@ -120,14 +120,14 @@ pub(super) fn money(raw: &RawValue, d: &mut Diagnostics) -> Field<Money> {
     let text = raw.get();
     let found = match text.as_bytes().first() {
         Some(b'n') => return Field::Absent,
-        Some(b'"') => "a string",
-        Some(b't' | b'f') => "a boolean",
-        Some(b'[') => "an array",
-        Some(b'{') => "an object",
-        _ => "",
+        Some(b'"') => Some(JsonType::String),
+        Some(b't' | b'f') => Some(JsonType::Boolean),
+        Some(b'[') => Some(JsonType::Array),
+        Some(b'{') => Some(JsonType::Object),
+        _ => None,
     };
-    if !found.is_empty() {
-        d.invalid_type("a number", found);
+    if let Some(found) = found {
+        d.invalid_type("a number", found.name());
         return Field::Invalid;
     }
     match Money::parse(text) {
