@@ -8,13 +8,22 @@
 //! The second pass may only repeat warnings of the first about `marketing.url_conversion`:
 //! `docs/rules.md` §2.4 allows a URL value that is over the length limit to be dropped again on
 //! every pass.
+//!
+//! The quick reader (`src/deal/json/quick.rs`) and `serde_json`'s passes say the same of every
+//! input: the same request and warnings, or the same errors, to the byte.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use wegly_attribution::{CreateDealRequest, Normalized, WarningCode};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(first) = CreateDealRequest::from_json(data) else {
+    let read = CreateDealRequest::from_json(data);
+    assert_eq!(
+        format!("{read:?}"),
+        format!("{:?}", wegly_attribution::from_json_without_quick_reader(data)),
+        "the quick reader and serde_json's passes disagree"
+    );
+    let Ok(first) = read else {
         return;
     };
     if let Ok(value) = serde_json::from_slice::<serde_json::Value>(data)

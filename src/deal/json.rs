@@ -30,6 +30,8 @@ use serde_json::value::RawValue;
 use crate::error::{Diagnostics, JsonType, Token, excerpt};
 use crate::{ErrorCode, WarningCode};
 
+#[cfg(test)]
+mod differential;
 mod quick;
 
 use quick::{Declined, Quick};
@@ -569,7 +571,7 @@ pub(crate) fn document<'de, M: Members<'de>>(
 ) -> Result<Result<M::Output, Scalar<'de>>, serde_json::Error> {
     let fresh = d.fresh();
     let text = std::str::from_utf8(bytes).ok();
-    if let Some(text) = text {
+    if let Some(text) = text.filter(|_| quick_reader_on()) {
         let mut quick = Quick::new(text);
         let cx = Cx { d, exact: false };
         if let Ok(read) = read_quick(&mut quick, cx, make()) {
@@ -594,6 +596,42 @@ pub(crate) fn document<'de, M: Members<'de>>(
     let cx = Cx { d, exact: true };
     // Not JSON either way: the fast pass's message is the one `serde_json` users know.
     read(serde_json::Deserializer::from_str(fast.1), cx, make()).map_err(|_| fast.0)
+}
+
+/// Whether [`document`] tries the quick reader first: always, but where a test or a fuzz target
+/// holds it to `serde_json`'s passes ([`without_quick_reader`]).
+#[cfg(not(any(test, fuzzing)))]
+const fn quick_reader_on() -> bool {
+    true
+}
+
+#[cfg(any(test, fuzzing))]
+thread_local! {
+    static QUICK_READER_OFF: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cfg(any(test, fuzzing))]
+fn quick_reader_on() -> bool {
+    !QUICK_READER_OFF.with(std::cell::Cell::get)
+}
+
+/// Runs `f` with the quick reader off on this thread: every document read by `serde_json`'s
+/// passes alone.
+#[cfg(any(test, fuzzing))]
+pub(crate) fn without_quick_reader<T>(f: impl FnOnce() -> T) -> T {
+    QUICK_READER_OFF.with(|off| off.set(true));
+    let out = f();
+    QUICK_READER_OFF.with(|off| off.set(false));
+    out
+}
+
+/// [`CreateDealRequest::from_json`](crate::CreateDealRequest::from_json) as if the quick reader
+/// did not exist, for the fuzz target that holds the two to each other. Not part of the API:
+/// it exists only in fuzzing builds.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub fn from_json_without_quick_reader(bytes: &[u8]) -> Result<crate::Validated, crate::Rejected> {
+    without_quick_reader(|| crate::CreateDealRequest::from_json(bytes))
 }
 
 /// The quick reader's pass (see [`quick`]).

@@ -16,6 +16,9 @@ mod validate;
 
 pub use builder::CreateDealBuilder;
 pub use enums::{QualityRating, Temperature, Visibility};
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub use json::from_json_without_quick_reader;
 pub use money::{InvalidMoney, Money};
 #[cfg(feature = "client")]
 pub(crate) use reference::DEALS_PATH;
