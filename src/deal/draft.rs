@@ -153,20 +153,14 @@ impl Draft<'_> {
             d,
             ("organization_id", self.organization_id),
             ("organization", self.organization),
-        )
-        .map(|source| match source {
-            Either::Id(id) => Organization::Existing(id),
-            Either::Name(name) => Organization::Named(name),
-        });
+            (Organization::Existing, Organization::Named),
+        );
         let sent = either(
             d,
             ("crm_lead_source_id", self.crm_lead_source_id),
             ("lead_source", self.lead_source),
-        )
-        .map(|source| match source {
-            Either::Id(id) => LeadSource::Existing(id),
-            Either::Name(name) => LeadSource::Named(name),
-        });
+            (LeadSource::Existing, LeadSource::Named),
+        );
         let (marketing, tracked) = match self.marketing.value() {
             Some(members) => d.at_name("marketing", |d| {
                 let members = members.iter().map(|(key, value)| {
@@ -486,18 +480,15 @@ fn note(d: &mut Diagnostics, note: NoteDraft<'_>) -> Option<Note> {
     })
 }
 
-/// The two ways of naming a related record: `x_id` or `x: {"name": …}`.
-enum Either {
-    Id(Uuid),
-    Name(String),
-}
-
-/// `organization_id` / `organization`, `crm_lead_source_id` / `lead_source`: at most one.
-fn either(
+/// `organization_id` / `organization`, `crm_lead_source_id` / `lead_source`: the two ways of
+/// naming a related record, `x_id` or `x: {"name": …}`, at most one; made into `T` by
+/// `existing` or `named`.
+fn either<T>(
     d: &mut Diagnostics,
     (id_key, id): (&'static str, Field<Uuid>),
     (named_key, named): (&'static str, Field<Field<Cow<'_, str>>>),
-) -> Option<Either> {
+    (existing, named_as): (fn(Uuid) -> T, fn(String) -> T),
+) -> Option<T> {
     let both = id.sent() && named.sent();
     let name = named.value().and_then(|name| {
         d.at_name(named_key, |d| {
@@ -515,5 +506,5 @@ fn either(
         });
         return None;
     }
-    id.value().map(Either::Id).or(name.map(Either::Name))
+    id.value().map(existing).or(name.map(named_as))
 }
