@@ -80,25 +80,77 @@ pub(super) fn contains(haystack: &str, needle: &str) -> bool {
 #[inline]
 pub(super) fn find_cross_network_and_shop(campaign: &str) -> (bool, bool) {
     let bytes = campaign.as_bytes();
-    let (mut cross_network, mut shop) = (false, false);
-    for (start, word) in words(bytes) {
-        let marks = h_or_w(word);
-        if marks == 0 {
-            continue;
+    let mut found = 0;
+    let mut rest = bytes;
+    while let Some((word, after)) = rest.split_first_chunk::<8>() {
+        let marks = h_or_w(u64::from_le_bytes(*word));
+        if marks != 0 {
+            found |= literals_at(bytes, bytes.len() - rest.len(), marks);
         }
-        for at in marked(start, marks) {
-            // `| 0x20` folds `H` and `W` to `h` and `w`, and no other byte to them.
-            if bytes.get(at).is_some_and(|&b| b | 0x20 == b'w') {
-                let start = at.checked_sub(9).and_then(|start| bytes.get(start..));
-                cross_network |= starts_with_folded(start, b"cross-network");
-            } else {
-                let start = at.checked_sub(1).and_then(|start| bytes.get(start..));
-                shop |= starts_with_folded(start, b"shop");
-            }
+        rest = after;
+    }
+    let start = bytes.len() - rest.len();
+    if start < bytes.len() {
+        let tail = bytes.len() - start;
+        let (start, marks) = match bytes.last_chunk::<8>() {
+            // The last eight bytes, overlapping the words read: only the marks of the bytes
+            // not read yet count.
+            Some(last) => (
+                bytes.len() - 8,
+                h_or_w(u64::from_le_bytes(*last)) & (u64::MAX << ((8 - tail) * 8)),
+            ),
+            None => (
+                0,
+                h_or_w(
+                    bytes
+                        .iter()
+                        .rev()
+                        .fold(0, |word, &b| word << 8 | u64::from(b)),
+                ),
+            ),
+        };
+        if marks != 0 {
+            found |= literals_at(bytes, start, marks);
         }
     }
-    (cross_network, shop)
+    (found & CROSS_NETWORK != 0, found & SHOP_FOUND != 0)
 }
+
+/// [`literals_at`]'s answer for `cross-network`.
+const CROSS_NETWORK: u8 = 1;
+/// [`literals_at`]'s answer for `shop`.
+const SHOP_FOUND: u8 = 2;
+
+/// Which literals lie around the places `marks` marks in the word at `start` (false marks
+/// included: the compare rejects them): [`CROSS_NETWORK`] and [`SHOP_FOUND`] as bits.
+#[cold]
+#[inline(never)]
+fn literals_at(bytes: &[u8], start: usize, mut marks: u64) -> u8 {
+    let mut found = 0;
+    while marks != 0 {
+        let at = start + (marks.trailing_zeros() / 8) as usize;
+        marks &= marks - 1;
+        let Some(before) = at.checked_sub(1) else {
+            continue;
+        };
+        // `| 0x20` folds `H` and `W` to `h` and `w`, and no other byte to them.
+        if bytes.get(at).is_some_and(|&b| b | 0x20 == b'w') {
+            let start = at.checked_sub(9).and_then(|start| bytes.get(start..));
+            if starts_with_folded(start, b"cross-network") {
+                found |= CROSS_NETWORK;
+            }
+        } else if let Some(four) = bytes.get(before..).and_then(<[u8]>::first_chunk::<4>)
+            // `shop` is four letters, and `| 0x20` folds each to its lower case only.
+            && u32::from_le_bytes(*four) | 0x2020_2020 == SHOP
+        {
+            found |= SHOP_FOUND;
+        }
+    }
+    found
+}
+
+/// `shop`, as a little-endian word.
+const SHOP: u32 = u32::from_le_bytes(*b"shop");
 
 /// The bytes of `word` that are `h`, `H`, `w` or `W`, as their high bits (see
 /// [`zero_bytes`](super::words::zero_bytes) for the few false marks).
