@@ -80,38 +80,69 @@ pub(super) fn contains(haystack: &str, needle: &str) -> bool {
 #[inline]
 pub(super) fn find_cross_network_and_shop(campaign: &str) -> (bool, bool) {
     let bytes = campaign.as_bytes();
-    let mut found = 0;
+    // Most campaigns hold neither letter: then no call is made, and the loop keeps its
+    // values in scratch registers. At the first word with a mark, `literals_from` takes over.
     let mut rest = bytes;
     while let Some((word, after)) = rest.split_first_chunk::<8>() {
         let marks = h_or_w(u64::from_le_bytes(*word));
         if marks != 0 {
-            found |= literals_at(bytes, bytes.len() - rest.len(), marks);
+            return literals_from(bytes, bytes.len() - rest.len(), marks);
         }
         rest = after;
     }
-    let start = bytes.len() - rest.len();
-    if start < bytes.len() {
-        let tail = bytes.len() - start;
-        let (start, marks) = match bytes.last_chunk::<8>() {
-            // The last eight bytes, overlapping the words read: only the marks of the bytes
-            // not read yet count.
-            Some(last) => (
-                bytes.len() - 8,
-                h_or_w(u64::from_le_bytes(*last)) & (u64::MAX << ((8 - tail) * 8)),
-            ),
-            None => (
-                0,
-                h_or_w(
-                    bytes
-                        .iter()
-                        .rev()
-                        .fold(0, |word, &b| word << 8 | u64::from(b)),
-                ),
-            ),
-        };
-        if marks != 0 {
-            found |= literals_at(bytes, start, marks);
+    if rest.is_empty() {
+        return (false, false);
+    }
+    match (
+        bytes.last_chunk::<8>(),
+        bytes.first_chunk::<4>(),
+        bytes.last_chunk::<4>(),
+    ) {
+        // The last eight bytes, overlapping the words read, which held no mark.
+        (Some(last), _, _) => {
+            let marks = h_or_w(u64::from_le_bytes(*last));
+            if marks == 0 {
+                return (false, false);
+            }
+            literals_from(bytes, bytes.len() - 8, marks)
         }
+        // Four to seven bytes: the first four and the last four, overlapping, tell whether
+        // to look.
+        (None, Some(first), Some(last)) => {
+            let word =
+                u64::from(u32::from_le_bytes(*first)) | u64::from(u32::from_le_bytes(*last)) << 32;
+            if h_or_w(word) == 0 {
+                return (false, false);
+            }
+            literals_from(bytes, 0, h_or_w(first_word(bytes)))
+        }
+        // Neither literal fits in fewer than four bytes.
+        _ => (false, false),
+    }
+}
+
+/// The bytes of a value shorter than eight bytes as one word, padded with zero bytes.
+fn first_word(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .rev()
+        .fold(0, |word, &b| word << 8 | u64::from(b))
+}
+
+/// [`find_cross_network_and_shop`] from the word at `start` on, whose marks are `marks`: the
+/// literals are compared around each mark, that word's and the following words'.
+#[cold]
+#[inline(never)]
+fn literals_from(bytes: &[u8], start: usize, marks: u64) -> (bool, bool) {
+    let mut found = literals_at(bytes, start, marks);
+    // The words after it, the last one overlapping (a mark found twice is compared twice).
+    let mut at = start + 8;
+    while at < bytes.len() {
+        let start = at.min(bytes.len().saturating_sub(8));
+        if let Some(word) = bytes.get(start..).and_then(<[u8]>::first_chunk::<8>) {
+            found |= literals_at(bytes, start, h_or_w(u64::from_le_bytes(*word)));
+        }
+        at += 8;
     }
     (found & CROSS_NETWORK != 0, found & SHOP_FOUND != 0)
 }
@@ -123,8 +154,7 @@ const SHOP_FOUND: u8 = 2;
 
 /// Which literals lie around the places `marks` marks in the word at `start` (false marks
 /// included: the compare rejects them): [`CROSS_NETWORK`] and [`SHOP_FOUND`] as bits.
-#[cold]
-#[inline(never)]
+#[inline]
 fn literals_at(bytes: &[u8], start: usize, mut marks: u64) -> u8 {
     let mut found = 0;
     while marks != 0 {
