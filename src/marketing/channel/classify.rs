@@ -129,27 +129,6 @@ impl SourceMarks {
     pub(super) fn without_lists(self) -> SourceMarks {
         SourceMarks(self.0 & !Self::LISTS)
     }
-
-    /// The marks of a source that equals a default entry or a named source exactly:
-    /// the project's lists ([`lists::PROJECT`]) and rules 13, 17 and 18 as one `match` (a
-    /// switch on the length, then a compare). The lists share no entry; a test checks this
-    /// `match` against them.
-    pub(super) fn of_default_entry(source: &str) -> SourceMarks {
-        match source {
-            "google" | "bing" | "yahoo" | "duckduckgo" | "baidu" | "yandex" | "ecosia"
-            | "naver" | "search.brave.com" => SourceMarks::SEARCH,
-            "facebook" | "fb" | "instagram" | "ig" | "linkedin" | "lnkd.in" | "twitter"
-            | "t.co" | "x" | "tiktok" | "pinterest" | "reddit" | "whatsapp" | "telegram"
-            | "threads" | "snapchat" | "kwai" | "quora" => SourceMarks::SOCIAL,
-            "youtube" | "vimeo" | "twitch" | "dailymotion" => SourceMarks::VIDEO,
-            "mercadolivre" | "mercadolibre" | "shopee" | "amazon" | "magalu" | "americanas"
-            | "aliexpress" | "google shopping" => SourceMarks::SHOPPING,
-            "email" | "e-mail" | "e_mail" | "e mail" => SourceMarks::EMAIL,
-            "sms" => SourceMarks::SMS,
-            "firebase" => SourceMarks::FIREBASE,
-            _ => SourceMarks::NONE,
-        }
-    }
 }
 
 /// A medium as the rules read it: lowercased and trimmed, the named set it equals, and
