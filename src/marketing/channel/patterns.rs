@@ -82,6 +82,17 @@ pub(super) fn find_cross_network_and_shop(campaign: &str) -> (bool, bool) {
     let bytes = campaign.as_bytes();
     // Most campaigns hold neither letter: then no call is made, and the loop keeps its
     // values in scratch registers. At the first word with a mark, `literals_from` takes over.
+    // Eight to sixteen bytes (most campaigns): the first and the last eight, overlapping,
+    // with no loop.
+    if bytes.len() <= 16
+        && let (Some(first), Some(last)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>())
+    {
+        let marks = h_or_w(u64::from_le_bytes(*first));
+        if marks | h_or_w(u64::from_le_bytes(*last)) == 0 {
+            return (false, false);
+        }
+        return literals_from(bytes, 0, marks);
+    }
     let mut rest = bytes;
     while let Some((word, after)) = rest.split_first_chunk::<8>() {
         let marks = h_or_w(u64::from_le_bytes(*word));
