@@ -87,11 +87,35 @@ pub(super) fn find_cross_network_and_shop(campaign: &str) -> (bool, bool) {
     if bytes.len() <= 16
         && let (Some(first), Some(last)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>())
     {
-        let marks = h_or_w(u64::from_le_bytes(*first));
-        if marks | h_or_w(u64::from_le_bytes(*last)) == 0 {
-            return (false, false);
-        }
-        return literals_from(bytes, 0, marks);
+        let (first, last) = (
+            h_or_w(u64::from_le_bytes(*first)),
+            h_or_w(u64::from_le_bytes(*last)),
+        );
+        return match (first, last) {
+            (0, 0) => (false, false),
+            (0, marks) => literals_from(bytes, bytes.len() - 8, marks),
+            (marks, _) => literals_from(bytes, 0, marks),
+        };
+    }
+    // Seventeen to twenty-four bytes: three words, the last one overlapping.
+    if bytes.len() <= 24
+        && let (Some(first), Some(second), Some(last)) = (
+            bytes.first_chunk::<8>(),
+            bytes.get(8..).and_then(<[u8]>::first_chunk::<8>),
+            bytes.last_chunk::<8>(),
+        )
+    {
+        let (first, second, last) = (
+            h_or_w(u64::from_le_bytes(*first)),
+            h_or_w(u64::from_le_bytes(*second)),
+            h_or_w(u64::from_le_bytes(*last)),
+        );
+        return match (first, second, last) {
+            (0, 0, 0) => (false, false),
+            (0, 0, marks) => literals_from(bytes, bytes.len() - 8, marks),
+            (0, marks, _) => literals_from(bytes, 8, marks),
+            (marks, _, _) => literals_from(bytes, 0, marks),
+        };
     }
     let mut rest = bytes;
     while let Some((word, after)) = rest.split_first_chunk::<8>() {
