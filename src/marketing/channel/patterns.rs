@@ -91,7 +91,10 @@ pub(super) fn find_cross_network_and_shop(campaign: &str) -> (bool, bool) {
             h_or_w(u64::from_le_bytes(*first)),
             h_or_w(u64::from_le_bytes(*last)),
         );
-        return match (first, last) {
+        if first | last == 0 {
+            return (false, false);
+        }
+        return match (first & NOT_FIRST, last & NOT_LAST_TWO) {
             (0, 0) => (false, false),
             (0, marks) => literals_from(bytes, bytes.len() - 8, marks),
             (marks, _) => literals_from(bytes, 0, marks),
@@ -110,7 +113,10 @@ pub(super) fn find_cross_network_and_shop(campaign: &str) -> (bool, bool) {
             h_or_w(u64::from_le_bytes(*second)),
             h_or_w(u64::from_le_bytes(*last)),
         );
-        return match (first, second, last) {
+        if first | second | last == 0 {
+            return (false, false);
+        }
+        return match (first & NOT_FIRST, second, last & NOT_LAST_TWO) {
             (0, 0, 0) => (false, false),
             (0, 0, marks) => literals_from(bytes, bytes.len() - 8, marks),
             (0, marks, _) => literals_from(bytes, 8, marks),
@@ -135,7 +141,7 @@ pub(super) fn find_cross_network_and_shop(campaign: &str) -> (bool, bool) {
     ) {
         // The last eight bytes, overlapping the words read, which held no mark.
         (Some(last), _, _) => {
-            let marks = h_or_w(u64::from_le_bytes(*last));
+            let marks = h_or_w(u64::from_le_bytes(*last)) & NOT_LAST_TWO;
             if marks == 0 {
                 return (false, false);
             }
@@ -155,6 +161,15 @@ pub(super) fn find_cross_network_and_shop(campaign: &str) -> (bool, bool) {
         _ => (false, false),
     }
 }
+
+/// The marks a literal can hold in the first word: not the first byte's, since `shop` has an
+/// `s` before its `h` and `cross-network` nine bytes before its `w`.
+const NOT_FIRST: u64 = !0xff;
+
+/// The marks a literal can hold in the last word (the one ending the campaign): not the last
+/// two bytes', since `shop` has two bytes after its `h` and `cross-network` three after its
+/// `w`. Campaigns ending in `-nho` or `-lho` need no compare.
+const NOT_LAST_TWO: u64 = u64::MAX >> 16;
 
 /// The bytes of a value shorter than eight bytes as one word, padded with zero bytes.
 fn first_word(bytes: &[u8]) -> u64 {
