@@ -395,10 +395,7 @@ impl ChannelRules {
                 paid: inferred.paid,
             });
         }
-        let campaign = campaign
-            .and_then(trimmed)
-            .map(CampaignMarks::of)
-            .unwrap_or_default();
+        let campaign = CampaignMarks::of_sent(campaign);
         let channel = classify(
             campaign,
             source.as_ref().map(|(_, marks)| *marks),

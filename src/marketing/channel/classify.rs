@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use super::super::extract::trim_str;
 #[cfg(test)]
 use super::patterns::Scan;
 use super::patterns::{
@@ -128,27 +129,6 @@ impl SourceMarks {
     pub(super) fn without_lists(self) -> SourceMarks {
         SourceMarks(self.0 & !Self::LISTS)
     }
-
-    /// The marks of a source that equals a default entry or a named source exactly:
-    /// the project's lists ([`lists::PROJECT`]) and rules 13, 17 and 18 as one `match` (a
-    /// switch on the length, then a compare). The lists share no entry; a test checks this
-    /// `match` against them.
-    pub(super) fn of_default_entry(source: &str) -> SourceMarks {
-        match source {
-            "google" | "bing" | "yahoo" | "duckduckgo" | "baidu" | "yandex" | "ecosia"
-            | "naver" | "search.brave.com" => SourceMarks::SEARCH,
-            "facebook" | "fb" | "instagram" | "ig" | "linkedin" | "lnkd.in" | "twitter"
-            | "t.co" | "x" | "tiktok" | "pinterest" | "reddit" | "whatsapp" | "telegram"
-            | "threads" | "snapchat" | "kwai" | "quora" => SourceMarks::SOCIAL,
-            "youtube" | "vimeo" | "twitch" | "dailymotion" => SourceMarks::VIDEO,
-            "mercadolivre" | "mercadolibre" | "shopee" | "amazon" | "magalu" | "americanas"
-            | "aliexpress" | "google shopping" => SourceMarks::SHOPPING,
-            "email" | "e-mail" | "e_mail" | "e mail" => SourceMarks::EMAIL,
-            "sms" => SourceMarks::SMS,
-            "firebase" => SourceMarks::FIREBASE,
-            _ => SourceMarks::NONE,
-        }
-    }
 }
 
 /// A medium as the rules read it: lowercased and trimmed, the named set it equals, and
@@ -164,15 +144,28 @@ impl<'a> Medium<'a> {
     /// A medium as sent; `None` when empty.
     #[inline]
     pub(super) fn read(medium: &'a str) -> Option<Self> {
-        // A named medium, or a common one, as sent is lowercase, trimmed and on one line.
-        let kind = MediumKind::of(medium);
-        if kind != MediumKind::Other || is_common_medium(medium) {
-            return Some(Medium {
-                text: Cow::Borrowed(medium),
-                kind,
-                paid: is_paid_medium(medium, false),
-            });
-        }
+        // A named medium, or a common one, as sent is lowercase, trimmed and on one line:
+        // one `match` reads it.
+        let kind = match Known::of(medium) {
+            Known::Named(kind) => kind,
+            Known::CommonPaid => {
+                return Some(Medium {
+                    text: Cow::Borrowed(medium),
+                    kind: MediumKind::Other,
+                    paid: true,
+                });
+            }
+            Known::Unknown => return Self::read_unknown(medium),
+        };
+        Some(Medium {
+            text: Cow::Borrowed(medium),
+            kind,
+            paid: is_paid_medium(medium, false),
+        })
+    }
+
+    /// A medium no `match` knows as sent: trimmed, lowercased and scanned.
+    fn read_unknown(medium: &'a str) -> Option<Self> {
         let (text, scan) = lowercase_scanned(medium)?;
         Some(Medium {
             // Trimming or lowercasing may have made it a named one.
@@ -200,21 +193,46 @@ impl<'a> Medium<'a> {
 /// Whether `medium` is one of the common paid mediums outside [`MediumKind`]'s sets: known to
 /// be lowercase, trimmed and on one line, so that [`Medium::read`] need not scan it. Only a
 /// short cut: any other medium gives the same answer through the scan.
+#[cfg(test)]
 pub(super) fn is_common_medium(medium: &str) -> bool {
-    matches!(
-        medium,
-        "cpc"
-            | "ppc"
-            | "cpa"
-            | "cpv"
-            | "paid"
-            | "paid_social"
-            | "paid-social"
-            | "paidsocial"
-            | "paid_search"
-            | "paid-search"
-            | "retargeting"
-    )
+    Known::of(medium) == Known::CommonPaid
+}
+
+/// What one `match` knows of a medium as sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Known {
+    /// It equals a name of one of [`MediumKind`]'s sets.
+    Named(MediumKind),
+    /// One of the common paid mediums outside those sets (`cpc`, `paid_social`, ...).
+    CommonPaid,
+    /// Neither.
+    Unknown,
+}
+
+impl Known {
+    /// `docs/rules.md` §2.6's named sets of mediums (they share no name), and the common paid
+    /// mediums, in one `match`.
+    fn of(medium: &str) -> Known {
+        use MediumKind as K;
+        let kind = match medium {
+            "display" | "banner" | "expandable" | "interstitial" | "cpm" => K::Display,
+            "ai-assistant" => K::AiAssistant,
+            "social" | "social-network" | "social-media" | "sm" | "social network"
+            | "social media" => K::Social,
+            "organic" => K::Organic,
+            "email" | "e-mail" | "e_mail" | "e mail" => K::Email,
+            "affiliate" => K::Affiliate,
+            "referral" | "app" | "link" => K::Referral,
+            "audio" => K::Audio,
+            "sms" => K::Sms,
+            "cpc" | "ppc" | "cpa" | "cpv" | "paid" | "paid_social" | "paid-social"
+            | "paidsocial" | "paid_search" | "paid-search" | "retargeting" => {
+                return Known::CommonPaid;
+            }
+            _ => return Known::Unknown,
+        };
+        Known::Named(kind)
+    }
 }
 
 /// The named set of `docs/rules.md` §2.6's table a medium equals, if any: the sets share no name, so one
@@ -244,19 +262,11 @@ pub(super) enum MediumKind {
 }
 
 impl MediumKind {
+    /// The named set a trimmed, lowercased medium equals, if any.
     pub(super) fn of(medium: &str) -> MediumKind {
-        match medium {
-            "display" | "banner" | "expandable" | "interstitial" | "cpm" => MediumKind::Display,
-            "ai-assistant" => MediumKind::AiAssistant,
-            "social" | "social-network" | "social-media" | "sm" | "social network"
-            | "social media" => MediumKind::Social,
-            "organic" => MediumKind::Organic,
-            "email" | "e-mail" | "e_mail" | "e mail" => MediumKind::Email,
-            "affiliate" => MediumKind::Affiliate,
-            "referral" | "app" | "link" => MediumKind::Referral,
-            "audio" => MediumKind::Audio,
-            "sms" => MediumKind::Sms,
-            _ => MediumKind::Other,
+        match Known::of(medium) {
+            Known::Named(kind) => kind,
+            Known::CommonPaid | Known::Unknown => MediumKind::Other,
         }
     }
 }
@@ -269,6 +279,18 @@ pub(super) struct CampaignMarks {
 }
 
 impl CampaignMarks {
+    /// The marks of a campaign as sent, trimmed first (an empty one has none).
+    ///
+    /// Not inlined: its word-at-a-time pass wants its constants in registers, which the
+    /// caller's values would otherwise take (spilling either costs more than the call).
+    #[inline(never)]
+    pub(super) fn of_sent(campaign: Option<&str>) -> CampaignMarks {
+        match campaign {
+            Some(campaign) => CampaignMarks::of(trim_str(campaign)),
+            None => CampaignMarks::default(),
+        }
+    }
+
     /// One pass over the campaign as sent (matching ASCII-case-insensitively, so nothing is
     /// lowercased) finds both literals; the full shop pattern (its character-class and
     /// line-break cases) only runs when `shop` is there at all.

@@ -2,8 +2,8 @@
 
 use super::super::model::common;
 use super::classify::is_common_medium;
-use super::lists::{PROJECT, SEARCH, SHOPPING, SOCIAL, VIDEO};
-use super::{DEFAULT_RULES, INFERENCES, Medium, SourceMarks, key};
+use super::lists::PROJECT;
+use super::{DEFAULT_RULES, INFERENCES, Medium, key};
 
 /// The channel stops its walk of the sorted entries at `utm_campaign`: everything sorting
 /// before it is a common key below its index.
@@ -87,55 +87,5 @@ fn default_entries_match_as_the_general_lookup_does() {
                 "{entry}"
             );
         }
-    }
-}
-
-#[test]
-fn the_default_entry_match_is_the_default_lists() {
-    let lists = [
-        (SourceMarks::SEARCH, SEARCH),
-        (SourceMarks::SOCIAL, SOCIAL),
-        (SourceMarks::VIDEO, VIDEO),
-        (SourceMarks::SHOPPING, SHOPPING),
-    ];
-    for (list, entries) in lists {
-        for entry in entries {
-            assert_eq!(SourceMarks::of_default_entry(entry), list, "{entry}");
-        }
-    }
-    let count: usize = lists.iter().map(|(_, entries)| entries.len()).sum();
-    assert_eq!(
-        count, 39,
-        "a new default entry needs its arm in `of_default_entry`"
-    );
-    assert_eq!(
-        lists.map(|(marks, list)| (marks, list.len())),
-        PROJECT.map(|(marks, list)| (marks, list.len()))
-    );
-    for other in [
-        "",
-        "googl",
-        "google ",
-        "shopping",
-        "youtube.com",
-        "x.com",
-        "e-mails",
-    ] {
-        assert_eq!(
-            SourceMarks::of_default_entry(other),
-            SourceMarks::NONE,
-            "{other}"
-        );
-    }
-    // The names rules 12, 16 and 17 test of a source are marks of their own.
-    for (name, mark) in [
-        ("email", SourceMarks::EMAIL),
-        ("e-mail", SourceMarks::EMAIL),
-        ("e_mail", SourceMarks::EMAIL),
-        ("e mail", SourceMarks::EMAIL),
-        ("sms", SourceMarks::SMS),
-        ("firebase", SourceMarks::FIREBASE),
-    ] {
-        assert_eq!(SourceMarks::of_default_entry(name), mark, "{name}");
     }
 }

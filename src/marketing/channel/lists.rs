@@ -20,64 +20,62 @@ pub(super) const GA4_CSV: &str = include_str!("../../../data/ga4_source_categori
 /// The AI assistants' sources, `source,assistant`.
 pub(super) const AI_CSV: &str = include_str!("../../../data/ai_assistants.csv");
 
-/// The project's *search* sources (`docs/rules.md` §2.6): the Brazilian market's sources GA4 lacks, and
-/// the one-label names the label rule uses.
-pub(super) const SEARCH: &[&str] = &[
-    "google",
-    "bing",
-    "yahoo",
-    "duckduckgo",
-    "baidu",
-    "yandex",
-    "ecosia",
-    "naver",
-    "search.brave.com",
-];
+/// Declares the default sources once: the project's four lists (`docs/rules.md` §2.6) and the
+/// names rules 13, 17 and 18 test of a source. From the one declaration: [`PROJECT`], the
+/// lists the index is built from, and [`SourceMarks::of_default_entry`], the `match` that
+/// answers for a source as sent (a switch on the length, then a compare).
+macro_rules! default_sources {
+    (
+        lists { $($list:ident => [$($entry:literal),+ $(,)?],)+ }
+        names { $($mark:ident => [$($name:literal),+ $(,)?],)+ }
+    ) => {
+        /// The project's lists, with the category each gives: the Brazilian market's sources
+        /// GA4 lacks, and the one-label names the label rule uses.
+        pub(super) const PROJECT: [(SourceMarks, &[&str]); [$(SourceMarks::$list,)+].len()] =
+            [$((SourceMarks::$list, &[$($entry,)+]),)+];
 
-/// The project's *social* sources.
-pub(super) const SOCIAL: &[&str] = &[
-    "facebook",
-    "fb",
-    "instagram",
-    "ig",
-    "linkedin",
-    "lnkd.in",
-    "twitter",
-    "t.co",
-    "x",
-    "tiktok",
-    "pinterest",
-    "reddit",
-    "whatsapp",
-    "telegram",
-    "threads",
-    "snapchat",
-    "kwai",
-    "quora",
-];
+        impl SourceMarks {
+            /// The marks of a source that equals a default entry or a named source exactly.
+            /// An entry in two lists, or a name also in a list, would be an unreachable arm:
+            /// denied, so the build fails rather than the lists disagreeing.
+            #[deny(unreachable_patterns)]
+            pub(super) fn of_default_entry(source: &str) -> SourceMarks {
+                match source {
+                    $($($entry)|+ => SourceMarks::$list,)+
+                    $($($name)|+ => SourceMarks::$mark,)+
+                    _ => SourceMarks::NONE,
+                }
+            }
+        }
+    };
+}
 
-/// The project's *video* sources.
-pub(super) const VIDEO: &[&str] = &["youtube", "vimeo", "twitch", "dailymotion"];
-
-/// The project's *shopping* sources.
-pub(super) const SHOPPING: &[&str] = &[
-    "mercadolivre",
-    "mercadolibre",
-    "shopee",
-    "amazon",
-    "magalu",
-    "americanas",
-    "aliexpress",
-    "google shopping",
-];
-
-/// The project's lists, with the category each gives.
-pub(super) const PROJECT: [(SourceMarks, &[&str]); 4] = [
-    (SourceMarks::SEARCH, SEARCH),
-    (SourceMarks::SOCIAL, SOCIAL),
-    (SourceMarks::VIDEO, VIDEO),
-    (SourceMarks::SHOPPING, SHOPPING),
-];
+default_sources! {
+    lists {
+        SEARCH => [
+            "google", "bing", "yahoo", "duckduckgo", "baidu", "yandex", "ecosia", "naver",
+            "search.brave.com",
+        ],
+        SOCIAL => [
+            "facebook", "fb", "instagram", "ig", "linkedin", "lnkd.in", "twitter", "t.co", "x",
+            "tiktok", "pinterest", "reddit", "whatsapp", "telegram", "threads", "snapchat",
+            "kwai", "quora",
+        ],
+        VIDEO => ["youtube", "vimeo", "twitch", "dailymotion"],
+        SHOPPING => [
+            "mercadolivre", "mercadolibre", "shopee", "amazon", "magalu", "americanas",
+            "aliexpress", "google shopping",
+        ],
+    }
+    names {
+        // Rule 13.
+        EMAIL => ["email", "e-mail", "e_mail", "e mail"],
+        // Rule 17.
+        SMS => ["sms"],
+        // Rule 18.
+        FIREBASE => ["firebase"],
+    }
+}
 
 /// What the lists hold for one entry. An entry may be in GA4's list and in the project's (with
 /// the same category for every default entry: a test checks it), and in none but the AI list.

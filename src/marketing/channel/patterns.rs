@@ -80,25 +80,157 @@ pub(super) fn contains(haystack: &str, needle: &str) -> bool {
 #[inline]
 pub(super) fn find_cross_network_and_shop(campaign: &str) -> (bool, bool) {
     let bytes = campaign.as_bytes();
-    let (mut cross_network, mut shop) = (false, false);
-    for (start, word) in words(bytes) {
-        let marks = h_or_w(word);
-        if marks == 0 {
-            continue;
+    // Most campaigns hold neither letter: then no call is made, and the loop keeps its
+    // values in scratch registers. At the first word with a mark, `literals_from` takes over.
+    // Eight to sixteen bytes (most campaigns): the first and the last eight, overlapping,
+    // with no loop.
+    if bytes.len() <= 16
+        && let (Some(first), Some(last)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>())
+    {
+        let (first, last) = (
+            h_or_w(u64::from_le_bytes(*first)),
+            h_or_w(u64::from_le_bytes(*last)),
+        );
+        if first | last == 0 {
+            return (false, false);
         }
-        for at in marked(start, marks) {
-            // `| 0x20` folds `H` and `W` to `h` and `w`, and no other byte to them.
-            if bytes.get(at).is_some_and(|&b| b | 0x20 == b'w') {
-                let start = at.checked_sub(9).and_then(|start| bytes.get(start..));
-                cross_network |= starts_with_folded(start, b"cross-network");
-            } else {
-                let start = at.checked_sub(1).and_then(|start| bytes.get(start..));
-                shop |= starts_with_folded(start, b"shop");
+        return match (first & NOT_FIRST, last & NOT_LAST_TWO) {
+            (0, 0) => (false, false),
+            (0, marks) => literals_from(bytes, bytes.len() - 8, marks),
+            (marks, _) => literals_from(bytes, 0, marks),
+        };
+    }
+    // Seventeen to twenty-four bytes: three words, the last one overlapping.
+    if bytes.len() <= 24
+        && let (Some(first), Some(second), Some(last)) = (
+            bytes.first_chunk::<8>(),
+            bytes.get(8..).and_then(<[u8]>::first_chunk::<8>),
+            bytes.last_chunk::<8>(),
+        )
+    {
+        let (first, second, last) = (
+            h_or_w(u64::from_le_bytes(*first)),
+            h_or_w(u64::from_le_bytes(*second)),
+            h_or_w(u64::from_le_bytes(*last)),
+        );
+        if first | second | last == 0 {
+            return (false, false);
+        }
+        return match (first & NOT_FIRST, second, last & NOT_LAST_TWO) {
+            (0, 0, 0) => (false, false),
+            (0, 0, marks) => literals_from(bytes, bytes.len() - 8, marks),
+            (0, marks, _) => literals_from(bytes, 8, marks),
+            (marks, _, _) => literals_from(bytes, 0, marks),
+        };
+    }
+    let mut rest = bytes;
+    while let Some((word, after)) = rest.split_first_chunk::<8>() {
+        let marks = h_or_w(u64::from_le_bytes(*word));
+        if marks != 0 {
+            return literals_from(bytes, bytes.len() - rest.len(), marks);
+        }
+        rest = after;
+    }
+    if rest.is_empty() {
+        return (false, false);
+    }
+    match (
+        bytes.last_chunk::<8>(),
+        bytes.first_chunk::<4>(),
+        bytes.last_chunk::<4>(),
+    ) {
+        // The last eight bytes, overlapping the words read, which held no mark.
+        (Some(last), _, _) => {
+            let marks = h_or_w(u64::from_le_bytes(*last)) & NOT_LAST_TWO;
+            if marks == 0 {
+                return (false, false);
             }
+            literals_from(bytes, bytes.len() - 8, marks)
+        }
+        // Four to seven bytes: the first four and the last four, overlapping, tell whether
+        // to look.
+        (None, Some(first), Some(last)) => {
+            let word =
+                u64::from(u32::from_le_bytes(*first)) | u64::from(u32::from_le_bytes(*last)) << 32;
+            if h_or_w(word) == 0 {
+                return (false, false);
+            }
+            literals_from(bytes, 0, h_or_w(first_word(bytes)))
+        }
+        // Neither literal fits in fewer than four bytes.
+        _ => (false, false),
+    }
+}
+
+/// The marks a literal can hold in the first word: not the first byte's, since `shop` has an
+/// `s` before its `h` and `cross-network` nine bytes before its `w`.
+const NOT_FIRST: u64 = !0xff;
+
+/// The marks a literal can hold in the last word (the one ending the campaign): not the last
+/// two bytes', since `shop` has two bytes after its `h` and `cross-network` three after its
+/// `w`. Campaigns ending in `-nho` or `-lho` need no compare.
+const NOT_LAST_TWO: u64 = u64::MAX >> 16;
+
+/// The bytes of a value shorter than eight bytes as one word, padded with zero bytes.
+fn first_word(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .rev()
+        .fold(0, |word, &b| word << 8 | u64::from(b))
+}
+
+/// [`find_cross_network_and_shop`] from the word at `start` on, whose marks are `marks`: the
+/// literals are compared around each mark, that word's and the following words'.
+#[cold]
+#[inline(never)]
+fn literals_from(bytes: &[u8], start: usize, marks: u64) -> (bool, bool) {
+    let mut found = literals_at(bytes, start, marks);
+    // The words after it, the last one overlapping (a mark found twice is compared twice).
+    let mut at = start + 8;
+    while at < bytes.len() {
+        let start = at.min(bytes.len().saturating_sub(8));
+        if let Some(word) = bytes.get(start..).and_then(<[u8]>::first_chunk::<8>) {
+            found |= literals_at(bytes, start, h_or_w(u64::from_le_bytes(*word)));
+        }
+        at += 8;
+    }
+    (found & CROSS_NETWORK != 0, found & SHOP_FOUND != 0)
+}
+
+/// [`literals_at`]'s answer for `cross-network`.
+const CROSS_NETWORK: u8 = 1;
+/// [`literals_at`]'s answer for `shop`.
+const SHOP_FOUND: u8 = 2;
+
+/// Which literals lie around the places `marks` marks in the word at `start` (false marks
+/// included: the compare rejects them): [`CROSS_NETWORK`] and [`SHOP_FOUND`] as bits.
+#[inline]
+fn literals_at(bytes: &[u8], start: usize, mut marks: u64) -> u8 {
+    let mut found = 0;
+    while marks != 0 {
+        let at = start + (marks.trailing_zeros() / 8) as usize;
+        marks &= marks - 1;
+        let Some(before) = at.checked_sub(1) else {
+            continue;
+        };
+        // `| 0x20` folds `H` and `W` to `h` and `w`, and no other byte to them.
+        if bytes.get(at).is_some_and(|&b| b | 0x20 == b'w') {
+            let start = at.checked_sub(9).and_then(|start| bytes.get(start..));
+            if starts_with_folded(start, b"cross-network") {
+                found |= CROSS_NETWORK;
+            }
+        } else if let Some(four) = bytes.get(before..).and_then(<[u8]>::first_chunk::<4>)
+            // `shop` is four letters, and `| 0x20` folds each to its lower case only.
+            && u32::from_le_bytes(*four) | 0x2020_2020 == SHOP
+        {
+            found |= SHOP_FOUND;
         }
     }
-    (cross_network, shop)
+    found
 }
+
+/// `shop`, as a little-endian word.
+const SHOP: u32 = u32::from_le_bytes(*b"shop");
 
 /// The bytes of `word` that are `h`, `H`, `w` or `W`, as their high bits (see
 /// [`zero_bytes`](super::words::zero_bytes) for the few false marks).
