@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::extract::trim_str;
-use super::model::{Key, Marketing, key};
+use super::model::{Key, Marketing, Span, common_bit, key};
 use crate::error::code_enum;
 use classify::{CampaignMarks, Medium, MediumKind, SourceMarks, classify};
 use lists::{DEFAULT_INDEX, Listed};
@@ -620,6 +620,36 @@ impl Marketing {
     /// them. These six keys are common keys, stored as their index: comparing that index is
     /// all a step costs, and the walk stops once nothing it looks for can come.
     fn channel_fields(&self) -> (Option<&str>, Option<&str>, Option<&str>) {
+        let fields = match self.common_set() {
+            Some(set) => self.channel_fields_of(set),
+            None => self.channel_fields_walked(),
+        };
+        debug_assert!(fields == self.channel_fields_walked());
+        let text = |span| self.value_text(span);
+        (fields.0.map(text), fields.1.map(text), fields.2.map(text))
+    }
+
+    /// [`channel_fields`](Self::channel_fields)' spans when every entry is a common key and
+    /// `set` says which: a key's entry is the one after the count of the keys before it.
+    fn channel_fields_of(&self, set: u32) -> (Option<Span>, Option<Span>, Option<Span>) {
+        let entries = self.entries();
+        let at = |index: u8| {
+            let bit = common_bit(index);
+            if set & bit == 0 {
+                return None;
+            }
+            let before = (set & (bit - 1)).count_ones() as usize;
+            entries.get(before).map(|entry| entry.value)
+        };
+        (
+            at(key::WEGLY_SOURCE).or_else(|| at(key::UTM_SOURCE)),
+            at(key::WEGLY_MEDIUM).or_else(|| at(key::UTM_MEDIUM)),
+            at(key::WEGLY_CAMPAIGN).or_else(|| at(key::UTM_CAMPAIGN)),
+        )
+    }
+
+    /// [`channel_fields`](Self::channel_fields)' spans, by walking the entries.
+    fn channel_fields_walked(&self) -> (Option<Span>, Option<Span>, Option<Span>) {
         let [mut source, mut medium, mut campaign] = [None; 3];
         for entry in self.entries().iter().rev() {
             let Key::Common(index) = entry.key else {
@@ -650,8 +680,7 @@ impl Marketing {
                 _ => {}
             }
         }
-        let text = |span| self.value_text(span);
-        (source.map(text), medium.map(text), campaign.map(text))
+        (source, medium, campaign)
     }
 
     /// The inference of the first of the click ids in `docs/rules.md` §2.6's order: the same ids as
@@ -659,7 +688,11 @@ impl Marketing {
     /// others as noted while `url_conversion` was read), without scanning the URL again.
     fn click_inference(&self) -> Option<&'static Inference> {
         // `gclid` comes first in the order: nothing else need be looked at.
-        if self.common_value(key::GCLID).is_some() {
+        let has = |index| match self.common_set() {
+            Some(set) => set & common_bit(index) != 0,
+            None => self.common_value(index).is_some(),
+        };
+        if has(key::GCLID) {
             return INFERENCES.first();
         }
         // The noted names are the canonical ones: an exact compare finds them.
@@ -673,9 +706,7 @@ impl Marketing {
                     .find(|inference| inference.param == click.param)
             })
             .min_by_key(|inference| inference.rank);
-        let fbclid = self
-            .common_value(key::FBCLID)
-            .is_some()
+        let fbclid = has(key::FBCLID)
             .then(|| {
                 INFERENCES
                     .iter()

@@ -53,6 +53,13 @@ pub struct Marketing {
     pub(super) clicks: Clicks,
     /// Where the click-id values are in `url_conversion`, for [`Marketing::redacted_url`].
     pub(super) redact: Redact,
+    /// The set of the keys present ([`common_bit`]) when every entry is a common key, as
+    /// the rules leave a usual URL's object; `None` when unknown, or when other keys are
+    /// mixed in. Then a common key's entry is the one at the count of the set's keys before
+    /// it, and [`Marketing::channel`] finds its six keys without a walk. Set only where the
+    /// entries are written in index order ([`Marketing::put_common`]); every other change
+    /// of the entries makes it `None`.
+    common_set: Option<u32>,
 }
 
 /// A byte range of [`Marketing::text`]. `u32` keeps an entry at 20 bytes; the text of one
@@ -301,6 +308,7 @@ impl Marketing {
         entries: Entries::EMPTY,
         clicks: Clicks::EMPTY,
         redact: Redact::Nothing,
+        common_set: Some(0),
     };
 
     /// An empty object whose arena can take `capacity` bytes without growing.
@@ -316,6 +324,7 @@ impl Marketing {
     pub(super) fn clear_for_url(&mut self, len: usize) {
         self.text.clear();
         self.entries.clear();
+        self.common_set = Some(0);
         self.clicks.clear();
         self.redact = Redact::Nothing;
         self.text.reserve(len);
@@ -392,6 +401,12 @@ impl Marketing {
     /// Appends an entry; [`Marketing::sort`] puts the entries back in order.
     pub(super) fn push(&mut self, key: Key, value: Span) {
         self.entries.push(Entry { key, value });
+        self.common_set = None;
+    }
+
+    /// See [`Marketing::common_set`](Marketing#structfield.common_set).
+    pub(super) fn common_set(&self) -> Option<u32> {
+        self.common_set
     }
 
     pub(super) fn entries(&self) -> &[Entry] {
@@ -422,6 +437,7 @@ impl Marketing {
     /// back in order.
     pub(super) fn take_common(&mut self, values: &mut [Span; COMMON_KEYS]) -> u32 {
         let mut set = 0;
+        self.common_set = None;
         self.entries.retain(|entry| match entry.key {
             Key::Common(index) => {
                 if let Some(value) = values.get_mut(usize::from(index)) {
@@ -453,6 +469,7 @@ impl Marketing {
         if others {
             self.sort_mixed();
         }
+        self.common_set = (!others).then_some(set);
     }
 
     /// Sorts entries whose keys are all common and distinct (a usual URL's), by placing
@@ -477,6 +494,7 @@ impl Marketing {
             return false; // a repeated key
         }
         // As many set bits as entries: each entry takes the next key in order.
+        self.common_set = Some(set);
         for entry in self.entries.iter_mut() {
             let index = set.trailing_zeros();
             set &= set.wrapping_sub(1);
