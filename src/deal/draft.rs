@@ -153,13 +153,15 @@ impl Draft<'_> {
             d,
             ("organization_id", self.organization_id),
             ("organization", self.organization),
-            (Organization::Existing, Organization::Named),
+            Organization::Existing,
+            Organization::Named,
         );
         let sent = either(
             d,
             ("crm_lead_source_id", self.crm_lead_source_id),
             ("lead_source", self.lead_source),
-            (LeadSource::Existing, LeadSource::Named),
+            LeadSource::Existing,
+            LeadSource::Named,
         );
         let (marketing, tracked) = match self.marketing.value() {
             Some(members) => d.at_name("marketing", |d| {
@@ -487,7 +489,8 @@ fn either<T>(
     d: &mut Diagnostics,
     (id_key, id): (&'static str, Field<Uuid>),
     (named_key, named): (&'static str, Field<Field<Cow<'_, str>>>),
-    (existing, named_as): (fn(Uuid) -> T, fn(String) -> T),
+    existing: fn(Uuid) -> T,
+    named_as: fn(String) -> T,
 ) -> Option<T> {
     let both = id.sent() && named.sent();
     let name = named.value().and_then(|name| {
