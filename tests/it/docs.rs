@@ -153,3 +153,40 @@ fn the_docs_cite_the_rules_in_the_repository() {
         );
     }
 }
+
+/// Every `.rs` file under `dir`, at any depth.
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// A source file is read in one sitting: none of the crate's, the gateway's or the Python
+/// module's passes 800 lines (split by concept when one grows).
+#[test]
+fn no_source_file_passes_800_lines() {
+    let mut files = Vec::new();
+    for dir in [
+        "src",
+        "gateway/src",
+        "python/src",
+        "tests",
+        "benches",
+        "examples",
+    ] {
+        rust_files(&Path::new(ROOT).join(dir), &mut files);
+    }
+    assert!(files.len() > 50, "{} files found", files.len());
+    let long: Vec<String> = files
+        .iter()
+        .map(|path| (path, read(path).lines().count()))
+        .filter(|(_, lines)| *lines > 800)
+        .map(|(path, lines)| format!("{}: {lines} lines", path.display()))
+        .collect();
+    assert!(long.is_empty(), "{long:#?}");
+}
