@@ -688,11 +688,7 @@ impl Marketing {
     /// others as noted while `url_conversion` was read), without scanning the URL again.
     fn click_inference(&self) -> Option<&'static Inference> {
         // `gclid` comes first in the order: nothing else need be looked at.
-        let has = |index| match self.common_set() {
-            Some(set) => set & common_bit(index) != 0,
-            None => self.common_value(index).is_some(),
-        };
-        if has(key::GCLID) {
+        if self.has_common(key::GCLID) {
             return INFERENCES.first();
         }
         // The noted names are the canonical ones: an exact compare finds them.
@@ -706,7 +702,8 @@ impl Marketing {
                     .find(|inference| inference.param == click.param)
             })
             .min_by_key(|inference| inference.rank);
-        let fbclid = has(key::FBCLID)
+        let fbclid = self
+            .has_common(key::FBCLID)
             .then(|| {
                 INFERENCES
                     .iter()

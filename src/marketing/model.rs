@@ -407,6 +407,15 @@ impl Marketing {
         self.common_set
     }
 
+    /// Whether the common key `index` has a value: by the set of keys held when it is known,
+    /// else by a pass over the entries.
+    pub(super) fn has_common(&self, index: u8) -> bool {
+        match self.common_set {
+            Some(set) => set & common_bit(index) != 0,
+            None => self.common_value(index).is_some(),
+        }
+    }
+
     pub(super) fn entries(&self) -> &[Entry] {
         &self.entries
     }
