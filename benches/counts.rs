@@ -5,6 +5,7 @@
 //! ```sh
 //! cargo bench --bench counts -- extract seed wegly 1000
 //! cargo bench --bench counts -- extract seed from_url 1000
+//! cargo bench --bench counts -- extract seed normalized 1000
 //! cargo bench --bench counts -- create_deal large serde_typed 1000
 //! cargo bench --bench counts -- channel meta_ad wegly 1000
 //! cargo bench --bench counts --features arrow -- kernel corpus marketing 10
@@ -55,8 +56,10 @@ fn main() {
             let base = base();
             let run: Box<dyn Fn(&str) -> usize> = match function.as_str() {
                 "wegly" => Box::new(|url| wegly(url).count),
-                // The call users make: the normalized object and its warnings.
-                "from_url" => Box::new(|url| {
+                // The call users make: the normalized object.
+                "from_url" => Box::new(|url| Marketing::from_url(url).len()),
+                // The same with its warnings and the tracker's lead source.
+                "normalized" => Box::new(|url| {
                     let n = Normalized::from_url(url);
                     n.marketing.len() + n.warnings.len()
                 }),

@@ -5,7 +5,8 @@
 //! - `extract/<url>`: [`tracking_params`] over each URL of `benches/data/*.txt`, against `url`
 //!   (full parse + `query_pairs`), `form_urlencoded` (query found by hand) and `memchr_floor`
 //!   (one pass over the bytes: the least any extractor can do).
-//!   `from_url` is [`Marketing::from_url`] on the same URL: the call users make.
+//!   `from_url` is [`Marketing::from_url`] on the same URL, the call users make, and
+//!   `normalized` is [`Normalized::from_url`], the same with its warnings.
 //! - `create_deal/<payload>`: [`CreateDealRequest::from_json`] against `serde_json` into plain
 //!   structs (no validation, no normalization).
 //! - `builder/seed`: the seed payload built with [`CreateDealRequest::builder`] from typed
@@ -28,7 +29,7 @@ use std::time::Duration;
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
-use wegly_attribution::{CreateDealRequest, Normalized};
+use wegly_attribution::{CreateDealRequest, Marketing, Normalized};
 
 mod common;
 
@@ -55,9 +56,14 @@ fn extract(c: &mut Criterion) {
         group.bench_function("wegly", |b| {
             b.iter(|| assert_eq!(wegly(black_box(url)), expected));
         });
-        // The call users make, beside the iterator it is built on.
-        let normalized = Normalized::from_url(url);
+        // The calls users make, beside the iterator they are built on: the object alone, and
+        // the object with its warnings.
+        let marketing = Marketing::from_url(url);
         group.bench_function("from_url", |b| {
+            b.iter(|| assert_eq!(Marketing::from_url(black_box(url)), marketing));
+        });
+        let normalized = Normalized::from_url(url);
+        group.bench_function("normalized", |b| {
             b.iter(|| assert_eq!(Normalized::from_url(black_box(url)), normalized));
         });
         group.bench_function("url", |b| {

@@ -149,7 +149,7 @@ counts="$target/bench-counts.tsv"
 : > "$counts"
 for case in "extract seed" "extract meta_ad" "extract google_ads" "extract encoded" \
     "extract hash_router" "extract plain"; do
-    for function in wegly from_url url form_urlencoded memchr_floor; do
+    for function in wegly from_url normalized url form_urlencoded memchr_floor; do
         # shellcheck disable=SC2086 # $case is two words on purpose.
         one="$(refs $case "$function" 1)"
         many="$(refs $case "$function" 1001)"
@@ -200,16 +200,19 @@ for case, f in rows.items():
     print(f"| {case.split()[1]} | {w:,} | {u:,} | {fu:,} | {m:,} | {u / w:.2f}x {mark(u / w >= 10)} "
           f"| {fu / w:.2f}x {mark(fu / w >= 4)} | {w / m:.2f}x {mark(w / m <= 3)} |")
 print()
-print("`Marketing::from_url` (the normalized object, its warnings and click ids) against the")
-print("iterator it is built on, and against `url`'s parse alone:")
+print("`Marketing::from_url` (the normalized object and its click ids) and `Normalized::from_url`")
+print("(the same with its warnings) against the iterator they are built on, and against `url`'s")
+print("parse alone:")
 print()
-print("| URL | from_url | tracking_params | from_url/tracking_params (≤2x) | url/from_url |")
-print("|---|---:|---:|---:|---:|")
+print("| URL | from_url | normalized | tracking_params | from_url/tracking_params (≤2x) "
+      "| normalized/tracking_params | url/from_url |")
+print("|---|---:|---:|---:|---:|---:|---:|")
 for case, f in rows.items():
     if not case.startswith("extract "):
         continue
-    n, w, u = f["from_url"], f["wegly"], f["url"]
-    print(f"| {case.split()[1]} | {n:,} | {w:,} | {n / w:.2f}x {mark(n <= 2 * w)} | {u / n:.2f}x |")
+    n, z, w, u = f["from_url"], f["normalized"], f["wegly"], f["url"]
+    print(f"| {case.split()[1]} | {n:,} | {z:,} | {w:,} | {n / w:.2f}x {mark(n <= 2 * w)} "
+          f"| {z / w:.2f}x | {u / n:.2f}x |")
 print()
 print("| payload | wegly | serde_typed | wegly/serde_typed (≤1.3x) |")
 print("|---|---:|---:|---:|")
@@ -230,7 +233,7 @@ kernel = rows.get("kernel corpus", {})
 if kernel:
     m, a, f = (kernel[name] / 1000 for name in ("marketing", "all", "from_url"))
     print("The Arrow kernel per URL (one batch of 1,000 URLs of the corpus), against the loop of")
-    print("`Marketing::from_url` over the same URLs (no Arrow, a fresh object and its warnings a row):")
+    print("`Marketing::from_url` over the same URLs (no Arrow, a fresh object a row):")
     print()
     print("| kernel, `fields=[\"marketing\"]` | kernel, all fields | `from_url` loop | marketing/loop |")
     print("|---:|---:|---:|---:|")

@@ -221,13 +221,15 @@ pub fn normalize_urls_fields(
     };
     let mut columns = NormalizedColumns::new(urls.len(), text_bytes(urls), chosen);
     // `Normalized::from_url` row by row, in one object whose allocations each row reuses.
-    // A warning's text is written only into the `warnings` column: without it, none is.
+    // Warnings are made only for the `warnings` column, and their text written only there.
     let normalizer = Normalizer::new();
+    let keep_warnings = columns.warnings.is_some();
     let mut marketing = Marketing::default();
     for_each_row(urls, |url| match url {
         Some(url) => {
-            let (warnings, _) = normalizer.normalize_url_into(url, &mut marketing);
-            columns.push(&marketing, &warnings)
+            let mut d = normalizer.url_diagnostics(keep_warnings);
+            normalizer.normalize_url_into(url, &mut marketing, &mut d);
+            columns.push(&marketing, &d.take_warnings())
         }
         None => columns.push_null(),
     })?;

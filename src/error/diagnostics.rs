@@ -49,15 +49,29 @@ struct Reports<T> {
     max: usize,
     /// Reports past `max`, as runs of (tick, count).
     dropped: Vec<(u32, usize)>,
+    /// Reports past `max` are not even counted: the caller drops them all (`max` is 0).
+    discard: bool,
 }
 
 impl<T> Reports<T> {
-    fn new(max: usize) -> Self {
+    const fn new(max: usize) -> Self {
         Reports {
             kept: Vec::new(),
             runs: Vec::new(),
             max,
             dropped: Vec::new(),
+            discard: false,
+        }
+    }
+
+    /// Keeps nothing and counts nothing.
+    const fn discarded() -> Self {
+        Reports {
+            kept: Vec::new(),
+            runs: Vec::new(),
+            max: 0,
+            dropped: Vec::new(),
+            discard: true,
         }
     }
 
@@ -80,6 +94,9 @@ impl<T> Reports<T> {
     }
 
     fn count_dropped(&mut self, tick: u32) {
+        if self.discard {
+            return;
+        }
         match self.dropped.last_mut() {
             Some((last, count)) if *last == tick => *count += 1,
             _ => self.dropped.push((tick, 1)),
@@ -177,6 +194,24 @@ impl Diagnostics {
         Diagnostics {
             errors: Reports::new(max_errors),
             warnings: Reports::new(max_warnings),
+            path: Vec::new(),
+            copied: String::new(),
+            leaf: None,
+            clock: 0,
+            last_report: 0,
+        }
+    }
+
+    /// A sink that keeps the errors as [`with_limits`](Self::with_limits) does, and drops every
+    /// warning unseen: for a caller that returns none ([`Marketing::from_url`]), so that no
+    /// warning is made only to be dropped.
+    ///
+    /// [`Marketing::from_url`]: crate::Marketing::from_url
+    #[inline]
+    pub(crate) fn without_warnings(max_errors: usize) -> Self {
+        Diagnostics {
+            errors: Reports::new(max_errors),
+            warnings: Reports::discarded(),
             path: Vec::new(),
             copied: String::new(),
             leaf: None,

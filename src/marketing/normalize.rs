@@ -16,7 +16,7 @@ use crate::error::{
     DEFAULT_MAX_REPORTS, Diagnostics, Key as Named, Rejected, Repair, WarningCode, excerpt,
     json_type,
 };
-use crate::{Catalog, LeadSource, Lookup, NoCatalog, Warning};
+use crate::{Catalog, LeadSource, Lookup, NoCatalog};
 
 /// The default limit on a tracking value, in characters (`docs/rules.md` §2.3).
 ///
@@ -292,20 +292,40 @@ impl Normalizer {
             warnings: Vec::new(),
             lead_source: None,
         };
-        (normalized.warnings, normalized.lead_source) =
-            self.normalize_url_into(url, &mut normalized.marketing);
+        let mut d = self.diagnostics();
+        normalized.lead_source = self.normalize_url_into(url, &mut normalized.marketing, &mut d);
+        normalized.warnings = d.take_warnings();
         normalized
     }
 
+    /// [`normalize_url`](Self::normalize_url)'s object alone: its warnings are not made.
+    #[inline]
+    pub(crate) fn url_marketing(&self, url: &str) -> Marketing {
+        let mut marketing = Marketing::with_capacity(url.len());
+        let mut d = self.url_diagnostics(false);
+        self.normalize_url_into(url, &mut marketing, &mut d);
+        marketing
+    }
+
+    /// The report sink for [`normalize_url_into`](Self::normalize_url_into): with this
+    /// normalizer's limits, or, without `warnings`, one that drops every warning unmade.
+    pub(crate) fn url_diagnostics(&self, warnings: bool) -> Diagnostics {
+        if warnings {
+            self.diagnostics()
+        } else {
+            Diagnostics::without_warnings(self.max_errors)
+        }
+    }
+
     /// [`normalize_url`](Self::normalize_url) into `marketing`, which it empties first and
-    /// whose allocations it reuses: for a loop over many URLs (the Arrow kernel), which then
-    /// allocates per URL only what it keeps (warnings, decoded values).
+    /// whose allocations it reuses, reporting into `d`: for a loop over many URLs (the Arrow
+    /// kernel), which then allocates per URL only what it keeps (warnings, decoded values).
     pub(crate) fn normalize_url_into(
         &self,
         url: &str,
         marketing: &mut Marketing,
-    ) -> (Vec<Warning>, Option<LeadSource>) {
-        let mut d = self.diagnostics();
+        d: &mut Diagnostics,
+    ) -> Option<LeadSource> {
         let url = trim_str(url);
         marketing.clear_for_url(url.len());
         let mut common = Commons::new();
@@ -316,15 +336,7 @@ impl Normalizer {
             common.put(URL_CONVERSION, at);
             found = Some((url, at));
         }
-        let lead_source = self.apply_rules(
-            self.catalog_ref(),
-            marketing,
-            &mut common,
-            found,
-            None,
-            &mut d,
-        );
-        (d.take_warnings(), lead_source)
+        self.apply_rules(self.catalog_ref(), marketing, &mut common, found, None, d)
     }
 
     /// The engine, on the members of an explicit object (each key once), at the current path
@@ -440,13 +452,13 @@ impl Normalizer {
         // The entries `0..explicit` were sent; those after it come from this URL.
         let explicit = marketing.entries().len();
         let mut filled = Filled::default();
-        let params = tracking_params(url);
+        let mut params = tracking_params(url);
         let double_encoded = params.double_encoded();
         if double_encoded {
             marketing.note_double_encoded();
         }
         let mut touched = false;
-        for param in params {
+        while let Some(param) = params.next_inlined() {
             if param.platform().is_some() {
                 marketing.note_click(&param, at, url);
             }

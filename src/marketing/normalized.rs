@@ -65,7 +65,7 @@ impl Normalized {
 
 impl Marketing {
     /// Normalizes `{"url_conversion": url}` with the default [`Normalizer`], and keeps the
-    /// object alone ([`Normalized::from_url`] keeps the warnings too).
+    /// object alone: no warning is made ([`Normalized::from_url`] keeps them).
     ///
     /// ```
     /// use wegly_attribution::Marketing;
@@ -77,7 +77,7 @@ impl Marketing {
     /// ```
     #[must_use]
     pub fn from_url(url: &str) -> Marketing {
-        Normalized::from_url(url).marketing
+        Normalizer::new().url_marketing(url)
     }
 
     /// Normalizes a `marketing` object with the default [`Normalizer`], and keeps the object

@@ -363,6 +363,20 @@ proptest! {
         check_hygiene(&n.marketing)?;
         prop_assert_eq!(n.marketing.url_conversion(), Some(trim(&url)).filter(|u| !u.is_empty()));
     }
+
+    /// `Marketing::from_url` makes no warning: the object, its click ids and its redacted URL
+    /// must be those `Normalized::from_url` gives beside its warnings.
+    #[test]
+    fn the_object_alone_is_the_object_with_its_warnings(url in messy_url()) {
+        let alone = Marketing::from_url(&url);
+        let n = Normalized::from_url(&url);
+        prop_assert_eq!(&alone, &n.marketing, "url {:?}", url);
+        prop_assert_eq!(
+            alone.click_ids().collect::<Vec<_>>(),
+            n.marketing.click_ids().collect::<Vec<_>>()
+        );
+        prop_assert_eq!(alone.redacted_url(), n.marketing.redacted_url());
+    }
 }
 
 /// `nothing_is_invented` asserts once per value and click id found: its generator must give
