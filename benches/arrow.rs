@@ -1,5 +1,5 @@
 //! Rows per second of the Arrow kernel `normalize_urls` against a plain Rust loop doing the same
-//! work (`Marketing::from_url`, its click ids and channel), for `benches/python_bench.py`, which adds
+//! work (`Normalized::from_url`, its click ids and channel), for `benches/python_bench.py`, which adds
 //! the Python package and Spark to the comparison. Prints one JSON object.
 //!
 //! ```sh
