@@ -61,29 +61,7 @@ impl Platform {
     ///     assert_eq!(Platform::for_click_id(param), Some(*platform));
     /// }
     /// ```
-    pub const CLICK_PARAMS: &'static [(&'static str, Platform)] = &[
-        ("gclid", Platform::Google),
-        ("gbraid", Platform::Google),
-        ("wbraid", Platform::Google),
-        ("dclid", Platform::Google),
-        ("gclsrc", Platform::Google),
-        ("gad_source", Platform::Google),
-        ("fbclid", Platform::Meta),
-        ("msclkid", Platform::Microsoft),
-        ("ttclid", Platform::TikTok),
-        ("li_fat_id", Platform::LinkedIn),
-        ("twclid", Platform::X),
-        ("rdt_cid", Platform::Reddit),
-        ("epik", Platform::Pinterest),
-        ("sccid", Platform::Snapchat),
-        ("igshid", Platform::Instagram),
-        ("qclid", Platform::Quora),
-        ("yclid", Platform::Yandex),
-        ("irclid", Platform::Impact),
-        ("_kx", Platform::Klaviyo),
-        ("mc_cid", Platform::Mailchimp),
-        ("ko_click_id", Platform::Kochava),
-    ];
+    pub const CLICK_PARAMS: &'static [(&'static str, Platform)] = &CLICK_PARAMS;
 
     /// The lowercase name used in output.
     ///
@@ -156,9 +134,8 @@ impl Serialize for Platform {
 /// ```
 #[must_use]
 pub fn is_tracking_key(key: &str) -> bool {
-    match key {
-        "url_conversion" | "gclid" | "fbclid" | "conversion_tool_name" => true,
-        _ => key
+    is_fixed_tracking_key(key)
+        || key
             .strip_prefix("utm_")
             .or_else(|| key.strip_prefix("wegly_"))
             .is_some_and(|rest| {
@@ -166,10 +143,8 @@ pub fn is_tracking_key(key: &str) -> bool {
                     && rest
                         .bytes()
                         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-            }),
-    }
+            })
 }
-
 /// A URL parameter name recognised as a tracking key, a click id, or both.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct UrlKey<'a> {
@@ -244,74 +219,217 @@ pub(crate) fn url_key_of_plain(name: &str, upper: bool) -> Option<UrlKey<'_>> {
 /// The fixed names (click ids, `gclid`, `fbclid`, `url_conversion`, `conversion_tool_name`).
 #[inline]
 fn fixed_key(name: &str) -> Option<UrlKey<'static>> {
-    let candidates = match name.len() {
-        3 => FIXED_3,
-        4 => FIXED_4,
-        5 => FIXED_5,
-        6 => FIXED_6,
-        7 => FIXED_7,
-        9 => FIXED_9,
-        10 => FIXED_10,
-        11 => FIXED_11,
-        14 => FIXED_14,
-        20 => FIXED_20,
-        _ => return None,
-    };
+    let candidates = of_length(name.len());
+    if candidates.is_empty() {
+        return None;
+    }
     let mut buffer = [0u8; LONGEST_FIXED];
     let folded = buffer.get_mut(..name.len())?;
     for (folded, b) in folded.iter_mut().zip(name.bytes()) {
         *folded = b.to_ascii_lowercase();
     }
-    let &(fixed, tracking, platform) = candidates
+    let fixed = candidates
         .iter()
-        .find(|(fixed, ..)| fixed.as_bytes() == &*folded)?;
+        .find(|fixed| fixed.name.as_bytes() == &*folded)?;
     Some(UrlKey {
-        key: Cow::Borrowed(fixed),
-        tracking,
-        platform,
+        key: Cow::Borrowed(fixed.name),
+        tracking: fixed.tracking,
+        platform: fixed.platform,
     })
 }
 
-type Fixed = &'static [(&'static str, bool, Option<Platform>)];
+/// A name matched whole (ASCII case aside), not by its prefix.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fixed {
+    pub(crate) name: &'static str,
+    /// A tracking key: it may fill the `marketing` object.
+    pub(crate) tracking: bool,
+    /// A click id of this platform.
+    pub(crate) platform: Option<Platform>,
+}
+
+impl Fixed {
+    const NONE: Fixed = Fixed {
+        name: "",
+        tracking: false,
+        platform: None,
+    };
+}
+
+/// Declares the fixed names once: the click ids in the order of `docs/rules.md` §2.5, then the
+/// fixed tracking keys that are no click id. [`Platform::CLICK_PARAMS`], the lookup by length
+/// and [`is_tracking_key`]'s exact names are made from this list when the crate is built.
+///
+/// The list is read one entry at a time, gathering every entry and, apart, the names marked
+/// `tracking`, so that the `match` of [`is_tracking_key`] holds those alone.
+macro_rules! fixed_names {
+    (@read [$($all:tt)*] [$($tracking:literal)*]
+        $name:literal => $platform:ident, tracking; $($rest:tt)*) => {
+        fixed_names!(@read [$($all)* ($name, true, Some(Platform::$platform))]
+            [$($tracking)* $name] $($rest)*);
+    };
+    (@read [$($all:tt)*] [$($tracking:literal)*]
+        $name:literal => $platform:ident; $($rest:tt)*) => {
+        fixed_names!(@read [$($all)* ($name, false, Some(Platform::$platform))]
+            [$($tracking)*] $($rest)*);
+    };
+    (@read [$($all:tt)*] [$($tracking:literal)*] $name:literal, tracking; $($rest:tt)*) => {
+        fixed_names!(@read [$($all)* ($name, true, None)] [$($tracking)* $name] $($rest)*);
+    };
+    (@read [$(($name:literal, $is_tracking:expr, $platform:expr))*] [$($tracking:literal)*]) => {
+        /// Every fixed name, in the order declared.
+        pub(crate) const FIXED: &[Fixed] = &[$(Fixed {
+            name: $name,
+            tracking: $is_tracking,
+            platform: $platform,
+        },)*];
+
+        /// Whether `key` is, exactly, a fixed name that is a tracking key.
+        #[inline]
+        fn is_fixed_tracking_key(key: &str) -> bool {
+            matches!(key, $($tracking)|*)
+        }
+    };
+    ($($entries:tt)*) => { fixed_names!(@read [] [] $($entries)*); };
+}
+
+fixed_names! {
+    "gclid" => Google, tracking;
+    "gbraid" => Google;
+    "wbraid" => Google;
+    "dclid" => Google;
+    "gclsrc" => Google;
+    "gad_source" => Google;
+    "fbclid" => Meta, tracking;
+    "msclkid" => Microsoft;
+    "ttclid" => TikTok;
+    "li_fat_id" => LinkedIn;
+    "twclid" => X;
+    "rdt_cid" => Reddit;
+    "epik" => Pinterest;
+    "sccid" => Snapchat;
+    "igshid" => Instagram;
+    "qclid" => Quora;
+    "yclid" => Yandex;
+    "irclid" => Impact;
+    "_kx" => Klaviyo;
+    "mc_cid" => Mailchimp;
+    "ko_click_id" => Kochava;
+    "url_conversion", tracking;
+    "conversion_tool_name", tracking;
+}
+
+// The tables below are computed from `FIXED` when the crate is built. In a constant, an index
+// out of bounds fails the build: no panic at run time.
 
 /// The longest fixed name, `conversion_tool_name`.
-const LONGEST_FIXED: usize = 20;
+const LONGEST_FIXED: usize = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < FIXED.len() {
+        #[allow(clippy::indexing_slicing)]
+        let len = FIXED[i].name.len();
+        if len > longest {
+            longest = len;
+        }
+        i += 1;
+    }
+    longest
+};
 
-const FIXED_3: Fixed = &[("_kx", false, Some(Platform::Klaviyo))];
-const FIXED_4: Fixed = &[("epik", false, Some(Platform::Pinterest))];
-const FIXED_5: Fixed = &[
-    ("gclid", true, Some(Platform::Google)),
-    ("dclid", false, Some(Platform::Google)),
-    ("sccid", false, Some(Platform::Snapchat)),
-    ("qclid", false, Some(Platform::Quora)),
-    ("yclid", false, Some(Platform::Yandex)),
-];
-const FIXED_6: Fixed = &[
-    ("fbclid", true, Some(Platform::Meta)),
-    ("gbraid", false, Some(Platform::Google)),
-    ("wbraid", false, Some(Platform::Google)),
-    ("gclsrc", false, Some(Platform::Google)),
-    ("ttclid", false, Some(Platform::TikTok)),
-    ("twclid", false, Some(Platform::X)),
-    ("igshid", false, Some(Platform::Instagram)),
-    ("irclid", false, Some(Platform::Impact)),
-    ("mc_cid", false, Some(Platform::Mailchimp)),
-];
-const FIXED_7: Fixed = &[
-    ("msclkid", false, Some(Platform::Microsoft)),
-    ("rdt_cid", false, Some(Platform::Reddit)),
-];
-const FIXED_9: Fixed = &[("li_fat_id", false, Some(Platform::LinkedIn))];
-const FIXED_10: Fixed = &[("gad_source", false, Some(Platform::Google))];
-const FIXED_11: Fixed = &[("ko_click_id", false, Some(Platform::Kochava))];
-const FIXED_14: Fixed = &[("url_conversion", true, None)];
-const FIXED_20: Fixed = &[("conversion_tool_name", true, None)];
+/// How many fixed names are `len` bytes long.
+const fn count_of_length(len: usize) -> usize {
+    let mut count = 0;
+    let mut i = 0;
+    while i < FIXED.len() {
+        #[allow(clippy::indexing_slicing)]
+        if FIXED[i].name.len() == len {
+            count += 1;
+        }
+        i += 1;
+    }
+    count
+}
 
-/// Every fixed name, tracking key or click id.
-#[cfg(test)]
-pub(crate) const FIXED: [Fixed; 10] = [
-    FIXED_3, FIXED_4, FIXED_5, FIXED_6, FIXED_7, FIXED_9, FIXED_10, FIXED_11, FIXED_14, FIXED_20,
-];
+/// The fixed names of `len` bytes (`N` is their count): the tracking keys first (`gclid`,
+/// `fbclid`: the click ids most URLs carry are compared first), then in the order declared.
+#[allow(clippy::indexing_slicing)]
+const fn names_of_length<const N: usize>(len: usize) -> [Fixed; N] {
+    let mut names = [Fixed::NONE; N];
+    let mut at = 0;
+    let mut tracking_pass = 0;
+    while tracking_pass < 2 {
+        let tracking = tracking_pass == 0;
+        let mut i = 0;
+        while i < FIXED.len() {
+            if FIXED[i].name.len() == len && FIXED[i].tracking == tracking {
+                names[at] = FIXED[i];
+                at += 1;
+            }
+            i += 1;
+        }
+        tracking_pass += 1;
+    }
+    names
+}
+
+/// Makes `of_length`, a `match` with one arm per length, each a constant slice: the compiler
+/// then compares a name only with the constants of its length (a table indexed by length
+/// measured 2-11% slower on `tracking_params`). The lengths listed must reach the longest name.
+macro_rules! by_length {
+    ($($len:literal)+) => {
+        /// The fixed names of `len` bytes.
+        #[inline]
+        fn of_length(len: usize) -> &'static [Fixed] {
+            match len {
+                $($len => {
+                    const NAMES: [Fixed; count_of_length($len)] = names_of_length($len);
+                    &NAMES
+                })+
+                _ => &[],
+            }
+        }
+
+        const _: () = {
+            let lengths = [$($len),+];
+            assert!(
+                lengths.len() >= LONGEST_FIXED && lengths[LONGEST_FIXED - 1] == LONGEST_FIXED,
+                "by_length! must list every length up to the longest fixed name"
+            );
+        };
+    };
+}
+
+by_length!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20);
+
+/// How many fixed names are click ids.
+const CLICK_IDS: usize = {
+    let mut count = 0;
+    let mut i = 0;
+    while i < FIXED.len() {
+        #[allow(clippy::indexing_slicing)]
+        if FIXED[i].platform.is_some() {
+            count += 1;
+        }
+        i += 1;
+    }
+    count
+};
+
+/// [`Platform::CLICK_PARAMS`]: the click ids of `FIXED`, in its order.
+#[allow(clippy::indexing_slicing)]
+const CLICK_PARAMS: [(&str, Platform); CLICK_IDS] = {
+    let mut params = [("", Platform::Google); CLICK_IDS];
+    let (mut i, mut at) = (0, 0);
+    while i < FIXED.len() {
+        if let Some(platform) = FIXED[i].platform {
+            params[at] = (FIXED[i].name, platform);
+            at += 1;
+        }
+        i += 1;
+    }
+    params
+};
 
 #[cfg(test)]
 #[allow(clippy::type_complexity)] // The test tables are tuples, read row by row.
@@ -389,37 +507,31 @@ mod tests {
 
     #[test]
     fn every_fixed_name_is_recognised_in_any_case() {
-        let longest = FIXED
-            .iter()
-            .flat_map(|table| table.iter())
-            .map(|(n, ..)| n.len());
+        let longest = FIXED.iter().map(|fixed| fixed.name.len());
         assert_eq!(longest.max(), Some(LONGEST_FIXED));
-        for &(name, tracking, platform) in FIXED.iter().flat_map(|table| table.iter()) {
-            for variant in [name.to_owned(), name.to_ascii_uppercase()] {
+        for fixed in FIXED {
+            for variant in [fixed.name.to_owned(), fixed.name.to_ascii_uppercase()] {
                 let key = url_key(&variant).unwrap_or_else(|| panic!("{variant}"));
                 assert_eq!(
                     (&*key.key, key.tracking, key.platform),
-                    (name, tracking, platform)
+                    (fixed.name, fixed.tracking, fixed.platform)
                 );
             }
         }
     }
 
     #[test]
-    fn click_params_and_fixed_names_agree() {
-        let fixed: Vec<(&str, Platform)> = FIXED
-            .iter()
-            .flat_map(|t| t.iter())
-            .filter_map(|&(name, _, platform)| Some((name, platform?)))
-            .collect();
-        for pair in Platform::CLICK_PARAMS {
-            assert!(fixed.contains(pair), "{pair:?} has no fixed name");
-        }
-        for pair in &fixed {
-            assert!(
-                Platform::CLICK_PARAMS.contains(pair),
-                "{pair:?} missing from CLICK_PARAMS"
-            );
+    fn each_length_holds_its_names_and_no_other() {
+        for len in 0..=LONGEST_FIXED + 1 {
+            let of_len = |tracking: bool| {
+                FIXED
+                    .iter()
+                    .filter(move |fixed| fixed.name.len() == len && fixed.tracking == tracking)
+                    .map(|fixed| fixed.name)
+            };
+            let expected: Vec<&str> = of_len(true).chain(of_len(false)).collect();
+            let got: Vec<&str> = of_length(len).iter().map(|fixed| fixed.name).collect();
+            assert_eq!(got, expected, "length {len}");
         }
     }
 

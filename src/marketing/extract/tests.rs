@@ -89,7 +89,7 @@ fn locates_query_and_fragment() {
 fn the_prefilter_admits_every_name_recognised() {
     let names = super::super::keys::FIXED
         .iter()
-        .flat_map(|table| table.iter().map(|(name, _, _)| *name))
+        .map(|fixed| fixed.name)
         .chain([
             "utm_x",
             "wegly_x",
