@@ -4,7 +4,8 @@
 //!
 //! Input layout: the first byte picks a mode (`% 3`), so seeds can start with `0`, `1` or `2`.
 //!
-//! - `0` + URL: [`Normalized::from_url`] on the rest (lossy UTF-8).
+//! - `0` + URL: [`Normalized::from_url`] on the rest (lossy UTF-8), and [`Marketing::from_url`],
+//!   which makes no warning, must give the same object.
 //! - `1` + limit + JSON: the rest parsed as JSON and, whatever its type, normalized with
 //!   `max_value_chars(limit)`.
 //! - `2` + limit + mask + text: the text's first line is `url_conversion`; each bit of `mask`
@@ -20,8 +21,8 @@ use libfuzzer_sys::fuzz_target;
 use oracle::{is_trimmed, url_pairs};
 use serde_json::{Map, Value};
 use wegly_attribution::{
-    ChannelRules, DEFAULT_MAX_VALUE_CHARS, Normalized, Normalizer, Touch, is_tracking_key,
-    redact_click_ids, tracking_params,
+    ChannelRules, DEFAULT_MAX_VALUE_CHARS, Marketing, Normalized, Normalizer, Touch,
+    is_tracking_key, redact_click_ids, tracking_params,
 };
 
 /// The rules' reading of a URL (`docs/rules.md` §2), shared with the property tests.
@@ -49,6 +50,10 @@ fuzz_target!(|data: &[u8]| {
         0 => {
             let url = String::from_utf8_lossy(rest);
             let n = Normalized::from_url(&url);
+            let alone = Marketing::from_url(&url);
+            assert_eq!(alone, n.marketing, "Marketing::from_url differs: {url:?}");
+            assert!(alone.click_ids().eq(n.marketing.click_ids()), "click ids: {url:?}");
+            assert_eq!(alone.redacted_url(), n.marketing.redacted_url(), "redacted: {url:?}");
             let explicit = Value::Object(Map::from_iter([(
                 "url_conversion".to_owned(),
                 Value::String(url.into_owned()),
