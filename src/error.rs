@@ -13,7 +13,7 @@ mod report;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use diagnostics::{Diagnostics, Token};
+pub(crate) use diagnostics::{Diagnostics, DropWarnings, Token, WarningSink};
 pub use report::{DEFAULT_MAX_REPORTS, Message, Pointer, Rejected, ValidationError, Warning};
 pub(crate) use report::{Key, Repair};
 

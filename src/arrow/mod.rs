@@ -226,10 +226,14 @@ pub fn normalize_urls_fields(
     let keep_warnings = columns.warnings.is_some();
     let mut marketing = Marketing::default();
     for_each_row(urls, |url| match url {
-        Some(url) => {
-            let mut d = normalizer.url_diagnostics(keep_warnings);
+        Some(url) if keep_warnings => {
+            let mut d = normalizer.diagnostics();
             normalizer.normalize_url_into(url, &mut marketing, &mut d);
             columns.push(&marketing, &d.take_warnings())
+        }
+        Some(url) => {
+            normalizer.url_marketing_into(url, &mut marketing);
+            columns.push(&marketing, &[])
         }
         None => columns.push_null(),
     })?;

@@ -49,29 +49,15 @@ struct Reports<T> {
     max: usize,
     /// Reports past `max`, as runs of (tick, count).
     dropped: Vec<(u32, usize)>,
-    /// Reports past `max` are not even counted: the caller drops them all (`max` is 0).
-    discard: bool,
 }
 
 impl<T> Reports<T> {
-    const fn new(max: usize) -> Self {
+    fn new(max: usize) -> Self {
         Reports {
             kept: Vec::new(),
             runs: Vec::new(),
             max,
             dropped: Vec::new(),
-            discard: false,
-        }
-    }
-
-    /// Keeps nothing and counts nothing.
-    const fn discarded() -> Self {
-        Reports {
-            kept: Vec::new(),
-            runs: Vec::new(),
-            max: 0,
-            dropped: Vec::new(),
-            discard: true,
         }
     }
 
@@ -94,9 +80,6 @@ impl<T> Reports<T> {
     }
 
     fn count_dropped(&mut self, tick: u32) {
-        if self.discard {
-            return;
-        }
         match self.dropped.last_mut() {
             Some((last, count)) if *last == tick => *count += 1,
             _ => self.dropped.push((tick, 1)),
@@ -194,24 +177,6 @@ impl Diagnostics {
         Diagnostics {
             errors: Reports::new(max_errors),
             warnings: Reports::new(max_warnings),
-            path: Vec::new(),
-            copied: String::new(),
-            leaf: None,
-            clock: 0,
-            last_report: 0,
-        }
-    }
-
-    /// A sink that keeps the errors as [`with_limits`](Self::with_limits) does, and drops every
-    /// warning unseen: for a caller that returns none ([`Marketing::from_url`]), so that no
-    /// warning is made only to be dropped.
-    ///
-    /// [`Marketing::from_url`]: crate::Marketing::from_url
-    #[inline]
-    pub(crate) fn without_warnings(max_errors: usize) -> Self {
-        Diagnostics {
-            errors: Reports::new(max_errors),
-            warnings: Reports::discarded(),
             path: Vec::new(),
             copied: String::new(),
             leaf: None,
@@ -397,19 +362,6 @@ impl Diagnostics {
         self.warnings.push(self.clock, warning);
     }
 
-    /// Reports the repair of the URL parameter `key` at the current path: its message is
-    /// written only when read, for the warnings a URL may repeat on every parameter (a hash
-    /// router's `param_in_fragment`).
-    #[inline]
-    pub(crate) fn warn_repair(&mut self, code: WarningCode, repair: Repair, key: Key) {
-        self.last_report = self.clock;
-        if self.warnings.is_full() {
-            return self.warnings.count_dropped(self.clock);
-        }
-        let warning = Warning::new(self.pointer(), code, Message::repair(repair, key));
-        self.warnings.push(self.clock, warning);
-    }
-
     /// Reports a wrong JSON type at the current path.
     #[cold]
     pub(crate) fn invalid_type(&mut self, expected: &str, found: &str) {
@@ -468,4 +420,59 @@ impl Diagnostics {
         }
         (errors, warnings)
     }
+}
+
+/// Where the rules of a URL (`docs/rules.md` §2.2-2.4) report: the only reports they make are
+/// warnings, at `url_conversion`. [`Diagnostics`] keeps them; [`DropWarnings`] is for a caller
+/// that returns none ([`Marketing::from_url`]), so that they are not even made, nor a
+/// [`Diagnostics`] with them.
+///
+/// [`Marketing::from_url`]: crate::Marketing::from_url
+pub(crate) trait WarningSink {
+    /// Runs `f` at the member `name` of the current object.
+    fn at_leaf<R>(&mut self, name: &'static str, f: impl FnOnce(&mut Self) -> R) -> R;
+    /// A warning at the current path; `message` is rendered only if it is kept.
+    fn warn(&mut self, code: WarningCode, message: impl fmt::Display);
+    /// The repair of the URL parameter `key` at the current path.
+    fn warn_repair(&mut self, code: WarningCode, repair: Repair, key: Key);
+}
+
+impl WarningSink for Diagnostics {
+    #[inline]
+    fn at_leaf<R>(&mut self, name: &'static str, f: impl FnOnce(&mut Self) -> R) -> R {
+        Diagnostics::at_leaf(self, name, f)
+    }
+
+    #[inline]
+    fn warn(&mut self, code: WarningCode, message: impl fmt::Display) {
+        Diagnostics::warn(self, code, message);
+    }
+
+    /// Its message is written only when read, for the warnings a URL may repeat on every
+    /// parameter (a hash router's `param_in_fragment`).
+    #[inline]
+    fn warn_repair(&mut self, code: WarningCode, repair: Repair, key: Key) {
+        self.last_report = self.clock;
+        if self.warnings.is_full() {
+            return self.warnings.count_dropped(self.clock);
+        }
+        let warning = Warning::new(self.pointer(), code, Message::repair(repair, key));
+        self.warnings.push(self.clock, warning);
+    }
+}
+
+/// A [`WarningSink`] that drops every warning unmade.
+pub(crate) struct DropWarnings;
+
+impl WarningSink for DropWarnings {
+    #[inline]
+    fn at_leaf<R>(&mut self, _: &'static str, f: impl FnOnce(&mut Self) -> R) -> R {
+        f(self)
+    }
+
+    #[inline]
+    fn warn(&mut self, _: WarningCode, _: impl fmt::Display) {}
+
+    #[inline]
+    fn warn_repair(&mut self, _: WarningCode, _: Repair, _: Key) {}
 }

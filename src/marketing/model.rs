@@ -317,6 +317,42 @@ impl Marketing {
         }
     }
 
+    /// An empty object for [`Marketing::finish_with_common`] to finish: room for a URL of `len`
+    /// bytes in its arena, and its entries not inline (a URL of common keys gives none: they
+    /// wait in a table, and are written into the result).
+    pub(super) fn for_url(len: usize) -> Self {
+        Marketing {
+            text: String::with_capacity(len),
+            entries: Entries::Heap(Vec::new()),
+            clicks: Clicks::EMPTY,
+            redact: Redact::Nothing,
+            common_set: Some(0),
+        }
+    }
+
+    /// The object this one and the common keys of `set` make: [`Marketing::put_common`], by
+    /// value. When it holds no other entry (a usual URL's), the result is assembled where the
+    /// caller keeps it, from this object's parts (which it leaves empty) and the entries made
+    /// from `set`: the whole 440-byte object is not copied on its way out, as a local filled
+    /// through `&mut` and returned would be (neither rustc nor LLVM elides that move).
+    pub(super) fn finish_with_common(
+        &mut self,
+        set: u32,
+        values: &[Span; COMMON_KEYS],
+    ) -> Marketing {
+        if !self.entries.is_empty() {
+            self.put_common(set, values);
+            return std::mem::take(self);
+        }
+        Marketing {
+            text: std::mem::take(&mut self.text),
+            entries: Entries::of_common(set, values),
+            clicks: std::mem::take(&mut self.clicks),
+            redact: std::mem::take(&mut self.redact),
+            common_set: Some(set),
+        }
+    }
+
     /// Empties the object, keeping its allocations, and makes room for the normalization of
     /// a URL of `len` bytes: its arena takes the URL without growing.
     pub(super) fn clear_for_url(&mut self, len: usize) {

@@ -1,22 +1,23 @@
 //! The rules of `docs/rules.md` §2.2, applied in order, with the repairs of `docs/rules.md` §2.3.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::extract::{tracking_params, trim_str};
+use super::extract::trim_str;
 use super::keys::is_tracking_key;
 use super::model::{
-    Bits, COMMON_KEYS, Key, Marketing, Span, URL_CONVERSION, UTM_SEARCH_TERM, UTM_TERM, WEGLY_CODE,
-    WITH_TWIN, common as common_index, common_bit, common_name, common_twin,
+    Bits, COMMON_KEYS, Marketing, Span, URL_CONVERSION, UTM_SEARCH_TERM, UTM_TERM, WEGLY_CODE,
+    WITH_TWIN, common_bit, common_twin,
 };
 use super::normalized::Normalized;
 use crate::error::{
-    DEFAULT_MAX_REPORTS, Diagnostics, Key as Named, Rejected, Repair, WarningCode, excerpt,
+    DEFAULT_MAX_REPORTS, Diagnostics, DropWarnings, Rejected, WarningCode, WarningSink, excerpt,
     json_type,
 };
 use crate::{Catalog, LeadSource, Lookup, NoCatalog};
+
+mod url;
 
 /// The default limit on a tracking value, in characters (`docs/rules.md` §2.3).
 ///
@@ -298,23 +299,24 @@ impl Normalizer {
         normalized
     }
 
-    /// [`normalize_url`](Self::normalize_url)'s object alone: its warnings are not made.
+    /// [`normalize_url`](Self::normalize_url)'s object alone: no warning is made, nor the
+    /// tracker's lead source looked up, and the object is written where the caller keeps it.
     #[inline]
     pub(crate) fn url_marketing(&self, url: &str) -> Marketing {
-        let mut marketing = Marketing::with_capacity(url.len());
-        let mut d = self.url_diagnostics(false);
-        self.normalize_url_into(url, &mut marketing, &mut d);
-        marketing
+        let mut work = Marketing::for_url(url.len());
+        let mut common = Commons::new();
+        self.url_rules(url, &mut work, &mut common, &mut DropWarnings);
+        work.finish_with_common(common.set, &common.values)
     }
 
-    /// The report sink for [`normalize_url_into`](Self::normalize_url_into): with this
-    /// normalizer's limits, or, without `warnings`, one that drops every warning unmade.
-    pub(crate) fn url_diagnostics(&self, warnings: bool) -> Diagnostics {
-        if warnings {
-            self.diagnostics()
-        } else {
-            Diagnostics::without_warnings(self.max_errors)
-        }
+    /// [`url_marketing`](Self::url_marketing) into `marketing`, which it empties first and
+    /// whose allocations it reuses: for the Arrow kernel without its `warnings` column.
+    #[cfg(feature = "arrow")]
+    pub(crate) fn url_marketing_into(&self, url: &str, marketing: &mut Marketing) {
+        marketing.clear_for_url(url.len());
+        let mut common = Commons::new();
+        self.url_rules(url, marketing, &mut common, &mut DropWarnings);
+        marketing.put_common(common.set, &common.values);
     }
 
     /// [`normalize_url`](Self::normalize_url) into `marketing`, which it empties first and
@@ -326,9 +328,24 @@ impl Normalizer {
         marketing: &mut Marketing,
         d: &mut Diagnostics,
     ) -> Option<LeadSource> {
-        let url = trim_str(url);
         marketing.clear_for_url(url.len());
         let mut common = Commons::new();
+        self.url_rules(url, marketing, &mut common, d);
+        marketing.put_common(common.set, &common.values);
+        let code = common.get(WEGLY_CODE)?;
+        tracker(self.catalog_ref(), marketing.value_text(code), None, d)
+    }
+
+    /// Rules 2 to 4 on `{"url_conversion": url}`, into an empty `marketing` whose arena has
+    /// room for the URL: the common keys in `common`, the others in `marketing`.
+    fn url_rules<W: WarningSink>(
+        &self,
+        url: &str,
+        marketing: &mut Marketing,
+        common: &mut Commons,
+        w: &mut W,
+    ) {
+        let url = trim_str(url);
         let mut found = None;
         if !url.is_empty()
             && let Some(at) = marketing.push_text(url)
@@ -336,7 +353,7 @@ impl Normalizer {
             common.put(URL_CONVERSION, at);
             found = Some((url, at));
         }
-        self.apply_rules(self.catalog_ref(), marketing, &mut common, found, None, d)
+        self.url_and_twins(marketing, common, found, w);
     }
 
     /// The engine, on the members of an explicit object (each key once), at the current path
@@ -414,6 +431,21 @@ impl Normalizer {
         sent: Option<&LeadSource>,
         d: &mut Diagnostics,
     ) -> Option<LeadSource> {
+        self.url_and_twins(marketing, common, url, d);
+        marketing.put_common(common.set, &common.values);
+        let code = common.get(WEGLY_CODE)?;
+        tracker(catalog, marketing.value_text(code), sent, d)
+    }
+
+    /// Rules 2 to 4: the URL's pairs, `utm_term`, the twins. The common keys stay in `common`
+    /// (rule 5 and the caller read them there); the others are in `marketing`.
+    fn url_and_twins<W: WarningSink>(
+        &self,
+        marketing: &mut Marketing,
+        common: &mut Commons,
+        url: Option<(&str, Span)>,
+        w: &mut W,
+    ) {
         // The common keys wait in a table, by index, while the rules run: each lookup is an
         // index, and they go back in order at the end without a sort. The other entries
         // (sorted, those sent) stay; those a URL adds come after them, and are sorted with
@@ -421,8 +453,8 @@ impl Normalizer {
         let mut sorted = marketing.len();
         if let Some((url, at)) = url {
             let sent = common.set;
-            d.at_leaf("url_conversion", |d| {
-                self.extract(marketing, common, url, at, sent, d);
+            w.at_leaf("url_conversion", |w| {
+                self.extract(marketing, common, url, at, sent, w);
             });
             if marketing.len() - sorted > FEW {
                 marketing.sort();
@@ -431,99 +463,6 @@ impl Normalizer {
         }
         common.map_term_to_search_term();
         map_utm_to_wegly(marketing, common, sorted);
-        marketing.put_common(common.set, &common.values);
-        let code = common.get(WEGLY_CODE)?;
-        tracker(catalog, marketing.value_text(code), sent, d)
-    }
-
-    /// Rule 2 with the repairs of `docs/rules.md` §2.3: fills the keys not sent explicitly from
-    /// `url` (whose copy is at `at`), first occurrence first, and notes the click ids.
-    /// `sent` is the set of the common keys sent; the URL's common keys go into `common`, its
-    /// others into `marketing`.
-    fn extract(
-        &self,
-        marketing: &mut Marketing,
-        common: &mut Commons,
-        url: &str,
-        at: Span,
-        sent: u32,
-        d: &mut Diagnostics,
-    ) {
-        // The entries `0..explicit` were sent; those after it come from this URL.
-        let explicit = marketing.entries().len();
-        let mut filled = Filled::default();
-        let mut params = tracking_params(url);
-        let double_encoded = params.double_encoded();
-        if double_encoded {
-            marketing.note_double_encoded();
-        }
-        let mut touched = false;
-        while let Some(param) = params.next_inlined() {
-            if param.platform().is_some() {
-                marketing.note_click(&param, at, url);
-            }
-            if !param.is_tracking_key() {
-                continue;
-            }
-            let key = param.key();
-            // Most keys are common ones: their index answers the lookups below.
-            let index = common_index(key);
-            let first = match index {
-                Some(URL_CONVERSION) => continue,
-                Some(index) if sent & common_bit(index) != 0 => continue,
-                Some(index) => common.get(index),
-                None if marketing.find_sorted(explicit, key).is_some() => continue,
-                None => filled.find(marketing, explicit, key),
-            };
-            if let Some(first) = first {
-                let first = marketing.value_text(first);
-                if first != param.value() {
-                    touched = true;
-                    d.warn(
-                        WarningCode::DuplicateParam,
-                        format_args!(
-                            "`{key}` appears again with `{}`; the first value `{}` is kept",
-                            excerpt(param.value()),
-                            excerpt(first),
-                        ),
-                    );
-                }
-                continue;
-            }
-            touched = true;
-            if self.too_long(param.value()) {
-                d.warn(
-                    WarningCode::ValueTooLong,
-                    self.too_long_message(key, param.value(), "in the URL"),
-                );
-                continue;
-            }
-            warn_repairs(&param, index, d);
-            let value = param.value();
-            let Some(value) =
-                Marketing::span_within(at, url, value).or_else(|| marketing.push_text(value))
-            else {
-                continue;
-            };
-            if let Some(index) = index {
-                common.put(index, value);
-                continue;
-            }
-            let key = match Marketing::span_within(at, url, key) {
-                Some(span) => Some(Key::Text(span)),
-                None => marketing.key_for(key),
-            };
-            if let Some(key) = key {
-                marketing.push(key, value);
-                filled.added(marketing, explicit);
-            }
-        }
-        if double_encoded && touched {
-            d.warn(
-                WarningCode::DoubleEncodedUrl,
-                "the URL was percent-encoded twice; parameters were read after decoding it once",
-            );
-        }
     }
 
     fn too_long(&self, value: &str) -> bool {
@@ -611,51 +550,6 @@ impl Commons {
     }
 }
 
-/// The keys other than common ones that a URL filled: compared one by one while they are
-/// few, and through a hash map once there are many (a hostile URL may hold 100 000 pairs).
-#[derive(Default)]
-struct Filled {
-    index: Option<HashMap<String, usize>>,
-}
-
-impl Filled {
-    /// The value a URL already gave `key`, which is not a common key.
-    fn find(&self, marketing: &Marketing, explicit: usize, key: &str) -> Option<Span> {
-        let entries = marketing.entries();
-        let at = match &self.index {
-            Some(index) => index.get(key).copied(),
-            None => entries
-                .get(explicit..)?
-                .iter()
-                .position(|entry| marketing.key_text(entry.key) == key)
-                .map(|i| explicit + i),
-        }?;
-        entries.get(at).map(|entry| entry.value)
-    }
-
-    /// Notes the entry just pushed.
-    fn added(&mut self, marketing: &Marketing, explicit: usize) {
-        let entries = marketing.entries();
-        let count = entries.len() - explicit;
-        let last = entries.len().wrapping_sub(1);
-        match (entries.last(), &mut self.index) {
-            (Some(entry), Some(index)) => {
-                index.insert(marketing.key_text(entry.key).to_owned(), last);
-            }
-            (_, None) if count > FEW => {
-                let index = entries
-                    .iter()
-                    .enumerate()
-                    .skip(explicit)
-                    .map(|(i, entry)| (marketing.key_text(entry.key).to_owned(), i))
-                    .collect();
-                self.index = Some(index);
-            }
-            _ => {}
-        }
-    }
-}
-
 /// Rule 5: the lead source of the tracker `code`. A catalog answer is checked like sent
 /// input (`docs/rules.md` §3.1).
 fn tracker(
@@ -711,38 +605,6 @@ fn tracker(
             );
             None
         }
-    }
-}
-
-/// One warning for each repair a used value needed (`docs/rules.md` §2.3). The messages are
-/// written only when read: a hash router repeats `param_in_fragment` on every parameter.
-/// `index` is the key's common index, if it has one: its text is then `'static`.
-fn warn_repairs(param: &super::TrackingParam<'_>, index: Option<u8>, d: &mut Diagnostics) {
-    let repairs = param.repairs();
-    if repairs.is_empty() && param.location() == super::Location::Query {
-        return;
-    }
-    let key = param.key();
-    let key = || Named::new(key, index.and_then(common_name));
-    if param.location() == super::Location::Fragment {
-        d.warn_repair(WarningCode::ParamInFragment, Repair::InFragment, key());
-    }
-    if repairs.html_escaped_separator() {
-        d.warn_repair(
-            WarningCode::HtmlEscapedSeparator,
-            Repair::HtmlEscapedSeparator,
-            key(),
-        );
-    }
-    if repairs.invalid_percent_encoding() {
-        d.warn_repair(
-            WarningCode::InvalidPercentEncoding,
-            Repair::InvalidPercentEncoding,
-            key(),
-        );
-    }
-    if repairs.invalid_utf8() {
-        d.warn_repair(WarningCode::InvalidUtf8, Repair::InvalidUtf8, key());
     }
 }
 

@@ -225,6 +225,49 @@ fn from_url_allocates_its_arena_and_its_entries() {
     }
 }
 
+/// `Marketing::from_url` allocates its arena alone for a URL of common keys, however many
+/// warnings `Normalized::from_url` would make. Its entries are written once, into the result;
+/// a key that is not a common one is noted in a list on the heap first (one allocation more
+/// than `Normalized::from_url`, whose entries are inline from the start).
+#[test]
+fn marketing_from_url_allocates_its_arena() {
+    // Each row: `Marketing::from_url`'s allocations, then `Normalized::from_url`'s.
+    let cases: &[(&str, &str, usize, usize)] = &[
+        ("no parameter", "https://x.com.br/obrigado", 1, 1),
+        (
+            "the seed: three values, a twin, one click id",
+            "https://landing.wegly.com.br/obrigado?wegly_code=OPP123&utm_campaign=crm-enterprise&gclid=XYZ",
+            1,
+            1,
+        ),
+        (
+            "a hash router's five parameters: five warnings, made by one of them",
+            "https://app.x.com.br/#/checkout?utm_source=fb&utm_medium=paid&utm_campaign=c\
+             &utm_content=v3&fbclid=F",
+            1,
+            2,
+        ),
+        // The arena grows for `wegly_x`, the twin's text; the other keys' list is one more.
+        (
+            "a key that is not a common one",
+            "https://x.com.br/?utm_x=1",
+            3,
+            2,
+        ),
+    ];
+    for &(name, url, alone, with_warnings) in cases {
+        let (marketing, allocations) = counting(|| Marketing::from_url(url));
+        assert!(!marketing.is_empty(), "row {name}");
+        assert_eq!(allocations, alone, "row {name}: Marketing::from_url");
+        let (normalized, allocations) = counting(|| Normalized::from_url(url));
+        assert_eq!(
+            allocations, with_warnings,
+            "row {name}: Normalized::from_url"
+        );
+        assert_eq!(marketing, normalized.marketing, "row {name}");
+    }
+}
+
 #[test]
 fn query_pairs_allocates_nothing_for_a_plain_query() {
     let query = "utm_source=google&utm_medium=cpc&ref=home&&flag&gclid=Cj0KCQjw9vqyBh&a=b=c";

@@ -7,11 +7,17 @@
 
 use std::ops::{Deref, DerefMut};
 
-use super::{Entry, Key, Span};
+use super::{Bits, Entry, Key, Span};
 
 /// The entries kept inline: the six `utm_` keys of an ad with a click id, their twins,
 /// `utm_search_term` and `url_conversion` make 14. 320 bytes.
 const INLINE: usize = 16;
+
+/// An unused inline slot.
+const EMPTY_ENTRY: Entry = Entry {
+    key: Key::Common(0),
+    value: Span::EMPTY,
+};
 
 /// A list of entries, inline up to [`INLINE`].
 // The inline variant is large on purpose: boxing it would bring back the allocation it saves.
@@ -26,11 +32,24 @@ impl Entries {
     /// The empty list, as a constant.
     pub(super) const EMPTY: Entries = Entries::Inline {
         len: 0,
-        items: [Entry {
-            key: Key::Common(0),
-            value: Span::EMPTY,
-        }; INLINE],
+        items: [EMPTY_ENTRY; INLINE],
     };
+
+    /// The common keys of `set`, valued from `values`, in index order (which is key order).
+    pub(super) fn of_common(set: u32, values: &[Span; super::COMMON_KEYS]) -> Entries {
+        let mut entries = Entries::EMPTY;
+        entries.extend(Bits(set).map(|index| {
+            Entry {
+                key: Key::Common(index),
+                // A set of common keys holds indices of `values` only.
+                value: values
+                    .get(usize::from(index))
+                    .copied()
+                    .unwrap_or(Span::EMPTY),
+            }
+        }));
+        entries
+    }
 
     /// Appends an entry; the first one past [`INLINE`] moves the list to the heap.
     #[inline]
