@@ -16,7 +16,7 @@ use super::request::{
     Contact, CreateDealRequest, CustomField, Follower, NewPerson, Note, Organization,
 };
 use crate::error::{Diagnostics, excerpt};
-use crate::marketing::{Explicit, trim_str};
+use crate::marketing::trim_str;
 use crate::{Catalog, ErrorCode, LeadSource, Lookup, Normalizer, WarningCode};
 
 /// The title's limit, in characters (the API page's `maxLength`).
@@ -165,14 +165,7 @@ impl Draft<'_> {
         );
         let (marketing, tracked) = match self.marketing.value() {
             Some(members) => d.at_name("marketing", |d| {
-                let members = members.iter().map(|(key, value)| {
-                    let value = match value {
-                        Scalar::Str(text) => Explicit::Str(text),
-                        Scalar::Null => Explicit::Null,
-                        other => Explicit::Other(other.kind()),
-                    };
-                    (key.as_ref(), value)
-                });
+                let members = members.iter().map(|(key, value)| (key.as_ref(), value));
                 let (marketing, tracked) = normalizer.marketing(catalog, members, sent.as_ref(), d);
                 (Some(marketing).filter(|m| !m.is_empty()), tracked)
             }),

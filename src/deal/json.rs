@@ -28,6 +28,7 @@ use serde::de::{
 use serde_json::value::RawValue;
 
 use crate::error::{Diagnostics, JsonType, Token, excerpt};
+use crate::marketing::MemberValue;
 use crate::{ErrorCode, WarningCode};
 
 #[cfg(test)]
@@ -111,6 +112,18 @@ pub(crate) enum Scalar<'de> {
     Array,
     /// An object, skipped.
     Object,
+}
+
+/// What the marketing engine reads of a member: a string's text, `None` for `null`, else the
+/// JSON type's name.
+impl MemberValue for Scalar<'_> {
+    fn as_text(&self) -> Result<Option<&str>, &'static str> {
+        match self {
+            Scalar::Str(text) => Ok(Some(text)),
+            Scalar::Null => Ok(None),
+            other => Err(other.kind()),
+        }
+    }
 }
 
 impl Scalar<'_> {

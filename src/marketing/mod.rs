@@ -17,6 +17,6 @@ pub use extract::{Location, Repairs, TrackingParam, TrackingParams, tracking_par
 pub(crate) use extract::{is_trimmed, trim_str};
 pub use keys::{Platform, is_tracking_key};
 pub use model::Marketing;
-pub(crate) use normalize::Explicit;
+pub(crate) use normalize::MemberValue;
 pub use normalize::{DEFAULT_MAX_VALUE_CHARS, Normalizer};
 pub use normalized::Normalized;

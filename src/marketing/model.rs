@@ -367,13 +367,13 @@ impl Marketing {
     /// Reserves, exactly, the room the explicit `members` and their `wegly_` twins need, so
     /// that a large object does not grow its arrays by doubling (`docs/rules.md` §3.1 bounds
     /// memory).
-    pub(super) fn reserve_for<'m>(
+    pub(super) fn reserve_for<'m, V: super::normalize::MemberValue + 'm>(
         &mut self,
-        members: impl Iterator<Item = (&'m str, super::normalize::Explicit<'m>)>,
+        members: impl Iterator<Item = (&'m str, &'m V)>,
     ) {
         let (mut entries, mut text) = (0, 0);
         for (key, value) in members {
-            let super::normalize::Explicit::Str(value) = value else {
+            let Ok(Some(value)) = value.as_text() else {
                 continue;
             };
             entries += 1;

@@ -247,14 +247,7 @@ impl Normalizer {
         let mut d = self.diagnostics();
         let normalized = match marketing {
             Value::Object(map) => {
-                let members = map.iter().map(|(key, value)| {
-                    let value = match value {
-                        Value::String(text) => Explicit::Str(text),
-                        Value::Null => Explicit::Null,
-                        other => Explicit::Other(json_type(other)),
-                    };
-                    (key.as_str(), value)
-                });
+                let members = map.iter().map(|(key, value)| (key.as_str(), value));
                 Some(self.marketing(self.catalog_ref(), members, sent, &mut d))
             }
             other => {
@@ -358,10 +351,10 @@ impl Normalizer {
 
     /// The engine, on the members of an explicit object (each key once), at the current path
     /// of `d`. Every entry point comes here: bytes, a `Value`, the builder.
-    pub(crate) fn marketing<'m>(
+    pub(crate) fn marketing<'m, V: MemberValue + 'm>(
         &self,
         catalog: &dyn Catalog,
-        members: impl Iterator<Item = (&'m str, Explicit<'m>)> + Clone,
+        members: impl Iterator<Item = (&'m str, &'m V)> + Clone,
         sent: Option<&LeadSource>,
         d: &mut Diagnostics,
     ) -> (Marketing, Option<LeadSource>) {
@@ -378,9 +371,9 @@ impl Normalizer {
 
     /// Rule 1 on the explicit object: keep tracking keys, trimmed, non-empty, within the limit.
     /// Returns `url_conversion` and where its copy is.
-    fn read_explicit<'m>(
+    fn read_explicit<'m, V: MemberValue + 'm>(
         &self,
-        members: impl Iterator<Item = (&'m str, Explicit<'m>)>,
+        members: impl Iterator<Item = (&'m str, &'m V)>,
         marketing: &mut Marketing,
         d: &mut Diagnostics,
     ) -> Option<(&'m str, Span)> {
@@ -393,11 +386,10 @@ impl Normalizer {
                         format_args!("`{}` is not a tracking key; dropped", excerpt(key)),
                     );
                 }
-                let text = match value {
-                    Explicit::Str(text) => trim_str(text),
-                    // `null` is how many form builders say "not filled in".
-                    Explicit::Null => return,
-                    Explicit::Other(found) => return d.invalid_type("a string", found),
+                let text = match value.as_text() {
+                    Ok(Some(text)) => trim_str(text),
+                    Ok(None) => return,
+                    Err(found) => return d.invalid_type("a string", found),
                 };
                 if text.is_empty() {
                     return;
@@ -652,11 +644,20 @@ fn map_utm_to_wegly(marketing: &mut Marketing, common: &mut Commons, sorted: usi
     }
 }
 
-/// A member of an explicit `marketing` object, as the engine reads it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Explicit<'v> {
-    Str(&'v str),
-    Null,
-    /// Another JSON type, named as messages name it.
-    Other(&'static str),
+/// The value of a member of an explicit `marketing` object, as the engine reads it: whatever
+/// read the document (a `serde_json::Value`, the crate's reader's `Scalar`) answers for its own.
+pub(crate) trait MemberValue {
+    /// `Ok(Some(text))` for a string, `Ok(None)` for `null` (how many form builders say "not
+    /// filled in"), else `Err` with the JSON type's name, as messages write it.
+    fn as_text(&self) -> Result<Option<&str>, &'static str>;
+}
+
+impl MemberValue for Value {
+    fn as_text(&self) -> Result<Option<&str>, &'static str> {
+        match self {
+            Value::String(text) => Ok(Some(text)),
+            Value::Null => Ok(None),
+            other => Err(json_type(other)),
+        }
+    }
 }
