@@ -499,16 +499,7 @@ impl Marketing {
     /// order, without a comparison.
     pub(super) fn put_common(&mut self, set: u32, values: &[Span; COMMON_KEYS]) {
         let others = !self.entries.is_empty();
-        self.entries.extend(Bits(set).map(|index| {
-            Entry {
-                key: Key::Common(index),
-                // A set of common keys holds indices of `values` only.
-                value: values
-                    .get(usize::from(index))
-                    .copied()
-                    .unwrap_or(Span::EMPTY),
-            }
-        }));
+        self.entries.extend(Entries::common(set, values));
         if others {
             self.sort_mixed();
         }

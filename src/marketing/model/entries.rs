@@ -36,19 +36,27 @@ impl Entries {
     };
 
     /// The common keys of `set`, valued from `values`, in index order (which is key order).
+    #[inline]
     pub(super) fn of_common(set: u32, values: &[Span; super::COMMON_KEYS]) -> Entries {
         let mut entries = Entries::EMPTY;
-        entries.extend(Bits(set).map(|index| {
-            Entry {
-                key: Key::Common(index),
-                // A set of common keys holds indices of `values` only.
-                value: values
-                    .get(usize::from(index))
-                    .copied()
-                    .unwrap_or(Span::EMPTY),
-            }
-        }));
+        entries.extend(Entries::common(set, values));
         entries
+    }
+
+    /// The entries of the common keys of `set`, valued from `values`, in index order.
+    #[inline]
+    pub(super) fn common(
+        set: u32,
+        values: &[Span; super::COMMON_KEYS],
+    ) -> impl ExactSizeIterator<Item = Entry> + '_ {
+        Bits(set).map(|index| Entry {
+            key: Key::Common(index),
+            // A set of common keys holds indices of `values` only.
+            value: values
+                .get(usize::from(index))
+                .copied()
+                .unwrap_or(Span::EMPTY),
+        })
     }
 
     /// Appends an entry; the first one past [`INLINE`] moves the list to the heap.
