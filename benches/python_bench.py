@@ -7,7 +7,7 @@ with the wheel installed (``bash .ci/python`` leaves one in ``.venv-ci``)::
 
 It prints a markdown section. The URLs are ``benches/data/*.txt`` and ``examples/urls.txt``,
 repeated to ROWS (1,000,000 by default), as in ``benches/arrow.rs``, which gives the Rust loop
-(``Marketing::from_url``, its click ids and channel, no Arrow) and the kernel in Rust.
+(``Normalized::from_url``, its click ids and channel, no Arrow) and the kernel in Rust.
 """
 
 from __future__ import annotations
@@ -255,7 +255,7 @@ def main() -> None:
     print(
         f"{rows:,} URLs ({figures['bytes'] / rows:.0f} bytes on average) from `benches/data/*.txt` and "
         "`examples/urls.txt`; `.venv-ci/bin/python benches/python_bench.py`. The Rust loop is "
-        "`Marketing::from_url`, `click_ids` and `channel` per URL (`benches/arrow.rs`); the kernel adds the "
+        "`Normalized::from_url`, `click_ids` and `channel` per URL (`benches/arrow.rs`); the kernel adds the "
         "copy into Arrow columns. Spark: `local[2]`, the same URLs from Parquet, cached.\n"
     )
     print("| what | rows/s | against the Rust loop |")
