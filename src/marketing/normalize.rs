@@ -298,7 +298,8 @@ impl Normalizer {
     pub(crate) fn url_marketing(&self, url: &str) -> Marketing {
         let mut work = Marketing::for_url(url.len());
         let mut common = Commons::new();
-        self.url_rules(url, &mut work, &mut common, &mut DropWarnings);
+        let found = url_found(url, &mut work, &mut common);
+        self.url_and_twins(&mut work, &mut common, found, &mut DropWarnings);
         work.finish_with_common(common.set, &common.values)
     }
 
@@ -308,7 +309,8 @@ impl Normalizer {
     pub(crate) fn url_marketing_into(&self, url: &str, marketing: &mut Marketing) {
         marketing.clear_for_url(url.len());
         let mut common = Commons::new();
-        self.url_rules(url, marketing, &mut common, &mut DropWarnings);
+        let found = url_found(url, marketing, &mut common);
+        self.url_and_twins(marketing, &mut common, found, &mut DropWarnings);
         marketing.put_common(common.set, &common.values);
     }
 
@@ -323,30 +325,8 @@ impl Normalizer {
     ) -> Option<LeadSource> {
         marketing.clear_for_url(url.len());
         let mut common = Commons::new();
-        self.url_rules(url, marketing, &mut common, d);
-        marketing.put_common(common.set, &common.values);
-        let code = common.get(WEGLY_CODE)?;
-        tracker(self.catalog_ref(), marketing.value_text(code), None, d)
-    }
-
-    /// Rules 2 to 4 on `{"url_conversion": url}`, into an empty `marketing` whose arena has
-    /// room for the URL: the common keys in `common`, the others in `marketing`.
-    fn url_rules<W: WarningSink>(
-        &self,
-        url: &str,
-        marketing: &mut Marketing,
-        common: &mut Commons,
-        w: &mut W,
-    ) {
-        let url = trim_str(url);
-        let mut found = None;
-        if !url.is_empty()
-            && let Some(at) = marketing.push_text(url)
-        {
-            common.put(URL_CONVERSION, at);
-            found = Some((url, at));
-        }
-        self.url_and_twins(marketing, common, found, w);
+        let found = url_found(url, marketing, &mut common);
+        self.apply_rules(self.catalog_ref(), marketing, &mut common, found, None, d)
     }
 
     /// The engine, on the members of an explicit object (each key once), at the current path
@@ -540,6 +520,22 @@ impl Commons {
             self.put(UTM_SEARCH_TERM, term);
         }
     }
+}
+
+/// `url_conversion` alone, trimmed, copied into the arena of an empty `marketing` and noted in
+/// `common`: the URL and where its copy is, for rule 2; `None` when it is blank.
+fn url_found<'u>(
+    url: &'u str,
+    marketing: &mut Marketing,
+    common: &mut Commons,
+) -> Option<(&'u str, Span)> {
+    let url = trim_str(url);
+    if url.is_empty() {
+        return None;
+    }
+    let at = marketing.push_text(url)?;
+    common.put(URL_CONVERSION, at);
+    Some((url, at))
 }
 
 /// Rule 5: the lead source of the tracker `code`. A catalog answer is checked like sent
